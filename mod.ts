@@ -1,0 +1,72 @@
+/**
+ * mtsession keeps Telegram MTProto client sessions — the login (data
+ * center, auth key, account) and the caches beside it (peers, update
+ * states, uploaded files) — on Deno, Bun and Node.
+ *
+ * This entry point is runtime-neutral: it imports no driver and no adapter.
+ *
+ * @example Resolve peers the way Telethon users expect
+ * ```ts
+ * import { openSession } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * await using session = await openSession(":memory:");
+ * await session.processEntities({
+ *   users: [{ _: "user", id: 111111111, accessHash: -8601234567890123456n, firstName: "Alice", username: "Alice_L" }],
+ *   chats: [{ _: "chat", id: 987654321, title: "Basic Group" }],
+ * });
+ * assert.deepEqual(await session.getInputPeer("@alice_l"), {
+ *   _: "inputPeerUser",
+ *   userId: 111111111,
+ *   accessHash: -8601234567890123456n,
+ * });
+ * assert.deepEqual(await session.getInputPeer(987654321), {
+ *   _: "inputPeerChat",
+ *   chatId: 987654321,
+ * });
+ * ```
+ *
+ * @module
+ */
+
+export type {
+  AuthState,
+  CachedFile,
+  FileType,
+  InputPeer,
+  InputPeerChannel,
+  InputPeerChat,
+  InputPeerUser,
+  PeerRecord,
+  PeerType,
+  UpdateState,
+} from "./src/types.ts";
+export { PEER_TYPES } from "./src/types.ts";
+export {
+  type PeerKeyKind,
+  PeerNotFoundError,
+  SessionClosedError,
+  SessionError,
+} from "./src/errors.ts";
+export type { PeerLookup, SessionStorage } from "./src/storage.ts";
+export {
+  type InputPeerLike,
+  type PeerKey,
+  Session,
+  type SessionOptions,
+} from "./src/session.ts";
+export { MemoryStorage } from "./src/memory/memory_storage.ts";
+export { isSessionStorage, openSession } from "./src/open.ts";
+export {
+  CHANNEL_ID_OFFSET,
+  markPeerId,
+  type PeerKind,
+  parsePeerId,
+} from "./src/peers/ids.ts";
+export { entityToPeer } from "./src/peers/normalize.ts";
+export { toInputPeer } from "./src/peers/input_peer.ts";
+export {
+  type ParsedUsername,
+  parsePhone,
+  parseUsername,
+} from "./src/peers/keys.ts";

@@ -1,0 +1,310 @@
+/**
+ * A session storage in plain TypeScript Maps, with indexes for id, every
+ * username, phone and name: no native code, nothing on disk.
+ *
+ * @module
+ */
+
+import { SessionClosedError } from "../errors.ts";
+import { denoInspect, nodeInspect } from "../_inspect.ts";
+import {
+  copyAuth,
+  copyFile,
+  copyPeer,
+  copyState,
+  emptyAuth,
+} from "../_copy.ts";
+import type { PeerLookup, SessionStorage } from "../storage.ts";
+import type {
+  AuthState,
+  CachedFile,
+  FileType,
+  PeerRecord,
+  UpdateState,
+} from "../types.ts";
+
+function fileKey(md5: Uint8Array, size: number, type: FileType): string {
+  let hex = "";
+  for (const b of md5) hex += b.toString(16).padStart(2, "0");
+  return `${hex}:${size}:${type}`;
+}
+
+/**
+ * Keeps a session in memory. Every lookup is a Map access; nothing is ever
+ * scanned. What it holds is gone when the process ends, unless it is
+ * exported (as a string, or cloned into a file session).
+ *
+ * @example Usage
+ * ```ts
+ * import { MemoryStorage, openSession } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * const session = await openSession(new MemoryStorage());
+ * await session.processEntities({
+ *   users: [{ _: "user", id: 777, accessHash: -5n, firstName: "Ann", username: "Ann_B" }],
+ *   chats: [],
+ * });
+ * assert.deepEqual(await session.getInputPeer("@ann_b"), {
+ *   _: "inputPeerUser",
+ *   userId: 777,
+ *   accessHash: -5n,
+ * });
+ * ```
+ */
+export class MemoryStorage implements SessionStorage {
+  /** Always `"memory"`. */
+  readonly kind: string = "memory";
+
+  #auth: AuthState = emptyAuth();
+  #peers = new Map<number, PeerRecord>();
+  #byUsername = new Map<string, number>();
+  #byPhone = new Map<string, number>();
+  #byName = new Map<string, Set<number>>();
+  #states = new Map<number, UpdateState>();
+  #files = new Map<string, CachedFile>();
+  #closed = false;
+
+  /** Runs `fn` on an open storage; any throw becomes a rejection. */
+  #run<T>(what: string, fn: () => T): Promise<T> {
+    try {
+      if (this.#closed) throw new SessionClosedError(what);
+      return Promise.resolve(fn());
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** {@inheritDoc SessionStorage.getAuth} */
+  getAuth(): Promise<AuthState> {
+    return this.#run("read the auth state", () => copyAuth(this.#auth));
+  }
+
+  /** {@inheritDoc SessionStorage.setAuth} */
+  setAuth(patch: Partial<AuthState>): Promise<void> {
+    return this.#run("change the auth state", () => {
+      this.#auth = copyAuth({ ...this.#auth, ...patch });
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.putPeers} */
+  putPeers(records: readonly PeerRecord[]): Promise<void> {
+    return this.#run("store peers", () => {
+      for (const record of records) this.#putPeer(record);
+    });
+  }
+
+  #unindex(p: PeerRecord): void {
+    for (const u of p.usernames) {
+      if (this.#byUsername.get(u) === p.id) this.#byUsername.delete(u);
+    }
+    if (p.phone !== null && this.#byPhone.get(p.phone) === p.id) {
+      this.#byPhone.delete(p.phone);
+    }
+    if (p.name !== null) {
+      const ids = this.#byName.get(p.name);
+      ids?.delete(p.id);
+      if (ids?.size === 0) this.#byName.delete(p.name);
+    }
+  }
+
+  #putPeer(record: PeerRecord): void {
+    const id = record.id;
+    const old = this.#peers.get(id);
+    if (old) this.#unindex(old);
+    const merged: PeerRecord = {
+      id,
+      type: record.type,
+      accessHash: record.accessHash,
+      usernames: [...new Set(record.usernames)],
+      phone: record.phone ?? old?.phone ?? null,
+      name: record.name ?? old?.name ?? null,
+      updatedAt: record.updatedAt,
+    };
+    for (const u of merged.usernames) {
+      const holder = this.#byUsername.get(u);
+      const h = holder === undefined || holder === id
+        ? undefined
+        : this.#peers.get(holder);
+      if (h) {
+        this.#peers.set(h.id, {
+          ...h,
+          usernames: h.usernames.filter((x) => x !== u),
+        });
+      }
+      this.#byUsername.set(u, id);
+    }
+    if (merged.phone !== null) {
+      const holder = this.#byPhone.get(merged.phone);
+      const h = holder === undefined || holder === id
+        ? undefined
+        : this.#peers.get(holder);
+      if (h) this.#peers.set(h.id, { ...h, phone: null });
+      this.#byPhone.set(merged.phone, id);
+    }
+    if (merged.name !== null) {
+      let ids = this.#byName.get(merged.name);
+      if (!ids) this.#byName.set(merged.name, ids = new Set());
+      ids.delete(id); // re-insert: the latest written is found first
+      ids.add(id);
+    }
+    this.#peers.set(id, merged);
+  }
+
+  /** {@inheritDoc SessionStorage.findPeer} */
+  findPeer(lookup: PeerLookup): Promise<PeerRecord | undefined> {
+    return this.#run("look up a peer", () => {
+      let id: number | undefined;
+      switch (lookup.by) {
+        case "id":
+          id = lookup.ids.find((x) => this.#peers.has(x));
+          break;
+        case "username":
+          id = this.#byUsername.get(lookup.value);
+          break;
+        case "phone":
+          id = this.#byPhone.get(lookup.value);
+          break;
+        case "name": {
+          const ids = this.#byName.get(lookup.value);
+          if (ids) for (const x of ids) id = x; // the latest written
+          break;
+        }
+      }
+      const found = id === undefined ? undefined : this.#peers.get(id);
+      return found && copyPeer(found);
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.listPeers} */
+  listPeers(): Promise<PeerRecord[]> {
+    return this.#run("list peers", () => [...this.#peers.values()].map(copyPeer));
+  }
+
+  /** {@inheritDoc SessionStorage.countPeers} */
+  countPeers(): Promise<number> {
+    return this.#run("count peers", () => this.#peers.size);
+  }
+
+  /** {@inheritDoc SessionStorage.deletePeers} */
+  deletePeers(ids: readonly number[]): Promise<void> {
+    return this.#run("delete peers", () => {
+      for (const id of ids) {
+        const old = this.#peers.get(id);
+        if (!old) continue;
+        this.#unindex(old);
+        this.#peers.delete(id);
+      }
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.getUpdateStates} */
+  getUpdateStates(): Promise<UpdateState[]> {
+    return this.#run(
+      "read update states",
+      () => [...this.#states.values()].map(copyState),
+    );
+  }
+
+  /** {@inheritDoc SessionStorage.putUpdateStates} */
+  putUpdateStates(states: readonly UpdateState[]): Promise<void> {
+    return this.#run("store update states", () => {
+      for (const s of states) this.#states.set(s.entityId, copyState(s));
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.deleteUpdateStates} */
+  deleteUpdateStates(entityIds: readonly number[]): Promise<void> {
+    return this.#run("delete update states", () => {
+      for (const id of entityIds) this.#states.delete(id);
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.getFile} */
+  getFile(
+    md5: Uint8Array,
+    size: number,
+    type: FileType,
+  ): Promise<CachedFile | undefined> {
+    return this.#run("read the file cache", () => {
+      const found = this.#files.get(fileKey(md5, size, type));
+      return found && copyFile(found);
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.putFiles} */
+  putFiles(files: readonly CachedFile[]): Promise<void> {
+    return this.#run("store cached files", () => {
+      for (const f of files) {
+        this.#files.set(fileKey(f.md5, f.size, f.type), copyFile(f));
+      }
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.listFiles} */
+  listFiles(): Promise<CachedFile[]> {
+    return this.#run(
+      "list cached files",
+      () => [...this.#files.values()].map(copyFile),
+    );
+  }
+
+  /** Nothing to do: memory writes are complete when they return. */
+  flush(): Promise<void> {
+    return this.#run("save", () => {});
+  }
+
+  /** Marks the storage closed; its data stays readable by nobody. */
+  close(): Promise<void> {
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  /** Forgets everything and closes. */
+  destroy(): Promise<void> {
+    this.#auth = emptyAuth();
+    this.#peers.clear();
+    this.#byUsername.clear();
+    this.#byPhone.clear();
+    this.#byName.clear();
+    this.#states.clear();
+    this.#files.clear();
+    this.#closed = true;
+    return Promise.resolve();
+  }
+
+  /**
+   * A short, redacted description.
+   *
+   * @returns E.g. `MemoryStorage(3 peers)`.
+   */
+  toString(): string {
+    return `MemoryStorage(${this.#peers.size} peers)`;
+  }
+
+  /**
+   * What `JSON.stringify` shows: no secret.
+   *
+   * @returns A redacted summary.
+   */
+  toJSON(): { kind: string; peers: number } {
+    return { kind: this.kind, peers: this.#peers.size };
+  }
+
+  /**
+   * Node's and Bun's inspect hook: the redacted description.
+   *
+   * @returns The same as `toString()`.
+   */
+  [nodeInspect](): string {
+    return this.toString();
+  }
+
+  /**
+   * Deno's inspect hook: the redacted description.
+   *
+   * @returns The same as `toString()`.
+   */
+  [denoInspect](): string {
+    return this.toString();
+  }
+}

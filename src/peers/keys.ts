@@ -1,0 +1,124 @@
+/**
+ * Reading lookup keys the way Telethon users write them: marked and bare
+ * ids, `@names`, `t.me` links, invite links, phone numbers in any common
+ * spelling.
+ *
+ * @module
+ */
+
+import { decodeBase64 } from "../_base64.ts";
+import { CHANNEL_ID_OFFSET } from "./ids.ts";
+
+/**
+ * The marked ids a numeric key may stand for, in order of preference. A
+ * negative id is exact; a positive one is a user, then a channel, then a
+ * basic chat, as Telethon resolves it.
+ *
+ * @param id A marked or bare id.
+ * @returns Candidate marked ids, most likely first.
+ */
+export function idCandidates(id: number): number[] {
+  if (id < 0) return [id];
+  if (id === 0) return [];
+  const out = [id];
+  if (id < Number.MAX_SAFE_INTEGER - CHANNEL_ID_OFFSET) {
+    out.push(-(CHANNEL_ID_OFFSET + id));
+  }
+  out.push(-id);
+  return out;
+}
+
+/**
+ * Digits of a phone number written with `+`, spaces, dashes, dots or
+ * parentheses, or undefined when the text is not a phone number.
+ *
+ * @param text The key.
+ * @returns The digits, or undefined.
+ *
+ * @example Usage
+ * ```ts
+ * import { parsePhone } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(parsePhone("+44 (7700) 900-123"), "447700900123");
+ * assert.equal(parsePhone("alice"), undefined);
+ * ```
+ */
+export function parsePhone(text: string): string | undefined {
+  const t = text.trim();
+  if (!/^\+?[\d\s().-]+$/.test(t)) return undefined;
+  const digits = t.replace(/\D/g, "");
+  return digits.length > 0 ? digits : undefined;
+}
+
+const LINK =
+  /^(?:@|(?:https?:\/\/)?(?:www\.)?(?:telegram\.(?:me|dog)|t\.me)\/(@|\+|joinchat\/)?|tg:\/\/join\?invite=|tg:\/\/resolve\?domain=)/i;
+const VALID_USERNAME = /^[a-z](?:(?!__)\w){1,30}[a-z\d]$/i;
+
+/** What a text key says about a username or invite link. */
+export interface ParsedUsername {
+  /** The lower-cased username, when the key is a valid one. */
+  readonly username?: string;
+  /** The invite hash, when the key is an invite link. */
+  readonly invite?: string;
+}
+
+/**
+ * Reads `@name`, `name`, `t.me/name`, `telegram.me/name`, `tg://resolve`
+ * and invite links (`t.me/+hash`, `t.me/joinchat/hash`, `tg://join`).
+ *
+ * @param text The key.
+ * @returns The username (lower-cased) or invite hash found.
+ *
+ * @example Usage
+ * ```ts
+ * import { parseUsername } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseUsername("https://t.me/ExampleChannel"), { username: "examplechannel" });
+ * assert.deepEqual(parseUsername("t.me/+AbCdEf"), { invite: "AbCdEf" });
+ * assert.deepEqual(parseUsername("not a username"), {});
+ * ```
+ */
+export function parseUsername(text: string): ParsedUsername {
+  let t = text.trim();
+  const m = LINK.exec(t);
+  if (m) {
+    t = t.slice(m[0].length);
+    const isInvite = m[1] !== undefined ||
+      m[0].toLowerCase().startsWith("tg://join");
+    if (isInvite) {
+      const hash = t.replace(/[/?#].*$/, "");
+      return hash.length > 0 ? { invite: hash } : {};
+    }
+    t = t.replace(/[?#].*$/, "").replace(/\/+$/, "");
+  }
+  return VALID_USERNAME.test(t) ? { username: t.toLowerCase() } : {};
+}
+
+/**
+ * The chat id inside an old-style invite hash (16 bytes: link type, chat
+ * id, random; or 12 bytes: chat id, random), as Telethon decodes it. New
+ * invite hashes carry no id and give undefined.
+ *
+ * @param hash The part of the link after `+` or `joinchat/`.
+ * @returns The bare chat id, or undefined.
+ */
+export function inviteChatId(hash: string): number | undefined {
+  let bytes: Uint8Array | undefined;
+  if (/^[a-f\d]+$/i.test(hash) && (hash.length === 24 || hash.length === 32)) {
+    bytes = new Uint8Array(hash.length / 2);
+    for (let i = 0; i < bytes.length; i++) {
+      bytes[i] = parseInt(hash.slice(i * 2, i * 2 + 2), 16);
+    }
+  } else {
+    bytes = decodeBase64(hash, "urlsafe");
+  }
+  if (bytes === undefined) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let id: number;
+  if (bytes.length === 16) id = view.getUint32(4);
+  else if (bytes.length === 12) id = view.getUint32(0);
+  else return undefined;
+  return id > 0 ? id : undefined;
+}

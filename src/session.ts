@@ -1,0 +1,702 @@
+/**
+ * The session front clients use, over any {@linkcode SessionStorage}.
+ *
+ * @module
+ */
+
+import { toSafeInteger } from "./_int64.ts";
+import { denoInspect, nodeInspect } from "./_inspect.ts";
+import {
+  checkAuthKey,
+  checkAuthPatch,
+  checkFile,
+  checkFileType,
+  checkMd5,
+  checkPeer,
+  checkUpdateState,
+} from "./_validate.ts";
+import {
+  type PeerKeyKind,
+  PeerNotFoundError,
+  SessionClosedError,
+  SessionError,
+} from "./errors.ts";
+import { MemoryStorage } from "./memory/memory_storage.ts";
+import { isInputPeerLike, markedIdOf, toInputPeer } from "./peers/input_peer.ts";
+import {
+  idCandidates,
+  inviteChatId,
+  parsePhone,
+  parseUsername,
+} from "./peers/keys.ts";
+import { collectEntities, entityToPeer, isEntity } from "./peers/normalize.ts";
+import { isObject } from "./peers/tl.ts";
+import type { PeerLookup, SessionStorage } from "./storage.ts";
+import type {
+  AuthState,
+  CachedFile,
+  FileType,
+  InputPeer,
+  PeerRecord,
+  UpdateState,
+} from "./types.ts";
+
+/**
+ * What {@linkcode Session.getInputPeer} and {@linkcode Session.getPeer}
+ * accept: a marked or bare id (number or bigint); a username, `t.me` link,
+ * invite link, phone number or display name (string); an input peer, a
+ * `peerUser`/`peerChat`/`peerChannel`, or a User/Chat/Channel object.
+ */
+export type PeerKey = number | bigint | string | object;
+
+/** An object that already is an input peer, in mtcute or GramJS shape. */
+export type InputPeerLike =
+  | { readonly _: `input${string}` }
+  | { readonly className: `Input${string}` };
+
+/** Options for {@linkcode Session.open}. */
+export interface SessionOptions {
+  /**
+   * Whether `processEntities` stores peers (default `true`). Turn it off to
+   * keep only the login.
+   */
+  saveEntities?: boolean;
+}
+
+type Found =
+  | { readonly as: "input"; readonly value: object }
+  | { readonly as: "record"; readonly value: PeerRecord }
+  | { readonly as: "missing"; readonly kind: PeerKeyKind; readonly key: string };
+
+function now(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+/**
+ * A Telegram session: the login (data center, auth key, account) plus the
+ * caches next to it (peers, update states, uploaded files), kept by a
+ * {@linkcode SessionStorage}.
+ *
+ * Open one with {@linkcode openSession}. Reading the auth state is
+ * synchronous (it is loaded on open); everything that touches the caches
+ * is asynchronous.
+ *
+ * The session never shows its auth key unless asked for it by name:
+ * `String(session)`, `JSON.stringify(session)` and `inspect` are redacted.
+ *
+ * @example Usage
+ * ```ts
+ * import { openSession } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * await using session = await openSession(":memory:");
+ * await session.setDc(2, "149.154.167.51", 443);
+ * session.authKey = new Uint8Array(256).fill(7);
+ * await session.processEntities({
+ *   users: [{ _: "user", id: 5123456789, accessHash: 2n ** 63n - 1n, firstName: "Big", phone: "79991234567" }],
+ *   chats: [{ _: "channel", id: 1987654321, accessHash: -1n, title: "News", username: "News" }],
+ * });
+ * assert.deepEqual(await session.getInputPeer("+7 999 123-45-67"), {
+ *   _: "inputPeerUser",
+ *   userId: 5123456789,
+ *   accessHash: 2n ** 63n - 1n,
+ * });
+ * assert.equal((await session.getInputPeer("t.me/news"))._, "inputPeerChannel");
+ * assert.ok(!JSON.stringify(session).includes("0707"));
+ * ```
+ */
+export class Session {
+  #storage: SessionStorage;
+  #auth: AuthState;
+  #closed = false;
+  #pending = new Set<Promise<void>>();
+  #failure: unknown = undefined;
+
+  /** Whether `processEntities` stores peers. */
+  saveEntities: boolean;
+
+  private constructor(
+    storage: SessionStorage,
+    auth: AuthState,
+    options: SessionOptions,
+  ) {
+    this.#storage = storage;
+    this.#auth = auth;
+    this.saveEntities = options.saveEntities ?? true;
+  }
+
+  /**
+   * Opens a session over a storage: reads its auth state once.
+   *
+   * @param storage Where the session lives.
+   * @param options Session options.
+   * @returns The open session.
+   *
+   * @example Usage
+   * ```ts
+   * import { MemoryStorage, Session } from "@mtsession/mtsession";
+   * import assert from "node:assert/strict";
+   *
+   * const session = await Session.open(new MemoryStorage());
+   * assert.equal(session.dcId, null);
+   * ```
+   */
+  static async open(
+    storage: SessionStorage,
+    options: SessionOptions = {},
+  ): Promise<Session> {
+    const auth = await storage.getAuth();
+    return new Session(storage, auth, options);
+  }
+
+  /** The storage behind this session. */
+  get storage(): SessionStorage {
+    return this.#storage;
+  }
+
+  /** Whether `close()` or `delete()` was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #check(what: string): void {
+    if (this.#closed) throw new SessionClosedError(what);
+  }
+
+  // ---- auth state -------------------------------------------------------
+
+  /** Data-center id, or `null`. */
+  get dcId(): number | null {
+    return this.#auth.dcId;
+  }
+  set dcId(value: number | null) {
+    this.#setSync({ dcId: value });
+  }
+
+  /** Server address of the data center, or `null`. */
+  get serverAddress(): string | null {
+    return this.#auth.serverAddress;
+  }
+  set serverAddress(value: string | null) {
+    this.#setSync({ serverAddress: value });
+  }
+
+  /** Port of the data center, or `null`. */
+  get port(): number | null {
+    return this.#auth.port;
+  }
+  set port(value: number | null) {
+    this.#setSync({ port: value });
+  }
+
+  /**
+   * The 256-byte auth key (a copy), or `null`. Setting it starts a durable
+   * write; `save()` waits for it and reports a failure.
+   */
+  get authKey(): Uint8Array | null {
+    return this.#auth.authKey === null ? null : this.#auth.authKey.slice();
+  }
+  set authKey(value: Uint8Array | null) {
+    this.#setSync({ authKey: value });
+  }
+
+  /** Whether the session is for Telegram's test servers, or `null`. */
+  get testMode(): boolean | null {
+    return this.#auth.testMode;
+  }
+  set testMode(value: boolean | null) {
+    this.#setSync({ testMode: value });
+  }
+
+  /** API id, or `null`. */
+  get apiId(): number | null {
+    return this.#auth.apiId;
+  }
+  set apiId(value: number | null) {
+    this.#setSync({ apiId: value });
+  }
+
+  /** The logged-in account's id, or `null`. */
+  get userId(): number | null {
+    return this.#auth.userId;
+  }
+  set userId(value: number | null) {
+    this.#setSync({ userId: value });
+  }
+
+  /** Whether the account is a bot, or `null`. */
+  get isBot(): boolean | null {
+    return this.#auth.isBot;
+  }
+  set isBot(value: boolean | null) {
+    this.#setSync({ isBot: value });
+  }
+
+  /** Unix time of the last save as Pyrogram keeps it, or `null`. */
+  get date(): number | null {
+    return this.#auth.date;
+  }
+  set date(value: number | null) {
+    this.#setSync({ date: value });
+  }
+
+  /** Open takeout session id, or `null`. */
+  get takeoutId(): bigint | null {
+    return this.#auth.takeoutId;
+  }
+  set takeoutId(value: bigint | null) {
+    this.#setSync({ takeoutId: value });
+  }
+
+  /**
+   * A copy of the whole auth state, auth key included.
+   *
+   * @returns The auth state.
+   */
+  getAuth(): AuthState {
+    return {
+      ...this.#auth,
+      authKey: this.#auth.authKey === null ? null : this.#auth.authKey.slice(),
+    };
+  }
+
+  #setSync(patch: Partial<AuthState>): void {
+    this.#check("change the auth state");
+    const clean = checkAuthPatch(patch);
+    this.#auth = { ...this.#auth, ...clean };
+    const write = this.#storage.setAuth(clean).catch((e: unknown) => {
+      this.#failure ??= e;
+    });
+    this.#pending.add(write);
+    void write.finally(() => this.#pending.delete(write));
+  }
+
+  /**
+   * Changes any auth fields and waits until they are durable.
+   *
+   * @param patch The fields to change; the others are kept.
+   * @throws {TypeError | RangeError} When a field is malformed.
+   */
+  async setAuth(patch: Partial<AuthState>): Promise<void> {
+    this.#check("change the auth state");
+    const clean = checkAuthPatch(patch);
+    await this.#storage.setAuth(clean);
+    this.#auth = { ...this.#auth, ...clean };
+  }
+
+  /**
+   * Sets the data center. The auth key is kept (switching DC usually comes
+   * with a new key: set it too).
+   *
+   * @param dcId Data-center id.
+   * @param serverAddress Its address.
+   * @param port Its port.
+   */
+  async setDc(dcId: number, serverAddress: string, port: number): Promise<void> {
+    await this.setAuth({ dcId, serverAddress, port });
+  }
+
+  /**
+   * Sets or clears the auth key and waits until it is durable.
+   *
+   * @param key 256 bytes, or `null` to forget the key.
+   * @throws {RangeError} When the key is not 256 bytes.
+   */
+  async setAuthKey(key: Uint8Array | null): Promise<void> {
+    await this.setAuth({ authKey: key === null ? null : checkAuthKey(key) });
+  }
+
+  // ---- peers --------------------------------------------------------------
+
+  /**
+   * Caches the users, chats and channels a TL result carries: a result with
+   * `users`/`chats`/`user`/`chat`, an array, or a single User/Chat/Channel,
+   * in GramJS, mtcute or plain-JSON shape. `min` entities and users without
+   * an access hash are skipped. Known fields are never lost: see
+   * {@linkcode SessionStorage.putPeers}.
+   *
+   * @param tlo What the client received.
+   * @returns How many peers were stored (0 when `saveEntities` is off).
+   */
+  async processEntities(tlo: unknown): Promise<number> {
+    this.#check("process entities");
+    if (!this.saveEntities) return 0;
+    const stamp = now();
+    const records: PeerRecord[] = [];
+    for (const entity of collectEntities(tlo)) {
+      const record = entityToPeer(entity, stamp);
+      if (record) records.push(record);
+    }
+    if (records.length > 0) await this.#storage.putPeers(records);
+    return records.length;
+  }
+
+  /**
+   * Stores peer records as they are (after checking them): for imports and
+   * storages of your own. Most callers want `processEntities`.
+   *
+   * @param records The records.
+   */
+  async putPeers(records: readonly PeerRecord[]): Promise<void> {
+    this.#check("store peers");
+    const clean = records.map(checkPeer);
+    if (clean.length > 0) await this.#storage.putPeers(clean);
+  }
+
+  /**
+   * Resolves a key to an input peer from the cache.
+   *
+   * Keys: an input peer (returned as is); a User/Chat/Channel with an access
+   * hash (converted directly); `peerUser`/`peerChat`/`peerChannel`; a marked
+   * id; a bare positive id (a user, then a channel, then a basic chat); a
+   * username as `"@name"`, `"name"` or a `t.me` link, in any case; an
+   * old-style invite link; a phone number in any common spelling; last, an
+   * exact display name or title. `"me"` is not resolved here: use
+   * `inputPeerSelf`.
+   *
+   * @param key What to resolve.
+   * @returns A TL-shaped input peer.
+   * @throws {PeerNotFoundError} When nothing cached matches.
+   */
+  getInputPeer<T extends InputPeerLike>(key: T): Promise<T>;
+  getInputPeer(key: PeerKey): Promise<InputPeer>;
+  async getInputPeer(key: PeerKey): Promise<object> {
+    this.#check("look up a peer");
+    const found = await this.#find(key, true);
+    switch (found.as) {
+      case "input":
+        return found.value;
+      case "record":
+        return toInputPeer(found.value);
+      case "missing":
+        throw new PeerNotFoundError(found.kind, found.key);
+    }
+  }
+
+  /**
+   * Finds the cached record for a key (the keys of `getInputPeer`).
+   *
+   * @param key What to look up.
+   * @returns A copy of the record, or `undefined`.
+   */
+  async getPeer(key: PeerKey): Promise<PeerRecord | undefined> {
+    this.#check("look up a peer");
+    const found = await this.#find(key, false);
+    return found.as === "record" ? found.value : undefined;
+  }
+
+  async #lookup(lookup: PeerLookup): Promise<PeerRecord | undefined> {
+    if (lookup.by === "id" && lookup.ids.length === 0) return undefined;
+    return await this.#storage.findPeer(lookup);
+  }
+
+  async #byIds(
+    ids: readonly number[],
+    kind: PeerKeyKind,
+    shown: string,
+  ): Promise<Found> {
+    const record = await this.#lookup({ by: "id", ids });
+    return record
+      ? { as: "record", value: record }
+      : { as: "missing", kind, key: shown };
+  }
+
+  async #find(key: PeerKey, wantInput: boolean): Promise<Found> {
+    if (typeof key === "number" || typeof key === "bigint") {
+      const id = toSafeInteger(key, "peer id");
+      return await this.#byIds(idCandidates(id), "id", String(id));
+    }
+    if (typeof key === "string") return await this.#findText(key);
+    if (!isObject(key)) {
+      throw new TypeError(
+        "Expected a peer key: an id, a string, or a TL peer object",
+      );
+    }
+    let marked: number | undefined;
+    if (isEntity(key)) {
+      const record = entityToPeer(key, now());
+      if (record && wantInput) {
+        return { as: "input", value: toInputPeer(record) };
+      }
+      // A min entity or one without a hash: look its id up in the cache.
+      marked = entityToPeer({ ...key, min: false, accessHash: 0n }, 0)?.id;
+    } else if (isInputPeerLike(key) && wantInput) {
+      return { as: "input", value: key };
+    } else {
+      marked = markedIdOf(key);
+    }
+    if (marked === undefined) {
+      throw new TypeError(
+        "Expected a peer key: this object is not an input peer with an id, " +
+          "a peer or a User/Chat/Channel",
+      );
+    }
+    return await this.#byIds([marked], "peer", String(marked));
+  }
+
+  async #findText(key: string): Promise<Found> {
+    const text = key.trim();
+    if (text === "") throw new TypeError("Expected a non-empty peer key");
+    const phone = parsePhone(text);
+    if (phone !== undefined) {
+      const record = await this.#lookup({ by: "phone", value: phone });
+      if (record) return { as: "record", value: record };
+      if (/^-?\d+$/.test(text)) {
+        const id = toSafeInteger(text, "peer id");
+        const byId = await this.#byIds(idCandidates(id), "id", text);
+        if (byId.as === "record") return byId;
+      }
+    }
+    const { username, invite } = parseUsername(text);
+    if (username !== undefined) {
+      const record = await this.#lookup({ by: "username", value: username });
+      if (record) return { as: "record", value: record };
+    }
+    if (invite !== undefined) {
+      const chatId = inviteChatId(invite);
+      if (chatId !== undefined) {
+        const byId = await this.#byIds(
+          idCandidates(chatId),
+          "invite",
+          "<invite link>",
+        );
+        if (byId.as === "record") return byId;
+      }
+    }
+    const byName = await this.#lookup({ by: "name", value: key });
+    if (byName) return { as: "record", value: byName };
+    if (phone !== undefined) {
+      return { as: "missing", kind: "phone", key: "<phone number>" };
+    }
+    if (username !== undefined) {
+      return { as: "missing", kind: "username", key: `@${username}` };
+    }
+    if (invite !== undefined) {
+      return { as: "missing", kind: "invite", key: "<invite link>" };
+    }
+    return { as: "missing", kind: "name", key: JSON.stringify(key) };
+  }
+
+  /**
+   * Lists every cached peer.
+   *
+   * @returns Copies of the records.
+   */
+  async listPeers(): Promise<PeerRecord[]> {
+    this.#check("list peers");
+    return await this.#storage.listPeers();
+  }
+
+  /**
+   * Counts the cached peers.
+   *
+   * @returns The number of peers.
+   */
+  async countPeers(): Promise<number> {
+    this.#check("count peers");
+    return await this.#storage.countPeers();
+  }
+
+  // ---- update state -----------------------------------------------------
+
+  /**
+   * The update state of the account (0) or of a channel (marked id).
+   *
+   * @param entityId 0, or a channel's marked id.
+   * @returns The state, or `undefined`.
+   */
+  async getUpdateState(entityId: number): Promise<UpdateState | undefined> {
+    this.#check("read update states");
+    const all = await this.#storage.getUpdateStates();
+    return all.find((s) => s.entityId === entityId);
+  }
+
+  /**
+   * Every stored update state.
+   *
+   * @returns Copies of the states.
+   */
+  async getUpdateStates(): Promise<UpdateState[]> {
+    this.#check("read update states");
+    return await this.#storage.getUpdateStates();
+  }
+
+  /**
+   * Stores an update state (replacing the one for the same entity).
+   *
+   * @param state The state.
+   */
+  async setUpdateState(state: UpdateState): Promise<void> {
+    this.#check("store update states");
+    await this.#storage.putUpdateStates([checkUpdateState(state)]);
+  }
+
+  /**
+   * Forgets the update state of an entity.
+   *
+   * @param entityId 0, or a channel's marked id.
+   */
+  async deleteUpdateState(entityId: number): Promise<void> {
+    this.#check("delete update states");
+    await this.#storage.deleteUpdateStates([entityId]);
+  }
+
+  // ---- file cache -------------------------------------------------------
+
+  /**
+   * Remembers an uploaded file by content.
+   *
+   * @param file md5 + size + type → id + access hash.
+   */
+  async cacheFile(file: CachedFile): Promise<void> {
+    this.#check("store cached files");
+    await this.#storage.putFiles([checkFile(file)]);
+  }
+
+  /**
+   * Finds an uploaded file by content.
+   *
+   * @param md5 16-byte MD5 digest.
+   * @param size Size in bytes.
+   * @param type Document or photo.
+   * @returns The entry, or `undefined`.
+   */
+  async getCachedFile(
+    md5: Uint8Array,
+    size: number,
+    type: FileType,
+  ): Promise<CachedFile | undefined> {
+    this.#check("read the file cache");
+    return await this.#storage.getFile(checkMd5(md5), size, checkFileType(type));
+  }
+
+  /**
+   * Every cached upload.
+   *
+   * @returns Copies of the entries.
+   */
+  async listCachedFiles(): Promise<CachedFile[]> {
+    this.#check("list cached files");
+    return await this.#storage.listFiles();
+  }
+
+  // ---- lifecycle ---------------------------------------------------------
+
+  async #settle(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    if (this.#failure !== undefined) {
+      const cause = this.#failure;
+      this.#failure = undefined;
+      throw new SessionError(
+        "An earlier change of the auth state was not saved",
+        { cause },
+      );
+    }
+  }
+
+  /** Makes every change so far durable. */
+  async save(): Promise<void> {
+    this.#check("save");
+    await this.#settle();
+    await this.#storage.flush();
+  }
+
+  /** Saves and closes; the session cannot be used afterwards. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      await this.#settle();
+    } finally {
+      await this.#storage.close();
+    }
+  }
+
+  /** Deletes everything the session stored (a file session: its file). */
+  async delete(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled([...this.#pending]);
+    await this.#storage.destroy();
+  }
+
+  /**
+   * Copies everything (auth, peers, update states, cached files) into
+   * another storage and opens a session there.
+   *
+   * @param target Where to copy to (default: a new memory storage).
+   * @returns The copy, independent of this session.
+   */
+  async clone(target: SessionStorage = new MemoryStorage()): Promise<Session> {
+    this.#check("clone");
+    await this.#settle();
+    const [peers, states, files] = await Promise.all([
+      this.#storage.listPeers(),
+      this.#storage.getUpdateStates(),
+      this.#storage.listFiles(),
+    ]);
+    await target.setAuth(this.getAuth());
+    peers.sort((a, b) => a.updatedAt - b.updatedAt);
+    if (peers.length > 0) await target.putPeers(peers);
+    if (states.length > 0) await target.putUpdateStates(states);
+    if (files.length > 0) await target.putFiles(files);
+    await target.flush();
+    return await Session.open(target, { saveEntities: this.saveEntities });
+  }
+
+  /** Closes the session (for `await using`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  // ---- redaction ---------------------------------------------------------
+
+  /**
+   * A short description without secrets.
+   *
+   * @returns E.g. `Session(memory, dc 2, authorized)`.
+   */
+  toString(): string {
+    const dc = this.#auth.dcId === null ? "no dc" : `dc ${this.#auth.dcId}`;
+    const key = this.#auth.authKey === null ? "no auth key" : "authorized";
+    const state = this.#closed ? ", closed" : "";
+    return `Session(${this.#storage.kind}, ${dc}, ${key}${state})`;
+  }
+
+  /**
+   * What `JSON.stringify` shows: the auth state without the key.
+   *
+   * @returns A redacted summary.
+   */
+  toJSON(): Record<string, unknown> {
+    const a = this.#auth;
+    return {
+      storage: this.#storage.kind,
+      dcId: a.dcId,
+      serverAddress: a.serverAddress,
+      port: a.port,
+      testMode: a.testMode,
+      apiId: a.apiId,
+      userId: a.userId,
+      isBot: a.isBot,
+      authorized: a.authKey !== null,
+    };
+  }
+
+  /**
+   * Node's and Bun's inspect hook: the redacted description.
+   *
+   * @returns The same as `toString()`.
+   */
+  [nodeInspect](): string {
+    return this.toString();
+  }
+
+  /**
+   * Deno's inspect hook: the redacted description.
+   *
+   * @returns The same as `toString()`.
+   */
+  [denoInspect](): string {
+    return this.toString();
+  }
+}

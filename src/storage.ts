@@ -1,0 +1,193 @@
+/**
+ * The persistence contract every backend implements: memory, SQLite and any
+ * storage of your own.
+ *
+ * @module
+ */
+
+import type {
+  AuthState,
+  CachedFile,
+  FileType,
+  PeerRecord,
+  UpdateState,
+} from "./types.ts";
+
+/**
+ * How {@linkcode SessionStorage.findPeer} looks a peer up. Every kind is
+ * served by an index: no backend may scan all peers to answer it.
+ */
+export type PeerLookup =
+  /** The first of `ids` (marked ids, in order of preference) that exists. */
+  | { readonly by: "id"; readonly ids: readonly number[] }
+  /** The peer that holds this lower-cased username. */
+  | { readonly by: "username"; readonly value: string }
+  /** The peer with this phone number (digits only). */
+  | { readonly by: "phone"; readonly value: string }
+  /** A peer whose display name or title is exactly this. */
+  | { readonly by: "name"; readonly value: string };
+
+/**
+ * Where a session keeps its data. {@linkcode Session} validates everything
+ * before it calls a storage, so a backend may trust its arguments.
+ *
+ * Guarantees every backend gives (the conformance suite in `tests/` checks
+ * them):
+ * - Values come back exactly as stored: 64-bit integers lose no bit, bytes
+ *   are returned as fresh `Uint8Array` copies, records are copies the caller
+ *   may change.
+ * - `setAuth` is durable when its promise resolves.
+ * - `putPeers`, `putUpdateStates` and `putFiles` may be batched; they are
+ *   durable at the latest when `flush()` resolves.
+ * - Peer writes merge rather than overwrite: see {@linkcode putPeers}.
+ *
+ * @example A storage of your own, delegating to the memory one
+ * ```ts
+ * import {
+ *   MemoryStorage,
+ *   openSession,
+ *   type PeerRecord,
+ *   type SessionStorage,
+ * } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * class CountingStorage extends MemoryStorage implements SessionStorage {
+ *   written = 0;
+ *   override putPeers(records: readonly PeerRecord[]): Promise<void> {
+ *     this.written += records.length;
+ *     return super.putPeers(records);
+ *   }
+ * }
+ *
+ * const storage = new CountingStorage();
+ * const session = await openSession(storage);
+ * await session.processEntities({
+ *   _: "user", id: 42, accessHash: 7n, firstName: "Ada", username: "ada",
+ * });
+ * assert.equal(storage.written, 1);
+ * ```
+ */
+export interface SessionStorage {
+  /** A short name of the backend ("memory", "sqlite", …) for messages. */
+  readonly kind: string;
+
+  /**
+   * Reads the auth state; fields never stored are `null`.
+   *
+   * @returns A copy of the auth state.
+   */
+  getAuth(): Promise<AuthState>;
+
+  /**
+   * Replaces the fields present in `patch`, keeps the others. Durable when
+   * the promise resolves (an auth key must never wait for a batch).
+   *
+   * @param patch The fields to change.
+   */
+  setAuth(patch: Partial<AuthState>): Promise<void>;
+
+  /**
+   * Stores peers, merging with what is known. For each record, in order:
+   * - a new id is stored as given;
+   * - for a known id, `type`, `accessHash`, `usernames` and `updatedAt` come
+   *   from the new record (the latest write is the newest information);
+   *   `phone` and `name` too, unless the new record has `null` there, in
+   *   which case the known value is kept;
+   * - a username or phone belongs to one peer: the latest record to carry it
+   *   takes it, and it is removed from whichever peer had it before.
+   *
+   * @param records The peers to store.
+   */
+  putPeers(records: readonly PeerRecord[]): Promise<void>;
+
+  /**
+   * Finds one peer through an index.
+   *
+   * @param lookup What to look for.
+   * @returns A copy of the peer, or `undefined`.
+   */
+  findPeer(lookup: PeerLookup): Promise<PeerRecord | undefined>;
+
+  /**
+   * Lists every cached peer, in no particular order.
+   *
+   * @returns Copies of all peers.
+   */
+  listPeers(): Promise<PeerRecord[]>;
+
+  /**
+   * Counts the cached peers.
+   *
+   * @returns The number of peers.
+   */
+  countPeers(): Promise<number>;
+
+  /**
+   * Removes peers by marked id; unknown ids are ignored.
+   *
+   * @param ids Marked ids to remove.
+   */
+  deletePeers(ids: readonly number[]): Promise<void>;
+
+  /**
+   * Lists every update state.
+   *
+   * @returns Copies of all update states.
+   */
+  getUpdateStates(): Promise<UpdateState[]>;
+
+  /**
+   * Stores update states, replacing those with the same `entityId`.
+   *
+   * @param states The states to store.
+   */
+  putUpdateStates(states: readonly UpdateState[]): Promise<void>;
+
+  /**
+   * Removes update states by entity id; unknown ids are ignored.
+   *
+   * @param entityIds The entity ids (0 = account, else marked channel ids).
+   */
+  deleteUpdateStates(entityIds: readonly number[]): Promise<void>;
+
+  /**
+   * Finds a cached upload by content.
+   *
+   * @param md5 The 16-byte MD5 digest.
+   * @param size The file size in bytes.
+   * @param type Document or photo.
+   * @returns A copy of the entry, or `undefined`.
+   */
+  getFile(
+    md5: Uint8Array,
+    size: number,
+    type: FileType,
+  ): Promise<CachedFile | undefined>;
+
+  /**
+   * Stores cached uploads, replacing entries with the same md5, size and
+   * type.
+   *
+   * @param files The entries to store.
+   */
+  putFiles(files: readonly CachedFile[]): Promise<void>;
+
+  /**
+   * Lists every cached upload.
+   *
+   * @returns Copies of all entries.
+   */
+  listFiles(): Promise<CachedFile[]>;
+
+  /** Makes every write so far durable. */
+  flush(): Promise<void>;
+
+  /** Flushes and releases the backend; it is not used afterwards. */
+  close(): Promise<void>;
+
+  /**
+   * Removes everything the session stored (for a file, the file itself) and
+   * releases the backend.
+   */
+  destroy(): Promise<void>;
+}

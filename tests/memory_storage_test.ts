@@ -1,0 +1,4 @@
+import { MemoryStorage } from "../mod.ts";
+import { describeSessionStorage } from "./_conformance.ts";
+
+describeSessionStorage("memory", () => new MemoryStorage());
