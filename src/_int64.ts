@@ -13,7 +13,16 @@ function describe(value: unknown): string {
 }
 
 /** Reads any integer-like value as a bigint, or returns undefined. */
-function asBigInt(value: unknown): bigint | undefined {
+function asBigInt(value: unknown, what: string): bigint | undefined {
+  if (
+    typeof value === "number" && Number.isInteger(value) &&
+    !Number.isSafeInteger(value)
+  ) {
+    throw new RangeError(
+      `Expected ${what} as a bigint or decimal string: ${value} is beyond ` +
+        `2^53 and has already lost precision as a number`,
+    );
+  }
   switch (typeof value) {
     case "bigint":
       return value;
@@ -49,7 +58,7 @@ function asBigInt(value: unknown): bigint | undefined {
  * [2^63, 2^64) are reinterpreted as signed, as Telegram's `long` is signed.
  */
 export function toInt64(value: unknown, what: string): bigint {
-  const big = asBigInt(value);
+  const big = asBigInt(value, what);
   if (big === undefined) {
     throw new TypeError(
       `Expected ${what} to be an integer (bigint, safe number or decimal ` +
@@ -65,7 +74,7 @@ export function toInt64(value: unknown, what: string): bigint {
 
 /** Converts to a safe integer `number` (ids). */
 export function toSafeInteger(value: unknown, what: string): number {
-  const big = asBigInt(value);
+  const big = asBigInt(value, what);
   if (big === undefined) {
     throw new TypeError(
       `Expected ${what} to be an integer, got ${describe(value)}`,
