@@ -60,8 +60,8 @@ export { isSessionStorage, openSession } from "./src/open.ts";
 export {
   CHANNEL_ID_OFFSET,
   markPeerId,
-  type PeerKind,
   parsePeerId,
+  type PeerKind,
 } from "./src/peers/ids.ts";
 export { entityToPeer } from "./src/peers/normalize.ts";
 export { toInputPeer } from "./src/peers/input_peer.ts";

@@ -23,7 +23,10 @@ function int(
   return value;
 }
 
-function nullable<T>(value: T | null | undefined, check: (v: T) => T): T | null {
+function nullable<T>(
+  value: T | null | undefined,
+  check: (v: T) => T,
+): T | null {
   return value === null || value === undefined ? null : check(value);
 }
 
@@ -58,9 +61,13 @@ export function checkAuthPatch(patch: Partial<AuthState>): Partial<AuthState> {
       return v;
     });
   }
-  if (has("port")) out.port = nullable(patch.port, (v) => int(v, "port", 1, 65535));
+  if (has("port")) {
+    out.port = nullable(patch.port, (v) => int(v, "port", 1, 65535));
+  }
   if (has("authKey")) out.authKey = nullable(patch.authKey, checkAuthKey);
-  if (has("testMode")) out.testMode = nullable(patch.testMode, (v) => bool(v, "testMode"));
+  if (has("testMode")) {
+    out.testMode = nullable(patch.testMode, (v) => bool(v, "testMode"));
+  }
   if (has("apiId")) {
     out.apiId = nullable(patch.apiId, (v) => int(v, "apiId", 1, 0x7fffffff));
   }
@@ -160,7 +167,10 @@ export function checkPeer(p: PeerRecord): PeerRecord {
   if (!isInt64(p.accessHash)) {
     throw new RangeError("Expected accessHash to be a signed 64-bit bigint");
   }
-  if (!Array.isArray(p.usernames) || p.usernames.some((u) => typeof u !== "string")) {
+  if (
+    !Array.isArray(p.usernames) ||
+    p.usernames.some((u) => typeof u !== "string")
+  ) {
     throw new TypeError("Expected usernames to be an array of strings");
   }
   if (p.phone !== null && !/^\d+$/.test(String(p.phone))) {

@@ -22,7 +22,11 @@ import {
   SessionError,
 } from "./errors.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
-import { isInputPeerLike, markedIdOf, toInputPeer } from "./peers/input_peer.ts";
+import {
+  isInputPeerLike,
+  markedIdOf,
+  toInputPeer,
+} from "./peers/input_peer.ts";
 import {
   idCandidates,
   inviteChatId,
@@ -66,7 +70,11 @@ export interface SessionOptions {
 type Found =
   | { readonly as: "input"; readonly value: object }
   | { readonly as: "record"; readonly value: PeerRecord }
-  | { readonly as: "missing"; readonly kind: PeerKeyKind; readonly key: string };
+  | {
+    readonly as: "missing";
+    readonly kind: PeerKeyKind;
+    readonly key: string;
+  };
 
 function now(): number {
   return Math.floor(Date.now() / 1000);
@@ -292,7 +300,11 @@ export class Session {
    * @param serverAddress Its address.
    * @param port Its port.
    */
-  async setDc(dcId: number, serverAddress: string, port: number): Promise<void> {
+  async setDc(
+    dcId: number,
+    serverAddress: string,
+    port: number,
+  ): Promise<void> {
     await this.setAuth({ dcId, serverAddress, port });
   }
 
@@ -359,6 +371,14 @@ export class Session {
    * @throws {PeerNotFoundError} When nothing cached matches.
    */
   getInputPeer<T extends InputPeerLike>(key: T): Promise<T>;
+  /**
+   * Resolves a key (an id, a username, a link, a phone number, a name, a
+   * peer or an entity) to an input peer from the cache.
+   *
+   * @param key What to resolve.
+   * @returns A TL-shaped input peer.
+   * @throws {PeerNotFoundError} When nothing cached matches.
+   */
   getInputPeer(key: PeerKey): Promise<InputPeer>;
   async getInputPeer(key: PeerKey): Promise<object> {
     this.#check("look up a peer");
@@ -567,7 +587,11 @@ export class Session {
     type: FileType,
   ): Promise<CachedFile | undefined> {
     this.#check("read the file cache");
-    return await this.#storage.getFile(checkMd5(md5), size, checkFileType(type));
+    return await this.#storage.getFile(
+      checkMd5(md5),
+      size,
+      checkFileType(type),
+    );
   }
 
   /**

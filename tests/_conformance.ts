@@ -114,7 +114,9 @@ export function describeSessionStorage(
         [2 ** 32 + 1, -(2n ** 53n) - 1n],
         [Number.MAX_SAFE_INTEGER - 1_000_000_000_001, -1n],
       ];
-      await s.putPeers(cases.map(([id, accessHash]) => peer({ id, accessHash })));
+      await s.putPeers(
+        cases.map(([id, accessHash]) => peer({ id, accessHash })),
+      );
       for (const [id, accessHash] of cases) {
         const got = await s.findPeer({ by: "id", ids: [id] });
         assert.equal(got?.accessHash, accessHash, `hash of ${id}`);
@@ -126,24 +128,67 @@ export function describeSessionStorage(
     it("finds by id in order of preference, username, phone and name", async () => {
       const s = await fresh();
       await s.putPeers([
-        peer({ id: 77, usernames: ["seven", "seven_alt"], phone: "15550001", name: "Lucky" }),
-        peer({ id: -1_000_000_000_077, type: "channel", usernames: ["chan"], name: "Chan" }),
+        peer({
+          id: 77,
+          usernames: ["seven", "seven_alt"],
+          phone: "15550001",
+          name: "Lucky",
+        }),
+        peer({
+          id: -1_000_000_000_077,
+          type: "channel",
+          usernames: ["chan"],
+          name: "Chan",
+        }),
         peer({ id: -77, type: "chat", accessHash: 0n, name: "Group" }),
       ]);
-      assert.equal((await s.findPeer({ by: "id", ids: [1, -77, 77] }))?.id, -77);
-      assert.equal((await s.findPeer({ by: "id", ids: [78, 79] })), undefined);
-      assert.equal((await s.findPeer({ by: "username", value: "seven_alt" }))?.id, 77);
-      assert.equal((await s.findPeer({ by: "username", value: "chan" }))?.id, -1_000_000_000_077);
-      assert.equal((await s.findPeer({ by: "phone", value: "15550001" }))?.id, 77);
+      assert.equal(
+        (await s.findPeer({ by: "id", ids: [1, -77, 77] }))?.id,
+        -77,
+      );
+      assert.equal(await s.findPeer({ by: "id", ids: [78, 79] }), undefined);
+      assert.equal(
+        (await s.findPeer({ by: "username", value: "seven_alt" }))?.id,
+        77,
+      );
+      assert.equal(
+        (await s.findPeer({ by: "username", value: "chan" }))?.id,
+        -1_000_000_000_077,
+      );
+      assert.equal(
+        (await s.findPeer({ by: "phone", value: "15550001" }))?.id,
+        77,
+      );
       assert.equal((await s.findPeer({ by: "name", value: "Group" }))?.id, -77);
       assert.equal(await s.findPeer({ by: "name", value: "group" }), undefined);
-      assert.equal(await s.findPeer({ by: "username", value: "nobody" }), undefined);
+      assert.equal(
+        await s.findPeer({ by: "username", value: "nobody" }),
+        undefined,
+      );
     });
 
     it("merges: the latest write wins, null phone and name keep known values", async () => {
       const s = await fresh();
-      await s.putPeers([peer({ id: 9, accessHash: 1n, usernames: ["old"], phone: "123", name: "Nine" })]);
-      await s.putPeers([peer({ id: 9, type: "bot", accessHash: 2n, usernames: ["new"], phone: null, name: null, updatedAt: 1_800_000_000 })]);
+      await s.putPeers([
+        peer({
+          id: 9,
+          accessHash: 1n,
+          usernames: ["old"],
+          phone: "123",
+          name: "Nine",
+        }),
+      ]);
+      await s.putPeers([
+        peer({
+          id: 9,
+          type: "bot",
+          accessHash: 2n,
+          usernames: ["new"],
+          phone: null,
+          name: null,
+          updatedAt: 1_800_000_000,
+        }),
+      ]);
       const got = await s.findPeer({ by: "id", ids: [9] });
       assert.deepEqual(got, {
         id: 9,
@@ -154,7 +199,10 @@ export function describeSessionStorage(
         name: "Nine",
         updatedAt: 1_800_000_000,
       });
-      assert.equal(await s.findPeer({ by: "username", value: "old" }), undefined);
+      assert.equal(
+        await s.findPeer({ by: "username", value: "old" }),
+        undefined,
+      );
       assert.equal((await s.findPeer({ by: "phone", value: "123" }))?.id, 9);
     });
 
@@ -162,27 +210,45 @@ export function describeSessionStorage(
       const s = await fresh();
       await s.putPeers([
         peer({ id: 1, usernames: ["shared", "mine"], phone: "100" }),
-        peer({ id: 2, usernames: ["shared"], phone: "100", updatedAt: 1_700_000_010 }),
+        peer({
+          id: 2,
+          usernames: ["shared"],
+          phone: "100",
+          updatedAt: 1_700_000_010,
+        }),
       ]);
-      assert.equal((await s.findPeer({ by: "username", value: "shared" }))?.id, 2);
+      assert.equal(
+        (await s.findPeer({ by: "username", value: "shared" }))?.id,
+        2,
+      );
       assert.equal((await s.findPeer({ by: "phone", value: "100" }))?.id, 2);
       const first = await s.findPeer({ by: "id", ids: [1] });
       assert.deepEqual(first?.usernames, ["mine"]);
       assert.equal(first?.phone, null);
-      assert.equal((await s.findPeer({ by: "username", value: "mine" }))?.id, 1);
+      assert.equal(
+        (await s.findPeer({ by: "username", value: "mine" }))?.id,
+        1,
+      );
     });
 
     it("renaming drops the old name from the name index", async () => {
       const s = await fresh();
       await s.putPeers([peer({ id: 3, name: "Before" })]);
       await s.putPeers([peer({ id: 3, name: "After" })]);
-      assert.equal(await s.findPeer({ by: "name", value: "Before" }), undefined);
+      assert.equal(
+        await s.findPeer({ by: "name", value: "Before" }),
+        undefined,
+      );
       assert.equal((await s.findPeer({ by: "name", value: "After" }))?.id, 3);
     });
 
     it("lists and deletes peers", async () => {
       const s = await fresh();
-      await s.putPeers([peer({ id: 1, usernames: ["a"] }), peer({ id: 2 }), peer({ id: 3 })]);
+      await s.putPeers([
+        peer({ id: 1, usernames: ["a"] }),
+        peer({ id: 2 }),
+        peer({ id: 3 }),
+      ]);
       await s.deletePeers([1, 3, 999]);
       assert.deepEqual((await s.listPeers()).map((p) => p.id), [2]);
       assert.equal(await s.findPeer({ by: "username", value: "a" }), undefined);
@@ -193,11 +259,19 @@ export function describeSessionStorage(
       const s = await fresh();
       const states: UpdateState[] = [
         { entityId: 0, pts: 12345, qts: 67, date: 1_699_999_200, seq: 890 },
-        { entityId: -1_001_876_543_210, pts: 4321, qts: 0, date: 1_699_999_200.5, seq: 0 },
+        {
+          entityId: -1_001_876_543_210,
+          pts: 4321,
+          qts: 0,
+          date: 1_699_999_200.5,
+          seq: 0,
+        },
       ];
       await s.putUpdateStates(states);
       await s.putUpdateStates([{ ...states[0]!, pts: 12346 }]);
-      const got = (await s.getUpdateStates()).sort((a, b) => a.entityId - b.entityId);
+      const got = (await s.getUpdateStates()).sort((a, b) =>
+        a.entityId - b.entityId
+      );
       assert.deepEqual(got, [states[1], { ...states[0]!, pts: 12346 }]);
       await s.deleteUpdateStates([0]);
       assert.deepEqual(await s.getUpdateStates(), [states[1]]);
@@ -206,8 +280,20 @@ export function describeSessionStorage(
     it("caches files by md5, size and type", async () => {
       const s = await fresh();
       const md5 = new Uint8Array(16).map((_, i) => 255 - i);
-      const photo: CachedFile = { md5, size: 29, type: "photo", id: 5_000_000_000_000_000_001n, accessHash: -(2n ** 63n) };
-      const doc: CachedFile = { md5, size: 29, type: "document", id: 6n, accessHash: 2n ** 63n - 1n };
+      const photo: CachedFile = {
+        md5,
+        size: 29,
+        type: "photo",
+        id: 5_000_000_000_000_000_001n,
+        accessHash: -(2n ** 63n),
+      };
+      const doc: CachedFile = {
+        md5,
+        size: 29,
+        type: "document",
+        id: 6n,
+        accessHash: 2n ** 63n - 1n,
+      };
       await s.putFiles([photo, doc]);
       assert.deepEqual(await s.getFile(md5.slice(), 29, "photo"), photo);
       assert.deepEqual(await s.getFile(md5, 29, "document"), doc);

@@ -37,13 +37,17 @@ export function parseJsonExact(text: string): unknown {
       i++;
     }
   }
-  return JSON.parse(out, (_k, v) =>
-    typeof v === "string" && v.startsWith(MARK)
-      ? BigInt(v.slice(MARK.length))
-      : v);
+  return JSON.parse(
+    out,
+    (_k, v) =>
+      typeof v === "string" && v.startsWith(MARK)
+        ? BigInt(v.slice(MARK.length))
+        : v,
+  );
 }
 
 /** Reads a manifest (or any JSON fixture) with exact integers. */
+// deno-lint-ignore no-explicit-any
 export function loadFixtureJson(relative: string): any {
   return parseJsonExact(readFileSync(fixturePath(relative), "utf8"));
 }

@@ -61,13 +61,43 @@ describe("processEntities with real GramJS objects", () => {
   it("stores users, chats and channels under GramJS's own marked ids", async () => {
     const s = await openSession(":memory:");
     const entities = [
-      gramUser({ id: "5123456789", hash: "9223372036854775807", first: "Big", last: "Id", username: "Big_Id_User", phone: "79991234567" }),
-      gramUser({ id: "6123456789", hash: "7777777777777777777", first: "Example Bot", username: "example_bot", bot: true }),
-      new Api.Chat({ id: bigInt(987654321), title: "Basic Group", photo: photo(), participantsCount: 3, date: 0, version: 1 }),
+      gramUser({
+        id: "5123456789",
+        hash: "9223372036854775807",
+        first: "Big",
+        last: "Id",
+        username: "Big_Id_User",
+        phone: "79991234567",
+      }),
+      gramUser({
+        id: "6123456789",
+        hash: "7777777777777777777",
+        first: "Example Bot",
+        username: "example_bot",
+        bot: true,
+      }),
+      new Api.Chat({
+        id: bigInt(987654321),
+        title: "Basic Group",
+        photo: photo(),
+        participantsCount: 3,
+        date: 0,
+        version: 1,
+      }),
       new Api.ChatForbidden({ id: bigInt(876543210), title: "Kicked Group" }),
-      gramChannel("2876543210", "3333333333333333333", "Big Id Group", { megagroup: true, username: "big_group" }),
-      gramChannel("1987654321", "-1111111111111111111", "Example Channel", { username: "ExampleChannel" }),
-      new Api.ChannelForbidden({ id: bigInt(1765432109), accessHash: bigInt("4444444444444444444"), title: "Gone", broadcast: true }),
+      gramChannel("2876543210", "3333333333333333333", "Big Id Group", {
+        megagroup: true,
+        username: "big_group",
+      }),
+      gramChannel("1987654321", "-1111111111111111111", "Example Channel", {
+        username: "ExampleChannel",
+      }),
+      new Api.ChannelForbidden({
+        id: bigInt(1765432109),
+        accessHash: bigInt("4444444444444444444"),
+        title: "Gone",
+        broadcast: true,
+      }),
     ];
     const stored = await s.processEntities(entities);
     assert.equal(stored, entities.length);
@@ -79,10 +109,16 @@ describe("processEntities with real GramJS objects", () => {
       const theirs = utils.getInputPeer(e);
       assert.equal(ours._.toLowerCase(), theirs.className.toLowerCase());
       if ("accessHash" in ours) {
-        assert.equal(ours.accessHash, BigInt(String((theirs as Api.InputPeerUser).accessHash)));
+        assert.equal(
+          ours.accessHash,
+          BigInt(String((theirs as Api.InputPeerUser).accessHash)),
+        );
       }
     }
-    const types = (await s.listPeers()).map((p) => [p.id, p.type]).sort((a, b) => Number(a[0]) - Number(b[0]));
+    const types = (await s.listPeers()).map((p) => [p.id, p.type]).sort((
+      a,
+      b,
+    ) => Number(a[0]) - Number(b[0]));
     assert.deepEqual(types, [
       [-1002876543210, "supergroup"],
       [-1001987654321, "channel"],
@@ -118,7 +154,10 @@ describe("processEntities with real GramJS objects", () => {
       users: [gramUser({ id: "43", hash: "43", first: "B" })],
     });
     assert.equal(await s.processEntities(full), 1);
-    assert.equal(await s.processEntities({ user: gramUser({ id: "44", hash: "1" }) }), 1);
+    assert.equal(
+      await s.processEntities({ user: gramUser({ id: "44", hash: "1" }) }),
+      1,
+    );
     assert.equal(await s.processEntities(gramUser({ id: "45", hash: "1" })), 1);
     assert.equal(await s.countPeers(), 5);
   });
@@ -131,7 +170,10 @@ describe("processEntities with real GramJS objects", () => {
         gramUser({ id: "444444444", first: "No Hash" }),
         new Api.UserEmpty({ id: bigInt(1) }),
       ],
-      chats: [gramChannel("1654321098", "9", "Min Channel", { min: true }), new Api.ChatEmpty({ id: bigInt(2) })],
+      chats: [
+        gramChannel("1654321098", "9", "Min Channel", { min: true }),
+        new Api.ChatEmpty({ id: bigInt(2) }),
+      ],
     });
     assert.equal(stored, 0);
     assert.equal(await s.countPeers(), 0);
@@ -140,7 +182,12 @@ describe("processEntities with real GramJS objects", () => {
   it("keeps every username, usernames[] included, lower-cased", async () => {
     const s = await openSession(":memory:");
     await s.processEntities([
-      gramUser({ id: "5223456789", hash: "-9223372036854775808", first: "Multi", usernames: ["Multi_A", "multi_b"] }),
+      gramUser({
+        id: "5223456789",
+        hash: "-9223372036854775808",
+        first: "Multi",
+        usernames: ["Multi_A", "multi_b"],
+      }),
     ]);
     for (const key of ["@multi_a", "MULTI_B", "https://t.me/Multi_A"]) {
       assert.deepEqual(await s.getInputPeer(key), {
@@ -158,22 +205,55 @@ describe("processEntities with mtcute-shaped objects", () => {
     await s.processEntities({
       _: "messages.chats",
       chats: [
-        { _: "channel", id: 2876543210, accessHash: Long.fromString("3333333333333333333"), title: "Big", megagroup: true, usernames: [{ _: "username", username: "Big_Group", active: true }] },
+        {
+          _: "channel",
+          id: 2876543210,
+          accessHash: Long.fromString("3333333333333333333"),
+          title: "Big",
+          megagroup: true,
+          usernames: [{ _: "username", username: "Big_Group", active: true }],
+        },
         { _: "chatForbidden", id: 876543210, title: "Kicked" },
       ],
       users: [
-        { _: "user", id: 5223456789, accessHash: Long.fromString("-9223372036854775808"), firstName: "Multi", phone: "447700900123" },
-        { _: "user", id: 5123456789, accessHash: Long.fromString("9223372036854775807", true), firstName: "U" },
+        {
+          _: "user",
+          id: 5223456789,
+          accessHash: Long.fromString("-9223372036854775808"),
+          firstName: "Multi",
+          phone: "447700900123",
+        },
+        {
+          _: "user",
+          id: 5123456789,
+          accessHash: Long.fromString("9223372036854775807", true),
+          firstName: "U",
+        },
       ],
     });
-    assert.deepEqual(await s.getInputPeer("@big_group"), { _: "inputPeerChannel", channelId: 2876543210, accessHash: 3333333333333333333n });
-    assert.deepEqual(await s.getInputPeer(-876543210), { _: "inputPeerChat", chatId: 876543210 });
-    assert.deepEqual(await s.getInputPeer("+44 7700 900123"), { _: "inputPeerUser", userId: 5223456789, accessHash: -(2n ** 63n) });
+    assert.deepEqual(await s.getInputPeer("@big_group"), {
+      _: "inputPeerChannel",
+      channelId: 2876543210,
+      accessHash: 3333333333333333333n,
+    });
+    assert.deepEqual(await s.getInputPeer(-876543210), {
+      _: "inputPeerChat",
+      chatId: 876543210,
+    });
+    assert.deepEqual(await s.getInputPeer("+44 7700 900123"), {
+      _: "inputPeerUser",
+      userId: 5223456789,
+      accessHash: -(2n ** 63n),
+    });
     assert.equal((await s.getPeer(5123456789))?.accessHash, 2n ** 63n - 1n);
   });
 
   it("reinterprets an unsigned Long above 2^63 as the signed value", () => {
-    const p = entityToPeer({ _: "user", id: 1, accessHash: Long.fromString("18446744073709551615", true) }, 0);
+    const p = entityToPeer({
+      _: "user",
+      id: 1,
+      accessHash: Long.fromString("18446744073709551615", true),
+    }, 0);
     assert.equal(p?.accessHash, -1n);
   });
 });
@@ -183,7 +263,15 @@ describe("processEntities with plain JSON", () => {
     const s = await openSession(":memory:");
     await s.processEntities({
       _: "ResolvedPeer",
-      users: [{ _: "User", id: 111111111, access_hash: "-8601234567890123456", first_name: "Alice", last_name: "Liddell", username: "alice_l", phone: "447700900123" }],
+      users: [{
+        _: "User",
+        id: 111111111,
+        access_hash: "-8601234567890123456",
+        first_name: "Alice",
+        last_name: "Liddell",
+        username: "alice_l",
+        phone: "447700900123",
+      }],
       chats: [{ _: "Chat", id: 987654321, title: "Basic Group" }],
     });
     const alice = await s.getPeer("Alice Liddell");
@@ -194,10 +282,22 @@ describe("processEntities with plain JSON", () => {
 
   it("rejects malformed ids and hashes with built-in errors", async () => {
     const s = await openSession(":memory:");
-    await assert.rejects(s.processEntities({ _: "user", id: 2 ** 60, accessHash: 1n }), RangeError);
-    await assert.rejects(s.processEntities({ _: "user", id: 1, accessHash: 2n ** 64n }), RangeError);
-    await assert.rejects(s.processEntities({ _: "user", id: 1, accessHash: 1.5 }), TypeError);
-    await assert.rejects(s.processEntities({ _: "user", id: 1, accessHash: "12abc" }), TypeError);
+    await assert.rejects(
+      s.processEntities({ _: "user", id: 2 ** 60, accessHash: 1n }),
+      RangeError,
+    );
+    await assert.rejects(
+      s.processEntities({ _: "user", id: 1, accessHash: 2n ** 64n }),
+      RangeError,
+    );
+    await assert.rejects(
+      s.processEntities({ _: "user", id: 1, accessHash: 1.5 }),
+      TypeError,
+    );
+    await assert.rejects(
+      s.processEntities({ _: "user", id: 1, accessHash: "12abc" }),
+      TypeError,
+    );
   });
 
   it("ignores what is not an entity", async () => {
@@ -205,7 +305,10 @@ describe("processEntities with plain JSON", () => {
     assert.equal(await s.processEntities(null), 0);
     assert.equal(await s.processEntities(42), 0);
     assert.equal(await s.processEntities({ _: "updates", updates: [] }), 0);
-    assert.equal(await s.processEntities([[[{ _: "user", id: 1, accessHash: 1n }]]]), 0);
+    assert.equal(
+      await s.processEntities([[[{ _: "user", id: 1, accessHash: 1n }]]]),
+      0,
+    );
   });
 });
 
@@ -224,14 +327,22 @@ describe("merging what is already known", () => {
     const s = await openSession(":memory:");
     await s.processEntities(user(1n));
     await s.processEntities(user(2n));
-    assert.equal((await s.getInputPeer(777) as { accessHash: bigint }).accessHash, 2n);
+    assert.equal(
+      (await s.getInputPeer(777) as { accessHash: bigint }).accessHash,
+      2n,
+    );
     assert.equal(await s.countPeers(), 1);
   });
 
   it("a poorer record keeps the phone and name it lacks", async () => {
     const s = await openSession(":memory:");
     await s.processEntities(user(1n));
-    await s.processEntities({ _: "user", id: 777, accessHash: 3n, username: "ann" });
+    await s.processEntities({
+      _: "user",
+      id: 777,
+      accessHash: 3n,
+      username: "ann",
+    });
     const p = await s.getPeer(777) as PeerRecord;
     assert.equal(p.phone, "15550001");
     assert.equal(p.name, "Ann");
@@ -242,7 +353,9 @@ describe("merging what is already known", () => {
   it("a min copy of a known user never replaces it", async () => {
     const s = await openSession(":memory:");
     await s.processEntities(user(1n));
-    await s.processEntities(user(99n, { min: true, username: undefined, phone: undefined }));
+    await s.processEntities(
+      user(99n, { min: true, username: undefined, phone: undefined }),
+    );
     const p = await s.getPeer(777) as PeerRecord;
     assert.equal(p.accessHash, 1n);
     assert.deepEqual(p.usernames, ["ann"]);
@@ -251,7 +364,13 @@ describe("merging what is already known", () => {
   it("a username taken by another peer moves to it", async () => {
     const s = await openSession(":memory:");
     await s.processEntities(user(1n));
-    await s.processEntities({ _: "user", id: 778, accessHash: 5n, firstName: "Bo", username: "ANN" });
+    await s.processEntities({
+      _: "user",
+      id: 778,
+      accessHash: 5n,
+      firstName: "Bo",
+      username: "ANN",
+    });
     assert.equal((await s.getPeer("@ann"))?.id, 778);
     assert.deepEqual((await s.getPeer(777))?.usernames, []);
   });

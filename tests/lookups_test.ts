@@ -16,13 +16,33 @@ async function seeded(): Promise<Session> {
   const s = await openSession(":memory:");
   await s.processEntities({
     users: [
-      { _: "user", id: 111111111, accessHash: -8601234567890123456n, firstName: "Alice", lastName: "Liddell", username: "alice_l", phone: "447700900123" },
+      {
+        _: "user",
+        id: 111111111,
+        accessHash: -8601234567890123456n,
+        firstName: "Alice",
+        lastName: "Liddell",
+        username: "alice_l",
+        phone: "447700900123",
+      },
       { _: "user", id: 2_000_000_001, accessHash: 5n, firstName: "Same Id" },
     ],
     chats: [
       { _: "chat", id: 987654321, title: "Basic Group" },
-      { _: "channel", id: 2_000_000_001, accessHash: 9n, title: "Same Id Channel", username: "same_chan" },
-      { _: "channel", id: 1_987_654_321, accessHash: -1n, title: "Example Channel", username: "examplechannel" },
+      {
+        _: "channel",
+        id: 2_000_000_001,
+        accessHash: 9n,
+        title: "Same Id Channel",
+        username: "same_chan",
+      },
+      {
+        _: "channel",
+        id: 1_987_654_321,
+        accessHash: -1n,
+        title: "Example Channel",
+        username: "examplechannel",
+      },
     ],
   });
   return s;
@@ -32,7 +52,10 @@ describe("getInputPeer key forms", () => {
   it("a bare positive id is a user first, then a channel, then a chat", async () => {
     const s = await seeded();
     assert.equal((await s.getInputPeer(2_000_000_001))._, "inputPeerUser");
-    assert.equal((await s.getInputPeer(-1_002_000_000_001))._, "inputPeerChannel");
+    assert.equal(
+      (await s.getInputPeer(-1_002_000_000_001))._,
+      "inputPeerChannel",
+    );
     assert.equal((await s.getInputPeer(1_987_654_321))._, "inputPeerChannel");
     assert.equal((await s.getInputPeer(987654321))._, "inputPeerChat");
     assert.equal((await s.getInputPeer(987654321n))._, "inputPeerChat");
@@ -45,39 +68,81 @@ describe("getInputPeer key forms", () => {
 
   it("ids written as text resolve too", async () => {
     const s = await seeded();
-    assert.deepEqual(await s.getInputPeer("-1001987654321"), { _: "inputPeerChannel", channelId: 1987654321, accessHash: -1n });
+    assert.deepEqual(await s.getInputPeer("-1001987654321"), {
+      _: "inputPeerChannel",
+      channelId: 1987654321,
+      accessHash: -1n,
+    });
   });
 
   it("usernames in every spelling", async () => {
     const s = await seeded();
-    for (const key of ["alice_l", "@Alice_L", "t.me/alice_l", "https://t.me/ALICE_L/", "telegram.me/alice_l", "https://telegram.dog/alice_l", "tg://resolve?domain=alice_l", "  @alice_l  "]) {
-      assert.equal((await s.getInputPeer(key) as { userId: number }).userId, 111111111, key);
+    for (
+      const key of [
+        "alice_l",
+        "@Alice_L",
+        "t.me/alice_l",
+        "https://t.me/ALICE_L/",
+        "telegram.me/alice_l",
+        "https://telegram.dog/alice_l",
+        "tg://resolve?domain=alice_l",
+        "  @alice_l  ",
+      ]
+    ) {
+      assert.equal(
+        (await s.getInputPeer(key) as { userId: number }).userId,
+        111111111,
+        key,
+      );
     }
   });
 
   it("phones in every common spelling", async () => {
     const s = await seeded();
-    for (const key of ["+44 7700 900123", "447700900123", "+44 (7700) 900-123", "44.7700.900.123"]) {
-      assert.equal((await s.getInputPeer(key) as { userId: number }).userId, 111111111, key);
+    for (
+      const key of [
+        "+44 7700 900123",
+        "447700900123",
+        "+44 (7700) 900-123",
+        "44.7700.900.123",
+      ]
+    ) {
+      assert.equal(
+        (await s.getInputPeer(key) as { userId: number }).userId,
+        111111111,
+        key,
+      );
     }
   });
 
   it("an exact display name or title, last", async () => {
     const s = await seeded();
-    assert.equal((await s.getInputPeer("Alice Liddell") as { userId: number }).userId, 111111111);
+    assert.equal(
+      (await s.getInputPeer("Alice Liddell") as { userId: number }).userId,
+      111111111,
+    );
     assert.equal((await s.getInputPeer("Basic Group"))._, "inputPeerChat");
     await assert.rejects(s.getInputPeer("alice liddell"), PeerNotFoundError);
   });
 
   it("an old-style invite link resolves to its chat", async () => {
     const s = await seeded();
-    assert.deepEqual(await s.getInputPeer("https://t.me/joinchat/SZYC0jreaLEAAAAAAAAAKg"), { _: "inputPeerChat", chatId: 987654321 });
-    assert.deepEqual(await s.getInputPeer("t.me/+SZYC0jreaLEAAAAAAAAAKg"), { _: "inputPeerChat", chatId: 987654321 });
+    assert.deepEqual(
+      await s.getInputPeer("https://t.me/joinchat/SZYC0jreaLEAAAAAAAAAKg"),
+      { _: "inputPeerChat", chatId: 987654321 },
+    );
+    assert.deepEqual(await s.getInputPeer("t.me/+SZYC0jreaLEAAAAAAAAAKg"), {
+      _: "inputPeerChat",
+      chatId: 987654321,
+    });
   });
 
   it("input peers come back as they are, in GramJS and mtcute shape", async () => {
     const s = await seeded();
-    const gram = new Api.InputPeerUser({ userId: bigInt(1), accessHash: bigInt(2) });
+    const gram = new Api.InputPeerUser({
+      userId: bigInt(1),
+      accessHash: bigInt(2),
+    });
     assert.equal(await s.getInputPeer(gram), gram);
     const mt = { _: "inputPeerSelf" } as const;
     assert.equal(await s.getInputPeer(mt), mt);
@@ -85,19 +150,37 @@ describe("getInputPeer key forms", () => {
 
   it("peer objects and entities resolve through the cache", async () => {
     const s = await seeded();
-    assert.equal((await s.getInputPeer({ _: "peerChannel", channelId: 1987654321 }))._, "inputPeerChannel");
-    assert.equal((await s.getInputPeer(new Api.PeerUser({ userId: bigInt(111111111) })))._, "inputPeerUser");
+    assert.equal(
+      (await s.getInputPeer({ _: "peerChannel", channelId: 1987654321 }))._,
+      "inputPeerChannel",
+    );
+    assert.equal(
+      (await s.getInputPeer(new Api.PeerUser({ userId: bigInt(111111111) })))._,
+      "inputPeerUser",
+    );
     assert.deepEqual(
       await s.getInputPeer({ _: "user", id: 5, accessHash: 6n }),
       { _: "inputPeerUser", userId: 5, accessHash: 6n },
       "an entity with a hash converts without the cache",
     );
     assert.deepEqual(
-      await s.getInputPeer({ _: "user", id: 111111111, min: true, accessHash: 1n }),
-      { _: "inputPeerUser", userId: 111111111, accessHash: -8601234567890123456n },
+      await s.getInputPeer({
+        _: "user",
+        id: 111111111,
+        min: true,
+        accessHash: 1n,
+      }),
+      {
+        _: "inputPeerUser",
+        userId: 111111111,
+        accessHash: -8601234567890123456n,
+      },
       "a min entity resolves by its id",
     );
-    assert.equal((await s.getPeer({ _: "inputPeerChat", chatId: 987654321 }))?.name, "Basic Group");
+    assert.equal(
+      (await s.getPeer({ _: "inputPeerChat", chatId: 987654321 }))?.name,
+      "Basic Group",
+    );
   });
 });
 
@@ -116,7 +199,10 @@ describe("lookup errors", () => {
     assert.equal(e3.kind, "id");
     assert.match(e3.message, /123/);
     const e4 = await s.getInputPeer("me").catch((e) => e);
-    assert.ok(e4 instanceof PeerNotFoundError, '"me" is the client\'s to resolve');
+    assert.ok(
+      e4 instanceof PeerNotFoundError,
+      '"me" is the client\'s to resolve',
+    );
   });
 
   it("getPeer returns undefined where getInputPeer throws", async () => {
@@ -149,6 +235,8 @@ describe("key parsers", () => {
     assert.deepEqual(parseUsername("a".repeat(33)), {}, "too long");
     assert.deepEqual(parseUsername("Abc"), { username: "abc" });
     assert.deepEqual(parseUsername("tg://join?invite=XYZ"), { invite: "XYZ" });
-    assert.deepEqual(parseUsername("https://t.me/joinchat/XYZ"), { invite: "XYZ" });
+    assert.deepEqual(parseUsername("https://t.me/joinchat/XYZ"), {
+      invite: "XYZ",
+    });
   });
 });

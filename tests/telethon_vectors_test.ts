@@ -59,11 +59,19 @@ function entityOf(row: Row): Record<string, unknown> | undefined {
 function expected(result: Record<string, unknown>): unknown {
   switch (result._) {
     case "InputPeerUser":
-      return { _: "inputPeerUser", userId: Number(result.user_id), accessHash: BigInt(result.access_hash as bigint) };
+      return {
+        _: "inputPeerUser",
+        userId: Number(result.user_id),
+        accessHash: BigInt(result.access_hash as bigint),
+      };
     case "InputPeerChat":
       return { _: "inputPeerChat", chatId: Number(result.chat_id) };
     case "InputPeerChannel":
-      return { _: "inputPeerChannel", channelId: Number(result.channel_id), accessHash: BigInt(result.access_hash as bigint) };
+      return {
+        _: "inputPeerChannel",
+        channelId: Number(result.channel_id),
+        accessHash: BigInt(result.access_hash as bigint),
+      };
   }
   throw new Error(`unexpected ${String(result._)}`);
 }
@@ -81,7 +89,10 @@ for (const file of manifest.sqlite_sessions) {
     it("stores every peer Telethon stored, and not the ones it skipped", async () => {
       const s = await load();
       const ids = (await s.listPeers()).map((p) => p.id).sort((a, b) => a - b);
-      const want = rows.filter((r) => entityOf(r)).map((r) => r.id).sort((a, b) => a - b);
+      const want = rows.filter((r) => entityOf(r)).map((r) => r.id).sort((
+        a,
+        b,
+      ) => a - b);
       assert.deepEqual(ids, want);
       for (const row of rows.filter((r) => entityOf(r))) {
         const p = (await s.getPeer(row.id))!;
@@ -93,12 +104,26 @@ for (const file of manifest.sqlite_sessions) {
 
     it("skips the entities Telethon skipped (min, no access hash)", async () => {
       const s = await openSession(":memory:");
-      const skipped = file.entities_not_stored as Array<{ id: number; why: string }>;
+      const skipped = file.entities_not_stored as Array<
+        { id: number; why: string }
+      >;
       for (const e of skipped) {
         const min = /min/i.test(e.why);
         const tl = e.id < -1_000_000_000_000
-          ? { _: "channel", id: -e.id - 1_000_000_000_000, title: "x", min, accessHash: min ? 1n : undefined }
-          : { _: "user", id: e.id, firstName: "x", min, accessHash: min ? 1n : undefined };
+          ? {
+            _: "channel",
+            id: -e.id - 1_000_000_000_000,
+            title: "x",
+            min,
+            accessHash: min ? 1n : undefined,
+          }
+          : {
+            _: "user",
+            id: e.id,
+            firstName: "x",
+            min,
+            accessHash: min ? 1n : undefined,
+          };
         assert.equal(await s.processEntities(tl), 0, e.why);
       }
     });

@@ -166,7 +166,8 @@ export class MemoryStorage implements SessionStorage {
           break;
         case "name": {
           const ids = this.#byName.get(lookup.value);
-          if (ids) for (const x of ids) id = x; // the latest written
+          if (ids) { for (const x of ids) id = x; // the latest written
+           }
           break;
         }
       }
@@ -177,7 +178,10 @@ export class MemoryStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.listPeers} */
   listPeers(): Promise<PeerRecord[]> {
-    return this.#run("list peers", () => [...this.#peers.values()].map(copyPeer));
+    return this.#run(
+      "list peers",
+      () => [...this.#peers.values()].map(copyPeer),
+    );
   }
 
   /** {@inheritDoc SessionStorage.countPeers} */
