@@ -54,11 +54,13 @@ tally() { # tally NAME RC PASSED FAILED SKIPPED
   fi
 }
 
+shopt -s nullglob
 entry_points=(mod.ts adapters/*.ts)
-[ -e "${entry_points[1]}" ] || entry_points=(mod.ts)
+sources=(mod.ts)
+for dir in adapters src scripts tests; do [ -d "$dir" ] && sources+=("$dir/"); done
 
 echo "== static checks"
-check "deno check" "$BIN/deno" check mod.ts adapters/ src/ scripts/ tests/
+check "deno check" "$BIN/deno" check "${sources[@]}"
 check "deno lint" "$BIN/deno" lint
 check "deno fmt --check" "$BIN/deno" fmt --check
 check "deno doc --lint" "$BIN/deno" doc --lint "${entry_points[@]}"
