@@ -105,3 +105,132 @@ export class SessionClosedError extends SessionError {
     this.name = "SessionClosedError";
   }
 }
+
+/** The string-session formats this library reads and writes. */
+export type StringFormat =
+  | "telethon"
+  | "pyrogram"
+  | "gramjs"
+  | "mtcute"
+  | "mtkruto"
+  | "mtsession";
+
+/** Why one format could not read a string. */
+export interface FormatAttempt {
+  /** The format tried. */
+  readonly format: StringFormat;
+  /** Why it did not fit (never quotes the string). */
+  readonly reason: string;
+}
+
+/**
+ * A session string could not be read (or written). When the format was not
+ * given, `attempts` says which formats were tried and why each failed. The
+ * message never contains the string or any part of it.
+ *
+ * @example Usage
+ * ```ts
+ * import { decodeSessionString, SessionStringError } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * const error = await decodeSessionString("not a session").catch((e) => e);
+ * assert.ok(error instanceof SessionStringError);
+ * assert.ok(error.attempts.some((a) => a.format === "telethon"));
+ * ```
+ */
+export class SessionStringError extends SessionError {
+  /** The format that was asked for or recognised, if any. */
+  readonly format: StringFormat | null;
+  /** Every format tried and why it failed. */
+  readonly attempts: readonly FormatAttempt[];
+
+  /**
+   * Creates the error.
+   *
+   * @param message What went wrong and what to do.
+   * @param format The format concerned, if known.
+   * @param attempts The formats tried.
+   * @param options Standard error options.
+   */
+  constructor(
+    message: string,
+    format: StringFormat | null = null,
+    attempts: readonly FormatAttempt[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = "SessionStringError";
+    this.format = format;
+    this.attempts = attempts;
+  }
+}
+
+/**
+ * An encrypted session string needs a passphrase, or the one given is wrong
+ * (or the string was altered: the two cannot be told apart).
+ *
+ * @example Usage
+ * ```ts
+ * import { decodeSessionString, encodeSessionString, PassphraseError } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * const text = await encodeSessionString(
+ *   { dcId: 2, authKey: new Uint8Array(256).fill(1) },
+ *   "mtsession",
+ *   { passphrase: "right", iterations: 1000 },
+ * );
+ * await assert.rejects(decodeSessionString(text, { passphrase: "wrong" }), PassphraseError);
+ * ```
+ */
+export class PassphraseError extends SessionStringError {
+  /**
+   * Creates the error.
+   *
+   * @param message What went wrong.
+   */
+  constructor(message: string) {
+    super(message, "mtsession");
+    this.name = "PassphraseError";
+  }
+}
+
+/**
+ * The target format needs fields the session does not have. Pass them as
+ * options (`apiId`, `userId`, `isBot`, `testMode`) to fill them.
+ *
+ * @example Usage
+ * ```ts
+ * import { encodeSessionString, MissingFieldsError } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * const error = await encodeSessionString(
+ *   { dcId: 2, authKey: new Uint8Array(256).fill(1) },
+ *   "pyrogram",
+ * ).catch((e) => e);
+ * assert.ok(error instanceof MissingFieldsError);
+ * assert.deepEqual(error.fields, ["apiId", "userId", "isBot"]);
+ * ```
+ */
+export class MissingFieldsError extends SessionStringError {
+  /** The fields the target format needs and the session lacks. */
+  readonly fields: readonly string[];
+
+  /**
+   * Creates the error.
+   *
+   * @param format The target format.
+   * @param fields The missing fields.
+   */
+  constructor(format: StringFormat, fields: readonly string[]) {
+    super(
+      `Cannot write a ${format} session string: it needs ${
+        fields.join(", ")
+      }, which this session does not have; pass ${
+        fields.length === 1 ? "it" : "them"
+      } as options`,
+      format,
+    );
+    this.name = "MissingFieldsError";
+    this.fields = fields;
+  }
+}

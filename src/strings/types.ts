@@ -1,0 +1,95 @@
+/**
+ * Shapes shared by the string-session codecs.
+ *
+ * @module
+ */
+
+import type { StringFormat } from "../errors.ts";
+import type { AuthState } from "../types.ts";
+
+export type { StringFormat };
+
+/** Every string format, in the order they are tried when detecting. */
+export const STRING_FORMATS: readonly StringFormat[] = [
+  "mtsession",
+  "telethon",
+  "gramjs",
+  "pyrogram",
+  "mtcute",
+  "mtkruto",
+];
+
+/** A data-center option as mtcute strings carry it. */
+export interface DcOption {
+  /** Data-center id. */
+  readonly id: number;
+  /** IP address (or host name). */
+  readonly address: string;
+  /** TCP port. */
+  readonly port: number;
+  /** Whether the address is IPv6. */
+  readonly ipv6: boolean;
+  /** Whether the DC serves media only. */
+  readonly mediaOnly: boolean;
+  /** Whether the DC is a test-server DC. */
+  readonly testMode: boolean;
+}
+
+/** What {@linkcode decodeSessionString} found. */
+export interface DecodedSessionString {
+  /** Which library's format the string is in. */
+  readonly format: StringFormat;
+  /**
+   * The exact layout within the format: `telethon-ipv4`, `telethon-ipv6`,
+   * `gramjs`, `pyrogram-current` (271 bytes), `pyrogram-old-32` (263),
+   * `pyrogram-old-64` (267), `mtcute-v3`, `mtkruto`, `mtsession-v1`,
+   * `mtsession-v1-encrypted`.
+   */
+  readonly layout: string;
+  /** The session; fields the format does not carry are `null`. */
+  readonly auth: AuthState;
+  /** mtcute only: the media DC, when the string names one of its own. */
+  readonly mediaDc?: DcOption;
+}
+
+/** Options for {@linkcode encodeSessionString}. */
+export interface EncodeOptions {
+  /** API id, used when the session has none. */
+  apiId?: number;
+  /** Account id, used when the session has none. */
+  userId?: number;
+  /** Bot flag, used when the session has none. */
+  isBot?: boolean;
+  /**
+   * Test-server flag, used when the session has none. Without it, the flag
+   * is inferred from the address (Telegram's test DCs) or taken as false.
+   */
+  testMode?: boolean;
+  /** Pyrogram only: which layout to write (default `current`). */
+  pyrogramLayout?: "current" | "old-32" | "old-64";
+  /** mtcute only: a separate media DC to write. */
+  mediaDc?: DcOption;
+  /** mtsession only: encrypt the string with this passphrase. */
+  passphrase?: string;
+  /**
+   * mtsession only: PBKDF2-SHA256 iterations for the passphrase (default
+   * 600,000; at least 1,000, at most 10,000,000).
+   */
+  iterations?: number;
+}
+
+/** Options for {@linkcode decodeSessionString}. */
+export interface DecodeOptions {
+  /** Read the string as this format only (no detection). */
+  format?: StringFormat;
+  /** The passphrase of an encrypted mtsession string. */
+  passphrase?: string;
+}
+
+/** Thrown by a codec when a string is not in its format. @internal */
+export class Unfit extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "Unfit";
+  }
+}
