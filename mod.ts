@@ -43,10 +43,15 @@ export type {
 } from "./src/types.ts";
 export { PEER_TYPES } from "./src/types.ts";
 export {
+  type FormatAttempt,
+  MissingFieldsError,
+  PassphraseError,
   type PeerKeyKind,
   PeerNotFoundError,
   SessionClosedError,
   SessionError,
+  SessionStringError,
+  type StringFormat,
 } from "./src/errors.ts";
 export type { PeerLookup, SessionStorage } from "./src/storage.ts";
 export {
@@ -56,7 +61,28 @@ export {
   type SessionOptions,
 } from "./src/session.ts";
 export { MemoryStorage } from "./src/memory/memory_storage.ts";
-export { isSessionStorage, openSession } from "./src/open.ts";
+export {
+  isSessionStorage,
+  openSession,
+  type StringSessionOptions,
+} from "./src/open.ts";
+export {
+  decodeSessionString,
+  droppedFields,
+  encodeSessionString,
+} from "./src/strings/codec.ts";
+export {
+  type DcOption,
+  type DecodedSessionString,
+  type DecodeOptions,
+  type EncodeOptions,
+  STRING_FORMATS,
+} from "./src/strings/types.ts";
+export {
+  type DcAddress,
+  dcAddress,
+  findDcByAddress,
+} from "./src/strings/dc_table.ts";
 export {
   CHANNEL_ID_OFFSET,
   markPeerId,

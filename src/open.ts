@@ -4,9 +4,21 @@
  * @module
  */
 
+import type { StringFormat } from "./errors.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import type { SessionStorage } from "./storage.ts";
+import { decodeSessionString } from "./strings/codec.ts";
+
+/** Options for opening a session from a session string. */
+export interface StringSessionOptions extends SessionOptions {
+  /** A session string of any supported format (white space is ignored). */
+  string: string;
+  /** The passphrase, when the string is an encrypted mtsession string. */
+  passphrase?: string;
+  /** Read the string as this format only (no detection). */
+  format?: StringFormat;
+}
 
 const STORAGE_METHODS = [
   "getAuth",
@@ -43,6 +55,9 @@ export function isSessionStorage(value: unknown): value is SessionStorage {
  * Opens a session.
  *
  * - `":memory:"`: a pure-TypeScript session in memory.
+ * - `{ string }`: a memory session loaded from a session string of any
+ *   format (Telethon, Pyrogram, GramJS, mtcute, MTKruto, mtsession) — the
+ *   way to keep a login in an environment variable.
  * - a {@linkcode SessionStorage}: a session over your own storage.
  *
  * @param target Where the session lives.
@@ -59,13 +74,40 @@ export function isSessionStorage(value: unknown): value is SessionStorage {
  * assert.equal(session.storage.kind, "memory");
  * await session.close();
  * ```
+ *
+ * @example From a session string
+ * ```ts
+ * import { encodeSessionString, openSession } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * const string = await encodeSessionString(
+ *   { dcId: 2, authKey: new Uint8Array(256).fill(4), apiId: 1, userId: 42, isBot: true },
+ *   "pyrogram",
+ * );
+ * const session = await openSession({ string });
+ * assert.equal(session.userId, 42);
+ * assert.equal(session.serverAddress, "149.154.167.51");
+ * ```
  */
 export async function openSession(
-  target: string | SessionStorage,
+  target: string | SessionStorage | StringSessionOptions,
   options: SessionOptions = {},
 ): Promise<Session> {
   if (target === ":memory:") {
     return await Session.open(new MemoryStorage(), options);
+  }
+  if (
+    typeof target === "object" && target !== null && "string" in target &&
+    !isSessionStorage(target)
+  ) {
+    const { string, passphrase, format, ...rest } = target;
+    const decoded = await decodeSessionString(string, {
+      ...(passphrase === undefined ? {} : { passphrase }),
+      ...(format === undefined ? {} : { format }),
+    });
+    const storage = new MemoryStorage();
+    await storage.setAuth(decoded.auth);
+    return await Session.open(storage, { ...options, ...rest });
   }
   if (isSessionStorage(target)) return await Session.open(target, options);
   if (typeof target === "string") {
@@ -75,6 +117,6 @@ export async function openSession(
     );
   }
   throw new TypeError(
-    'Expected ":memory:" or an object implementing SessionStorage',
+    'Expected ":memory:", { string }, or an object implementing SessionStorage',
   );
 }

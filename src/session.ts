@@ -36,6 +36,8 @@ import {
 import { collectEntities, entityToPeer, isEntity } from "./peers/normalize.ts";
 import { isObject } from "./peers/tl.ts";
 import type { PeerLookup, SessionStorage } from "./storage.ts";
+import { encodeSessionString } from "./strings/codec.ts";
+import type { EncodeOptions, StringFormat } from "./strings/types.ts";
 import type {
   AuthState,
   CachedFile,
@@ -316,6 +318,39 @@ export class Session {
    */
   async setAuthKey(key: Uint8Array | null): Promise<void> {
     await this.setAuth({ authKey: key === null ? null : checkAuthKey(key) });
+  }
+
+  /**
+   * Writes the login as a session string of any format (the caches are not
+   * part of a string). Fields the format needs and the session lacks come
+   * from `options`, or a `MissingFieldsError` names them.
+   *
+   * @param format Target format (default `mtsession`).
+   * @param options Fills for missing fields; `passphrase` to encrypt an
+   * mtsession string.
+   * @returns The string: treat it like a password.
+   *
+   * @example Usage
+   * ```ts
+   * import { openSession } from "@mtsession/mtsession";
+   * import assert from "node:assert/strict";
+   *
+   * const session = await openSession(":memory:");
+   * await session.setDc(2, "149.154.167.51", 443);
+   * await session.setAuthKey(new Uint8Array(256).fill(5));
+   * const telethon = await session.exportString("telethon");
+   * assert.equal(telethon.length, 353);
+   * const copy = await openSession({ string: await session.exportString() });
+   * assert.deepEqual(copy.authKey, session.authKey);
+   * ```
+   */
+  async exportString(
+    format: StringFormat = "mtsession",
+    options: EncodeOptions = {},
+  ): Promise<string> {
+    this.#check("export the session");
+    await this.#settle();
+    return await encodeSessionString(this.#auth, format, options);
   }
 
   // ---- peers --------------------------------------------------------------

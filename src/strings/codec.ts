@@ -131,7 +131,9 @@ export async function decodeSessionString(
     }
   }
   const message = wanted
-    ? `Cannot read this as a ${wanted} session string: it ${attempts[0]!.reason}`
+    ? `Cannot read this as a ${wanted} session string: it ${
+      attempts[0]!.reason
+    }`
     : `Cannot read this session string (${t.length} characters) in any ` +
       `known format: ${
         attempts.map((a) => `${a.format}: it ${a.reason}`).join("; ")
@@ -168,26 +170,32 @@ export function droppedFields(
   auth: Partial<AuthState>,
   format: StringFormat,
 ): string[] {
-  const known = (k: keyof AuthState) => auth[k] !== null && auth[k] !== undefined;
-  const table = (() => {
-    if (auth.dcId == null || auth.serverAddress == null) return true;
-    const dc = dcAddress(auth.dcId, auth.testMode ?? inferTestMode(auth.serverAddress));
-    return dc !== undefined && dc.address === canonicalAddress(auth.serverAddress) &&
-      (auth.port == null || auth.port === dc.port);
-  })();
-  const carried: Record<StringFormat, readonly (keyof AuthState)[]> = {
-    telethon: ["dcId", "serverAddress", "port", "authKey"],
-    gramjs: ["dcId", "serverAddress", "port", "authKey"],
-    pyrogram: ["dcId", "authKey", "testMode", "apiId", "userId", "isBot", ...(table ? ["serverAddress", "port"] as const : [])],
-    mtcute: ["dcId", "serverAddress", "port", "authKey", "testMode", "userId", "isBot"],
-    mtkruto: ["dcId", "authKey", "testMode", "apiId", "userId", "isBot", ...(table ? ["serverAddress", "port"] as const : [])],
-    mtsession: ["dcId", "serverAddress", "port", "authKey", "testMode", "apiId", "userId", "isBot", "date", "takeoutId"],
+  const a: AuthState = { ...blankAuth(), ...auth };
+  // Pyrogram and MTKruto keep only the DC id: the address survives when it
+  // is the one Telegram's DC table gives for that id.
+  const fromTable = (): boolean => {
+    if (a.dcId === null || a.serverAddress === null) return true;
+    const dc = dcAddress(a.dcId, a.testMode ?? inferTestMode(a.serverAddress));
+    return dc !== undefined &&
+      dc.address === canonicalAddress(a.serverAddress) &&
+      (a.port === null || a.port === dc.port);
   };
-  const order: (keyof AuthState)[] = [
-    "dcId", "serverAddress", "port", "authKey", "testMode", "apiId", "userId", "isBot", "date", "takeoutId",
-  ];
-  return order.filter((k) => known(k) && !carried[format].includes(k) &&
-    !(k === "testMode" && auth.testMode === false && (format === "telethon" || format === "gramjs")));
+  const address = ["serverAddress", "port"] as const;
+  const carried: Record<StringFormat, readonly (keyof AuthState)[]> = {
+    telethon: ["dcId", ...address, "authKey"],
+    gramjs: ["dcId", ...address, "authKey"],
+    pyrogram: ["dcId", "authKey", "testMode", "apiId", "userId", "isBot"],
+    mtcute: ["dcId", ...address, "authKey", "testMode", "userId", "isBot"],
+    mtkruto: ["dcId", "authKey", "testMode", "apiId", "userId", "isBot"],
+    mtsession: Object.keys(a) as (keyof AuthState)[],
+  };
+  const keeps = (k: keyof AuthState): boolean =>
+    carried[format].includes(k) ||
+    ((format === "pyrogram" || format === "mtkruto") &&
+      (k === "serverAddress" || k === "port") && fromTable());
+  return (Object.keys(a) as (keyof AuthState)[]).filter((k) =>
+    a[k] !== null && !keeps(k)
+  );
 }
 
 /**
@@ -265,7 +273,13 @@ export async function encodeSessionString(
 
   try {
     if (format === "mtsession") {
-      const full = { ...auth, apiId, userId, isBot, testMode: auth.testMode ?? fill.testMode ?? null };
+      const full = {
+        ...auth,
+        apiId,
+        userId,
+        isBot,
+        testMode: auth.testMode ?? fill.testMode ?? null,
+      };
       return options.passphrase === undefined
         ? encodeNative(full)
         : await encryptNative(full, options.passphrase, options.iterations);

@@ -6,7 +6,11 @@ export function parseIpv4(text: string): Uint8Array | undefined {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
   if (!m) return undefined;
   const parts = m.slice(1).map((x) => Number(x));
-  if (parts.some((p, i) => p > 255 || (m[i + 1]!.length > 1 && m[i + 1]![0] === "0"))) {
+  if (
+    parts.some((p, i) =>
+      p > 255 || (m[i + 1]!.length > 1 && m[i + 1]![0] === "0")
+    )
+  ) {
     return undefined;
   }
   return Uint8Array.from(parts);

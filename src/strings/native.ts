@@ -57,7 +57,9 @@ function payloadOf(a: AuthState): Uint8Array {
   }
   if (a.serverAddress !== null) {
     const addr = encodeUtf8(a.serverAddress);
-    if (addr.length > 255) throw new Unfit("cannot carry an address over 255 bytes");
+    if (addr.length > 255) {
+      throw new Unfit("cannot carry an address over 255 bytes");
+    }
     flags |= F.serverAddress;
     w.u8(addr.length).bytes(addr);
   }
@@ -69,7 +71,9 @@ function payloadOf(a: AuthState): Uint8Array {
     flags |= F.authKey;
     w.bytes(a.authKey);
   }
-  if (a.testMode !== null) flags |= F.testModeKnown | (a.testMode ? F.testMode : 0);
+  if (a.testMode !== null) {
+    flags |= F.testModeKnown | (a.testMode ? F.testMode : 0);
+  }
   if (a.apiId !== null) {
     flags |= F.apiId;
     w.u32be(a.apiId);
@@ -107,7 +111,9 @@ function parsePayload(bytes: Uint8Array): AuthState {
   if (version !== 1) throw new Unfit(`has payload version ${version}`);
   const flags = r.u16be();
   if (flags & ~ALL_FLAGS) {
-    throw new Unfit("uses fields this version does not know: upgrade mtsession");
+    throw new Unfit(
+      "uses fields this version does not know: upgrade mtsession",
+    );
   }
   const a = blankAuth();
   if (flags & F.dcId) a.dcId = r.u32be();
@@ -118,7 +124,9 @@ function parsePayload(bytes: Uint8Array): AuthState {
   if (flags & F.apiId) a.apiId = r.u32be();
   if (flags & F.userId) {
     const id = r.u64be();
-    if (id > BigInt(Number.MAX_SAFE_INTEGER)) throw new Unfit("has a user id out of range");
+    if (id > BigInt(Number.MAX_SAFE_INTEGER)) {
+      throw new Unfit("has a user id out of range");
+    }
     a.userId = Number(id);
   }
   if (flags & F.isBotKnown) a.isBot = (flags & F.isBot) !== 0;
@@ -207,7 +215,11 @@ export async function encryptNative(
   const key = await deriveKey(passphrase, salt, iterations);
   const sealed = new Uint8Array(
     await crypto.subtle.encrypt(
-      { name: "AES-GCM", iv, additionalData: header as Uint8Array<ArrayBuffer> },
+      {
+        name: "AES-GCM",
+        iv,
+        additionalData: header as Uint8Array<ArrayBuffer>,
+      },
       key,
       payloadOf(a) as Uint8Array<ArrayBuffer>,
     ),
@@ -227,7 +239,9 @@ export async function decryptNative(
   if (kdf !== 1) throw new Unfit(`uses unknown key derivation ${kdf}`);
   const iterations = r.u32be();
   if (iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
-    throw new Unfit(`states ${iterations} iterations, outside the allowed range`);
+    throw new Unfit(
+      `states ${iterations} iterations, outside the allowed range`,
+    );
   }
   const salt = r.bytes(16);
   const iv = r.bytes(12);

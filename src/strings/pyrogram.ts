@@ -24,7 +24,9 @@ export function decodePyrogram(text: string): DecodedSessionString {
   let layout: Layout;
   if (text.length === 351) layout = "old-32";
   else if (text.length === 356) layout = "old-64";
-  else if (text.length === 362 || (text.length === 364 && text.endsWith("=="))) {
+  else if (
+    text.length === 362 || (text.length === 364 && text.endsWith("=="))
+  ) {
     layout = "current";
   } else {
     throw new Unfit(

@@ -41,7 +41,11 @@ export function decodeTelethon(text: string): DecodedSessionString {
     port,
     authKey: keyOrNull(key),
   };
-  return { format: "telethon", layout: ipv6 ? "telethon-ipv6" : "telethon-ipv4", auth };
+  return {
+    format: "telethon",
+    layout: ipv6 ? "telethon-ipv6" : "telethon-ipv4",
+    auth,
+  };
 }
 
 /** Encodes a Telethon string session; the auth state must be complete. */
