@@ -52,7 +52,7 @@ export function decodeMtcute(text: string): DecodedSessionString {
   const r = new ByteReader(bytes);
   const version = r.u8();
   if (version !== 3) {
-    throw new Unfit(`starts with version byte ${version}, not 3`);
+    throw new Unfit("does not start with version byte 3");
   }
   const flags = r.i32le();
   if (flags & ~7) throw new Unfit("has unknown flags");

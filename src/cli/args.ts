@@ -1,0 +1,103 @@
+// Command-line parsing for the mtsession CLI: a command, at most one
+// positional SOURCE, and known flags only. Session strings are never taken
+// from argv (shell history and process lists would keep them).
+
+/** A usage error: exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+/** Parsed command line. */
+export interface ParsedArgs {
+  command: "info" | "convert" | "help";
+  source: string | undefined;
+  flags: Map<string, string | true>;
+}
+
+const FLAGS: Record<string, { takes: boolean; commands: string[] }> = {
+  json: { takes: false, commands: ["info"] },
+  "show-key": { takes: false, commands: ["info"] },
+  peers: { takes: false, commands: ["info"] },
+  to: { takes: true, commands: ["convert"] },
+  out: { takes: true, commands: ["convert"] },
+  force: { takes: false, commands: ["convert"] },
+  "api-id": { takes: true, commands: ["convert"] },
+  "user-id": { takes: true, commands: ["convert"] },
+  bot: { takes: false, commands: ["convert"] },
+  "test-mode": { takes: false, commands: ["convert"] },
+  "passphrase-env": { takes: true, commands: ["info", "convert"] },
+};
+
+/** Parses argv (without the runtime and script). */
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const [command, ...rest] = argv;
+  if (
+    command === undefined || command === "help" || command === "--help" ||
+    command === "-h"
+  ) {
+    return { command: "help", source: undefined, flags: new Map() };
+  }
+  if (command !== "info" && command !== "convert") {
+    throw new UsageError(`unknown command "${command}"`);
+  }
+  const flags = new Map<string, string | true>();
+  let source: string | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === "--help" || arg === "-h") {
+      return { command: "help", source: undefined, flags: new Map() };
+    }
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = arg.slice(2, eq === -1 ? undefined : eq);
+      const spec = FLAGS[name];
+      if (!spec || !spec.commands.includes(command)) {
+        throw new UsageError(`unknown option --${name} for ${command}`);
+      }
+      if (spec.takes) {
+        const value = eq === -1 ? rest[++i] : arg.slice(eq + 1);
+        if (value === undefined || value === "") {
+          throw new UsageError(`--${name} needs a value`);
+        }
+        flags.set(name, value);
+      } else {
+        if (eq !== -1) throw new UsageError(`--${name} takes no value`);
+        flags.set(name, true);
+      }
+    } else if (source === undefined) {
+      source = arg;
+    } else {
+      throw new UsageError(
+        "too many arguments: give one SOURCE (a file, or - for stdin)",
+      );
+    }
+  }
+  if (command === "convert" && !flags.has("to")) {
+    throw new UsageError("convert needs --to FORMAT");
+  }
+  return { command, source, flags };
+}
+
+/** The help text. */
+export const USAGE = `usage:
+  mtsession info [SOURCE] [--json] [--show-key] [--peers] [--passphrase-env VAR]
+  mtsession convert [SOURCE] --to FORMAT [--out PATH] [--force]
+                    [--api-id N] [--user-id N] [--bot] [--test-mode]
+                    [--passphrase-env VAR]
+
+SOURCE is a session file, or - (the default) to read a session string from
+standard input. Strings are never taken from the command line.
+
+FORMAT: telethon, pyrogram, gramjs, mtcute, mtkruto, mtsession (strings);
+telethon-file, pyrogram-file, mtsession-file (files; need --out).
+--api-id, --user-id, --bot and --test-mode fill what the source lacks
+(without --bot the account is taken as a user, without --test-mode as
+production). --passphrase-env names an environment variable holding the
+passphrase of an encrypted mtsession string (read) or to encrypt with
+(write). --out writes with mode 0600 and never replaces a file unless
+--force.
+
+exit codes: 0 ok, 1 bad input, 2 usage`;

@@ -1,0 +1,79 @@
+// `mtsession convert`: a session to any string format, on stdout or into a
+// file created with mode 0600 (never replacing one unless --force).
+
+import { chmodSync, writeFileSync } from "node:fs";
+import { SessionError, type StringFormat } from "../errors.ts";
+import type { Session } from "../session.ts";
+import { droppedFields } from "../strings/codec.ts";
+import { STRING_FORMATS } from "../strings/types.ts";
+import { UsageError } from "./args.ts";
+
+/** What `convert` was asked to do. */
+export interface ConvertRequest {
+  to: string;
+  out: string | undefined;
+  force: boolean;
+  apiId: number | undefined;
+  userId: number | undefined;
+  isBot: boolean;
+  testMode: boolean;
+  passphrase: string | undefined;
+}
+
+/** Writes a file with mode 0600; refuses to replace one unless forced. */
+export function writeSecretFile(
+  path: string,
+  data: string,
+  force: boolean,
+): void {
+  try {
+    writeFileSync(path, data, { mode: 0o600, flag: force ? "w" : "wx" });
+    chmodSync(path, 0o600);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new SessionError(
+      code === "EEXIST"
+        ? `${path} exists: pass --force to replace it`
+        : `cannot write ${path} (${code ?? "error"})`,
+    );
+  }
+}
+
+/** Converts; returns notes for stderr. */
+export async function convert(
+  session: Session,
+  request: ConvertRequest,
+  write: (text: string) => void,
+): Promise<string[]> {
+  const format = request.to as StringFormat;
+  if (!STRING_FORMATS.includes(format)) {
+    if (request.to.endsWith("-file")) {
+      throw new UsageError(
+        `--to ${request.to}: session files are not supported by this version`,
+      );
+    }
+    throw new UsageError(
+      `unknown format "${request.to}": use one of ${STRING_FORMATS.join(", ")}`,
+    );
+  }
+  const text = await session.exportString(format, {
+    ...(request.apiId === undefined ? {} : { apiId: request.apiId }),
+    ...(request.userId === undefined ? {} : { userId: request.userId }),
+    isBot: request.isBot,
+    testMode: request.testMode,
+    ...(request.passphrase === undefined || format !== "mtsession"
+      ? {}
+      : { passphrase: request.passphrase }),
+  });
+  const notes: string[] = [];
+  const dropped = droppedFields(session.getAuth(), format);
+  if (dropped.length > 0) {
+    notes.push(
+      `note: a ${format} string does not carry ${dropped.join(", ")}; ` +
+        `${dropped.length === 1 ? "it is" : "they are"} left out`,
+    );
+  }
+  if (request.out === undefined) write(text + "\n");
+  else writeSecretFile(request.out, text + "\n", request.force);
+  return notes;
+}

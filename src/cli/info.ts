@@ -1,0 +1,112 @@
+// `mtsession info`: what a session holds, redacted unless asked.
+
+import type { Session } from "../session.ts";
+import type { AuthState } from "../types.ts";
+
+function hex(bytes: Uint8Array): string {
+  let out = "";
+  for (const b of bytes) out += b.toString(16).padStart(2, "0");
+  return out;
+}
+
+/** The 8-byte auth key id, sha1(key)[12..20], as hex. */
+export async function authKeyId(key: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest("SHA-1", key as Uint8Array<ArrayBuffer>),
+  );
+  return hex(digest.subarray(12, 20));
+}
+
+/** The JSON object `info --json` prints. */
+export async function infoObject(
+  source: string,
+  session: Session,
+  options: { showKey: boolean; peers: boolean },
+): Promise<Record<string, unknown>> {
+  const a: AuthState = session.getAuth();
+  const out: Record<string, unknown> = {
+    source,
+    dcId: a.dcId,
+    serverAddress: a.serverAddress,
+    port: a.port,
+    testMode: a.testMode,
+    apiId: a.apiId,
+    userId: a.userId,
+    isBot: a.isBot,
+    date: a.date,
+    takeoutId: a.takeoutId === null ? null : a.takeoutId.toString(),
+    authKeyId: a.authKey === null ? null : await authKeyId(a.authKey),
+  };
+  if (options.showKey) out.authKey = a.authKey === null ? null : hex(a.authKey);
+  if (options.peers) {
+    const peers = await session.listPeers();
+    peers.sort((x, y) => x.id - y.id);
+    out.peers = peers.map((p) => ({
+      id: p.id,
+      type: p.type,
+      accessHash: p.accessHash.toString(),
+      usernames: [...p.usernames],
+      phone: p.phone,
+      name: p.name,
+    }));
+    const states = await session.getUpdateStates();
+    states.sort((x, y) => x.entityId - y.entityId);
+    out.updateStates = states.map((s) => ({ ...s }));
+    const files = await session.listCachedFiles();
+    out.files = files.map((f) => ({
+      md5: hex(f.md5),
+      size: f.size,
+      type: f.type,
+      id: f.id.toString(),
+      accessHash: f.accessHash.toString(),
+    }));
+  }
+  return out;
+}
+
+/** The human-readable `info` text. */
+export function infoText(o: Record<string, unknown>): string {
+  const show = (
+    v: unknown,
+  ) => (v === null || v === undefined ? "unknown" : String(v));
+  const lines = [
+    `source       ${show(o.source)}`,
+    `dc           ${show(o.dcId)}${
+      o.serverAddress === null ? "" : ` (${o.serverAddress}:${show(o.port)})`
+    }`,
+    `test mode    ${show(o.testMode)}`,
+    `api id       ${show(o.apiId)}`,
+    `user id      ${show(o.userId)}`,
+    `bot          ${show(o.isBot)}`,
+    `date         ${
+      typeof o.date === "number"
+        ? new Date(o.date * 1000).toISOString()
+        : "unknown"
+    }`,
+    `takeout id   ${show(o.takeoutId)}`,
+    `auth key id  ${
+      o.authKeyId === null ? "none (no auth key)" : show(o.authKeyId)
+    }`,
+    `auth key     ${
+      "authKey" in o
+        ? show(o.authKey)
+        : o.authKeyId === null
+        ? "none"
+        : "hidden (--show-key prints it)"
+    }`,
+  ];
+  if (Array.isArray(o.peers)) {
+    lines.push(`peers        ${o.peers.length}`);
+    for (const p of o.peers as Array<Record<string, unknown>>) {
+      const names = (p.usernames as string[]).map((u) => "@" + u).join(" ");
+      lines.push(
+        `  ${String(p.id).padStart(15)} ${String(p.type).padEnd(10)} ${
+          show(p.name)
+        }${names ? " " + names : ""}`,
+      );
+    }
+    lines.push(`update states ${(o.updateStates as unknown[]).length}`);
+    lines.push(`cached files  ${(o.files as unknown[]).length}`);
+  }
+  return lines.join("\n") + "\n";
+}

@@ -1,0 +1,105 @@
+/**
+ * The `mtsession` command: `info` shows what a session holds (redacted),
+ * `convert` writes it in another format. A thin shell over the library.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { SessionError } from "../errors.ts";
+import { parseArgs, USAGE, UsageError } from "./args.ts";
+import { convert } from "./convert.ts";
+import { infoObject, infoText } from "./info.ts";
+import { loadSource } from "./source.ts";
+
+/** Where the CLI writes. */
+export interface CliOutput {
+  /** Standard output. */
+  stdout(text: string): void;
+  /** Standard error: never given a secret. */
+  stderr(text: string): void;
+}
+
+function integer(
+  value: string | true | undefined,
+  name: string,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !/^\d+$/.test(value)) {
+    throw new UsageError(`--${name} needs a positive integer`);
+  }
+  return Number(value);
+}
+
+/**
+ * Runs the CLI.
+ *
+ * @param argv Arguments after the script name.
+ * @param out Where to write (default: the process's stdout and stderr).
+ * @returns The exit code: 0 ok, 1 bad input, 2 usage.
+ */
+export async function runCli(
+  argv: readonly string[],
+  out: CliOutput = {
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+  },
+): Promise<number> {
+  try {
+    const args = parseArgs(argv);
+    if (args.command === "help") {
+      out.stdout(USAGE + "\n");
+      return 0;
+    }
+    const passphraseVar = args.flags.get("passphrase-env");
+    let passphrase: string | undefined;
+    if (typeof passphraseVar === "string") {
+      passphrase = process.env[passphraseVar];
+      if (passphrase === undefined || passphrase === "") {
+        throw new UsageError(
+          `--passphrase-env ${passphraseVar}: that environment variable is not set`,
+        );
+      }
+    }
+    const apiId = integer(args.flags.get("api-id"), "api-id");
+    const userId = integer(args.flags.get("user-id"), "user-id");
+    const { source, session } = await loadSource(args.source, passphrase);
+    if (args.command === "info") {
+      const o = await infoObject(source, session, {
+        showKey: args.flags.has("show-key"),
+        peers: args.flags.has("peers"),
+      });
+      out.stdout(
+        args.flags.has("json")
+          ? JSON.stringify(o, null, 2) + "\n"
+          : infoText(o),
+      );
+      return 0;
+    }
+    const notes = await convert(session, {
+      to: String(args.flags.get("to")),
+      out: args.flags.get("out") as string | undefined,
+      force: args.flags.has("force"),
+      apiId,
+      userId,
+      isBot: args.flags.has("bot"),
+      testMode: args.flags.has("test-mode"),
+      passphrase,
+    }, out.stdout);
+    for (const n of notes) out.stderr(n + "\n");
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      out.stderr(`mtsession: ${e.message}\n${USAGE}\n`);
+      return 2;
+    }
+    if (
+      e instanceof SessionError || e instanceof TypeError ||
+      e instanceof RangeError
+    ) {
+      out.stderr(`mtsession: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

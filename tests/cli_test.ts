@@ -1,0 +1,248 @@
+// The mtsession CLI, run as a real subprocess on the runtime at hand.
+
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeSessionString, encodeSessionString } from "../mod.ts";
+import { runCliProcess } from "./_cli.ts";
+import { loadFixtureJson, toHex } from "./_fixtures.ts";
+
+const telethon = loadFixtureJson("telethon/manifest.json");
+const pyrogram = loadFixtureJson("pyrogram/manifest.json");
+const TELETHON = telethon.string_sessions[0];
+const PYRO = pyrogram.targets[0].session_strings[1];
+const dir = mkdtempSync(join(tmpdir(), "mtsession-cli-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const INFO_KEYS = [
+  "source",
+  "dcId",
+  "serverAddress",
+  "port",
+  "testMode",
+  "apiId",
+  "userId",
+  "isBot",
+  "date",
+  "takeoutId",
+  "authKeyId",
+];
+
+describe("mtsession info", () => {
+  it("--json prints exactly the documented keys, key redacted", () => {
+    const r = runCliProcess(["info", "--json"], TELETHON.string + "\n");
+    assert.equal(r.status, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(o), INFO_KEYS);
+    assert.equal(o.source, "telethon-string");
+    assert.equal(o.dcId, 2);
+    assert.equal(o.serverAddress, "149.154.167.51");
+    assert.equal(o.authKeyId, TELETHON.expect.auth_key_id_hex);
+    assert.equal(o.userId, null);
+    assert.ok(!r.stdout.includes(TELETHON.expect.auth_key_hex.slice(0, 32)));
+  });
+
+  it("--show-key adds the key; --peers adds empty caches for a string", () => {
+    const r = runCliProcess(
+      ["info", "-", "--json", "--show-key", "--peers"],
+      PYRO.string,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.deepEqual(Object.keys(o), [
+      ...INFO_KEYS,
+      "authKey",
+      "peers",
+      "updateStates",
+      "files",
+    ]);
+    assert.equal(o.source, "pyrogram-string");
+    assert.equal(o.authKey, PYRO.input.auth_key_hex);
+    assert.equal(o.userId, 6123456789);
+    assert.equal(o.isBot, true);
+    assert.deepEqual([o.peers, o.updateStates, o.files], [[], [], []]);
+  });
+
+  it("the text form hides the key and shows the key id", () => {
+    const r = runCliProcess(["info"], TELETHON.string);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /telethon-string/);
+    assert.match(r.stdout, new RegExp(TELETHON.expect.auth_key_id_hex));
+    assert.ok(!r.stdout.includes(TELETHON.expect.auth_key_hex.slice(0, 32)));
+  });
+
+  it("reads a string from a file SOURCE", () => {
+    const path = join(dir, "session.txt");
+    writeFileSync(path, PYRO.string + "\n");
+    const r = runCliProcess(["info", path, "--json"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).dcId, 4);
+  });
+
+  it("bad input exits 1 with one line and no secret", () => {
+    const mangled = TELETHON.string.slice(0, 200);
+    const r = runCliProcess(["info"], mangled);
+    assert.equal(r.status, 1);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+    assert.ok(!r.stderr.includes(mangled.slice(1, 40)));
+    assert.equal(r.stdout, "");
+    const missing = runCliProcess(["info", join(dir, "nope.session")]);
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /no such file/);
+  });
+
+  it("usage errors exit 2; help exits 0", () => {
+    assert.equal(runCliProcess(["frobnicate"]).status, 2);
+    assert.equal(runCliProcess(["info", "--nope"], TELETHON.string).status, 2);
+    assert.equal(runCliProcess(["info", "a", "b"]).status, 2);
+    assert.equal(runCliProcess(["convert"], TELETHON.string).status, 2);
+    assert.equal(
+      runCliProcess(["convert", "--to", "tdata"], TELETHON.string).status,
+      2,
+    );
+    const help = runCliProcess(["--help"]);
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /usage:/);
+  });
+});
+
+describe("mtsession convert", () => {
+  it("converts Telethon → Pyrogram with the fills it needs, and says what it needs without them", async () => {
+    const bad = runCliProcess(["convert", "--to", "pyrogram"], TELETHON.string);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /apiId, userId/);
+    const r = runCliProcess([
+      "convert",
+      "--to",
+      "pyrogram",
+      "--api-id",
+      "12345",
+      "--user-id",
+      "777",
+    ], TELETHON.string);
+    assert.equal(r.status, 0, r.stderr);
+    const d = await decodeSessionString(r.stdout);
+    assert.equal(d.format, "pyrogram");
+    assert.equal(toHex(d.auth.authKey!), TELETHON.expect.auth_key_hex);
+    assert.deepEqual([
+      d.auth.apiId,
+      d.auth.userId,
+      d.auth.isBot,
+      d.auth.testMode,
+    ], [12345, 777, false, false]);
+  });
+
+  it("notes on stderr what the target drops, never the key", () => {
+    const r = runCliProcess(["convert", "--to", "telethon"], PYRO.string);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /does not carry testMode, apiId, userId, isBot/);
+    assert.ok(!r.stderr.includes(PYRO.input.auth_key_hex.slice(0, 16)));
+    assert.equal(r.stdout.trim().length, 353);
+  });
+
+  it("--out writes mode 0600 and never replaces a file without --force", async () => {
+    const out = join(dir, "out.txt");
+    const r = runCliProcess(
+      ["convert", "--to", "gramjs", "--out", out],
+      TELETHON.string,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, "");
+    assert.equal(statSync(out).mode & 0o777, 0o600);
+    assert.equal(
+      (await decodeSessionString(readFileSync(out, "utf8"))).format,
+      "gramjs",
+    );
+    const again = runCliProcess(
+      ["convert", "--to", "mtcute", "--out", out],
+      TELETHON.string,
+    );
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /exists/);
+    assert.equal(
+      (await decodeSessionString(readFileSync(out, "utf8"))).format,
+      "gramjs",
+    );
+    const forced = runCliProcess([
+      "convert",
+      "--to",
+      "mtcute",
+      "--out",
+      out,
+      "--force",
+    ], TELETHON.string);
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.equal(
+      (await decodeSessionString(readFileSync(out, "utf8"))).format,
+      "mtcute",
+    );
+    assert.equal(statSync(out).mode & 0o777, 0o600);
+  });
+
+  it("encrypts with --passphrase-env and reads the result back", async () => {
+    const env = { MTS_PASS: "open sesame" };
+    const r = runCliProcess(
+      ["convert", "--to", "mtsession", "--passphrase-env", "MTS_PASS"],
+      TELETHON.string,
+      env,
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.startsWith("mts1e:"));
+    const info = runCliProcess(
+      ["info", "--json", "--passphrase-env", "MTS_PASS"],
+      r.stdout,
+      env,
+    );
+    assert.equal(info.status, 0, info.stderr);
+    assert.equal(JSON.parse(info.stdout).source, "mtsession-string");
+    const wrong = runCliProcess(
+      ["info", "--passphrase-env", "MTS_PASS"],
+      r.stdout,
+      { MTS_PASS: "nope" },
+    );
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, /passphrase/);
+    const unset = runCliProcess(
+      ["info", "--passphrase-env", "MTS_UNSET_VAR"],
+      r.stdout,
+    );
+    assert.equal(unset.status, 2);
+  });
+
+  it("every format converts to every format and back to the same key", async () => {
+    const source = await encodeSessionString({
+      dcId: 2,
+      serverAddress: "149.154.167.51",
+      port: 443,
+      authKey: new Uint8Array(256).fill(0x5a),
+      apiId: 1,
+      userId: 99,
+      isBot: false,
+      testMode: false,
+    }, "mtsession");
+    for (
+      const to of [
+        "telethon",
+        "pyrogram",
+        "gramjs",
+        "mtcute",
+        "mtkruto",
+        "mtsession",
+      ]
+    ) {
+      const r = runCliProcess(["convert", "--to", to], source);
+      assert.equal(r.status, 0, `${to}: ${r.stderr}`);
+      const d = await decodeSessionString(r.stdout);
+      assert.equal(d.format, to);
+      assert.deepEqual(d.auth.authKey, new Uint8Array(256).fill(0x5a));
+    }
+  });
+});
