@@ -50,6 +50,8 @@ export {
   PeerNotFoundError,
   SessionClosedError,
   SessionError,
+  SessionFileError,
+  SessionInUseError,
   SessionStringError,
   type StringFormat,
 } from "./src/errors.ts";
@@ -63,9 +65,33 @@ export {
 export { MemoryStorage } from "./src/memory/memory_storage.ts";
 export {
   isSessionStorage,
+  listSessions,
   openSession,
+  openSessionStore,
   type StringSessionOptions,
 } from "./src/open.ts";
+export type {
+  SessionStore,
+  SqliteSessionOptions,
+} from "./src/sqlite/session_file.ts";
+export {
+  SqliteStorage,
+  type SqliteStorageOptions,
+} from "./src/sqlite/sqlite_storage.ts";
+export { migrateSqlite, SCHEMA_VERSION } from "./src/sqlite/schema.ts";
+export { withTransaction } from "./src/sqlite/transaction.ts";
+export type {
+  SqliteDatabase,
+  SqliteDriverName,
+  SqliteOpenOptions,
+  SqliteStatement,
+  SqlRow,
+  SqlValue,
+} from "./src/sqlite/driver.ts";
+export {
+  SqliteDriverUnavailableError,
+  type SqliteRuntime,
+} from "./src/sqlite/errors.ts";
 export {
   decodeSessionString,
   droppedFields,

@@ -55,8 +55,8 @@ tally() { # tally NAME RC PASSED FAILED SKIPPED
 }
 
 shopt -s nullglob
-entry_points=(mod.ts adapters/*.ts)
-sources=(mod.ts)
+entry_points=(mod.ts cli.ts adapters/*.ts)
+sources=(mod.ts cli.ts)
 for dir in adapters src scripts tests; do [ -d "$dir" ] && sources+=("$dir/"); done
 
 echo "== static checks"

@@ -234,3 +234,86 @@ export class MissingFieldsError extends SessionStringError {
     this.fields = fields;
   }
 }
+
+/**
+ * The session file is open in another process (or another connection of
+ * this one). A session must not run twice: Telegram revokes an auth key
+ * used from two places at once (AUTH_KEY_DUPLICATED). Pass `wait` to wait
+ * for the other user to close it instead.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { openSession, SessionInUseError } from "@mtsession/mtsession";
+ *
+ * try {
+ *   await openSession("bot");
+ * } catch (e) {
+ *   if (e instanceof SessionInUseError) console.error(e.message);
+ * }
+ * ```
+ */
+export class SessionInUseError extends SessionError {
+  /** The file, or store and session id, that is in use. */
+  readonly path: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param path The session file (or `store#id`).
+   * @param options Standard error options (the driver's error as `cause`).
+   */
+  constructor(path: string, options?: ErrorOptions) {
+    super(
+      `Session ${path} is in use by another process or connection: close it ` +
+        `there first, or open with { wait } to wait for it`,
+      options,
+    );
+    this.name = "SessionInUseError";
+    this.path = path;
+  }
+}
+
+/**
+ * A file is not a session this library can open for writing: not SQLite,
+ * empty, corrupted, another program's database, a foreign session file
+ * (Telethon, Pyrogram) where an mtsession file was expected, or one written
+ * by a newer mtsession. `found` says what it is. The file is never
+ * modified.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { openSession, SessionFileError } from "@mtsession/mtsession";
+ *
+ * try {
+ *   await openSession("notes.txt");
+ * } catch (e) {
+ *   if (e instanceof SessionFileError) console.error(e.found);
+ * }
+ * ```
+ */
+export class SessionFileError extends SessionError {
+  /** The file. */
+  readonly path: string;
+  /** What the file was found to be. */
+  readonly found: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param path The file.
+   * @param found What it is (e.g. "a Telethon session file (schema 7)").
+   * @param advice What to do instead.
+   * @param options Standard error options.
+   */
+  constructor(
+    path: string,
+    found: string,
+    advice: string,
+    options?: ErrorOptions,
+  ) {
+    super(`${path} is ${found}: ${advice}; it was not modified`, options);
+    this.name = "SessionFileError";
+    this.path = path;
+    this.found = found;
+  }
+}

@@ -9,6 +9,14 @@ import { MemoryStorage } from "./memory/memory_storage.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import type { SessionStorage } from "./storage.ts";
 import { decodeSessionString } from "./strings/codec.ts";
+import type {
+  SessionStore,
+  SqliteSessionOptions,
+} from "./sqlite/session_file.ts";
+
+// The SQLite layer (and node:fs) loads only when a file is opened, so that
+// memory and string sessions run where there is no file system.
+const sqliteFiles = () => import("./sqlite/session_file.ts");
 
 /** Options for opening a session from a session string. */
 export interface StringSessionOptions extends SessionOptions {
@@ -54,6 +62,12 @@ export function isSessionStorage(value: unknown): value is SessionStorage {
 /**
  * Opens a session.
  *
+ * - a name: the SQLite file `name.session` (`.session` is added unless
+ *   present), created with mode 0600 if missing. The driver is picked per
+ *   runtime (Bun: `bun:sqlite`; Deno: `node:sqlite`; Node: `better-sqlite3`
+ *   when installed, else `node:sqlite`) unless `driver` says otherwise.
+ *   The file is locked while open: a second opener gets
+ *   `SessionInUseError` (or waits, with `wait`).
  * - `":memory:"`: a pure-TypeScript session in memory.
  * - `{ string }`: a memory session loaded from a session string of any
  *   format (Telethon, Pyrogram, GramJS, mtcute, MTKruto, mtsession) — the
@@ -91,7 +105,7 @@ export function isSessionStorage(value: unknown): value is SessionStorage {
  */
 export async function openSession(
   target: string | SessionStorage | StringSessionOptions,
-  options: SessionOptions = {},
+  options: SqliteSessionOptions = {},
 ): Promise<Session> {
   if (target === ":memory:") {
     return await Session.open(new MemoryStorage(), options);
@@ -111,12 +125,63 @@ export async function openSession(
   }
   if (isSessionStorage(target)) return await Session.open(target, options);
   if (typeof target === "string") {
-    throw new TypeError(
-      `Cannot open session "${target}": only ":memory:" or a SessionStorage ` +
-        `is supported by this version`,
-    );
+    if (target.trim() === "") throw new TypeError("Expected a session name");
+    const { openFileStorage } = await sqliteFiles();
+    const storage = await openFileStorage(target, options);
+    try {
+      return await Session.open(storage, options);
+    } catch (e) {
+      await storage.close();
+      throw e;
+    }
   }
   throw new TypeError(
     'Expected ":memory:", { string }, or an object implementing SessionStorage',
   );
+}
+
+/**
+ * Opens (creating if needed) a store of many sessions in one SQLite file,
+ * each isolated from the others. The file belongs to one process at a
+ * time.
+ *
+ * @param path The database file (used as given).
+ * @param options Driver, waiting and batching options.
+ * @returns The store: `open(id)`, `list()`, `delete(id)`, `close()`.
+ *
+ * @example Usage
+ * ```ts
+ * import { openSessionStore } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ * import { mkdtempSync, rmSync } from "node:fs";
+ * import { tmpdir } from "node:os";
+ * import { join } from "node:path";
+ *
+ * const dir = mkdtempSync(join(tmpdir(), "mts-"));
+ * const store = await openSessionStore(join(dir, "bots.db"));
+ * const a = await store.open("alice");
+ * await a.setDc(2, "149.154.167.51", 443);
+ * await store.open("bob");
+ * assert.deepEqual(await store.list(), ["alice", "bob"]);
+ * await store.close();
+ * rmSync(dir, { recursive: true });
+ * ```
+ */
+export async function openSessionStore(
+  path: string,
+  options: SqliteSessionOptions = {},
+): Promise<SessionStore> {
+  const { openSessionStore } = await sqliteFiles();
+  return await openSessionStore(path, options);
+}
+
+/**
+ * Names of the session files in a directory (`name` for `name.session`).
+ *
+ * @param dir The directory (default: the current one).
+ * @returns The names, sorted.
+ */
+export async function listSessions(dir = "."): Promise<string[]> {
+  const { listSessions } = await sqliteFiles();
+  return listSessions(dir);
 }

@@ -187,7 +187,7 @@ describe("mtsession convert", () => {
     assert.equal(statSync(out).mode & 0o777, 0o600);
   });
 
-  it("encrypts with --passphrase-env and reads the result back", async () => {
+  it("encrypts with --passphrase-env and reads the result back", () => {
     const env = { MTS_PASS: "open sesame" };
     const r = runCliProcess(
       ["convert", "--to", "mtsession", "--passphrase-env", "MTS_PASS"],

@@ -218,6 +218,10 @@ describe("Session lifecycle", () => {
     await s.getInputPeer(1);
     assert.deepEqual(calls, ["getAuth", "putPeers", "findPeer"]);
     await assert.rejects(openSession({} as never), TypeError);
-    await assert.rejects(openSession("some/file"), TypeError);
+    await assert.rejects(
+      openSession("no/such/dir/file"),
+      /Cannot create no\/such\/dir\/file\.session: the directory no\/such\/dir does not exist/,
+    );
+    await assert.rejects(openSession(""), TypeError);
   });
 });

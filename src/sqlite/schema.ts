@@ -1,0 +1,161 @@
+/**
+ * mtsession's own SQLite schema: numbered migrations, run in one
+ * transaction, recorded in `mts_meta`. Every table is keyed by
+ * `session_id`, so one file can hold one session (a `.session` file) or
+ * many (a session store). Only syntax SQLite 3.24 understands is used (the
+ * upsert is the newest), and nothing a reader needs is newer than 3.8.
+ *
+ * @module
+ */
+
+import { SessionError } from "../errors.ts";
+import type { SqliteDatabase } from "./driver.ts";
+import { withTransaction } from "./transaction.ts";
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = 1;
+
+const MIGRATIONS: readonly string[] = [
+  // 1: the first schema.
+  `
+  CREATE TABLE mts_meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE mts_sessions (
+    session_id TEXT PRIMARY KEY,
+    dc_id INTEGER,
+    server_address TEXT,
+    port INTEGER,
+    auth_key BLOB,
+    test_mode INTEGER,
+    api_id INTEGER,
+    user_id INTEGER,
+    is_bot INTEGER,
+    date REAL,
+    takeout_id INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE mts_peers (
+    session_id TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    access_hash INTEGER NOT NULL,
+    phone TEXT,
+    name TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (session_id, id)
+  );
+  CREATE INDEX mts_peers_phone ON mts_peers (session_id, phone)
+    WHERE phone IS NOT NULL;
+  CREATE INDEX mts_peers_name ON mts_peers (session_id, name)
+    WHERE name IS NOT NULL;
+  CREATE TABLE mts_usernames (
+    session_id TEXT NOT NULL,
+    username TEXT NOT NULL,
+    peer_id INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (session_id, username)
+  );
+  CREATE INDEX mts_usernames_peer ON mts_usernames (session_id, peer_id);
+  CREATE TABLE mts_update_states (
+    session_id TEXT NOT NULL,
+    entity_id INTEGER NOT NULL,
+    pts INTEGER NOT NULL,
+    qts INTEGER NOT NULL,
+    date REAL NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (session_id, entity_id)
+  );
+  CREATE TABLE mts_files (
+    session_id TEXT NOT NULL,
+    md5 BLOB NOT NULL,
+    size INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    access_hash INTEGER NOT NULL,
+    PRIMARY KEY (session_id, md5, size, type)
+  );
+  `,
+];
+
+/** Table names that mark a database as ours. */
+export const OUR_TABLE = "mts_meta";
+
+/** Names of the tables in a database (sqlite_master), sorted. */
+export function tableNames(db: SqliteDatabase): string[] {
+  return db.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  ).all().map((r) => String(r.name));
+}
+
+/** The schema version recorded in an mtsession database. */
+export function schemaVersion(db: SqliteDatabase): number {
+  const row = db.prepare("SELECT value FROM mts_meta WHERE key = 'schema'")
+    .get();
+  return row === undefined ? 0 : Number(row.value);
+}
+
+/**
+ * Creates or upgrades the schema in one transaction. Returns the version
+ * found before (0 for a new database).
+ */
+export function migrate(db: SqliteDatabase, kind: "file" | "store"): number {
+  return withTransaction(db, () => {
+    const fresh = !tableNames(db).includes(OUR_TABLE);
+    const from = fresh ? 0 : schemaVersion(db);
+    if (from > SCHEMA_VERSION) return from; // the caller refuses it
+    for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    const set = db.prepare(
+      "INSERT INTO mts_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    );
+    set.run("schema", String(SCHEMA_VERSION));
+    if (fresh) {
+      set.run("application", "mtsession");
+      set.run("kind", kind);
+    }
+    return from;
+  });
+}
+
+/**
+ * Creates or upgrades mtsession's schema in a database you opened yourself
+ * (for `new SqliteStorage(db, id)`). `openSession(name)` and
+ * `openSessionStore(path)` do this for you, together with WAL, the
+ * exclusive lock and the checks that keep foreign files untouched.
+ *
+ * @param db An open connection (see the `adapters/` entry points).
+ * @throws {SessionError} When the database is another program's, or was
+ * written by a newer mtsession.
+ *
+ * @example Usage
+ * ```ts
+ * import { migrateSqlite, openSession, SqliteStorage } from "@mtsession/mtsession";
+ * import { openNodeSqlite } from "@mtsession/mtsession/node-sqlite";
+ * import assert from "node:assert/strict";
+ *
+ * const db = await openNodeSqlite(":memory:");
+ * migrateSqlite(db);
+ * const session = await openSession(new SqliteStorage(db, "main"));
+ * await session.setDc(2, "149.154.167.51", 443);
+ * assert.equal(session.dcId, 2);
+ * await session.close();
+ * ```
+ */
+export function migrateSqlite(db: SqliteDatabase): void {
+  const tables = tableNames(db);
+  if (tables.length > 0 && !tables.includes(OUR_TABLE)) {
+    throw new SessionError(
+      `Cannot use this database: it has tables of another program (${
+        tables.slice(0, 5).join(", ")
+      }); mtsession only writes its own databases`,
+    );
+  }
+  const from = migrate(db, "file");
+  if (from > SCHEMA_VERSION) {
+    throw new SessionError(
+      `Cannot use this database: its mtsession schema ${from} is newer than ${SCHEMA_VERSION}; upgrade mtsession`,
+    );
+  }
+}

@@ -1,0 +1,456 @@
+/**
+ * Opening mtsession's SQLite files: one session per `.session` file, or a
+ * store of many sessions in one database. A file is only written when it
+ * is ours; new files are built under a temporary name and linked into
+ * place, so a crash never leaves a half-made session file. An open file is
+ * held with SQLite's exclusive lock, which the OS releases if the process
+ * dies: a second opener gets {@linkcode SessionInUseError} at once, or
+ * waits when asked to.
+ *
+ * @module
+ */
+
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join } from "node:path";
+import {
+  SessionError,
+  SessionFileError,
+  SessionInUseError,
+} from "../errors.ts";
+import { Session, type SessionOptions } from "../session.ts";
+import type { SqliteDatabase, SqliteDriverName } from "./driver.ts";
+import type { DenoSqliteModule } from "./drivers/deno_sqlite.ts";
+import { openDefaultDatabase } from "./pick_driver.ts";
+import { migrate, OUR_TABLE, SCHEMA_VERSION, tableNames } from "./schema.ts";
+import { SqliteStorage, type SqliteStorageOptions } from "./sqlite_storage.ts";
+import { describeForeignTables } from "./describe.ts";
+
+/** Options for SQLite-backed sessions and stores. */
+export interface SqliteSessionOptions extends SessionOptions {
+  /** The driver to use instead of the runtime's default. */
+  driver?: SqliteDriverName;
+  /** For `driver: "@db/sqlite"`: the module or its specifier. */
+  module?: DenoSqliteModule | string;
+  /**
+   * When the file is in use elsewhere: `false` (default) fails at once with
+   * `SessionInUseError`; `true` waits up to 30 s; a number waits that many
+   * milliseconds.
+   */
+  wait?: boolean | number;
+  /** Longest delay before batched peer writes reach the file (ms, default 1000). */
+  flushDelayMs?: number;
+  /** Write the batch once this many peers wait (default 2000). */
+  maxBatch?: number;
+}
+
+const SQLITE_MAGIC = "SQLite format 3\u0000";
+
+function errorText(e: unknown): string {
+  const o = e as { message?: unknown; code?: unknown; errcode?: unknown };
+  return `${String(o?.code ?? "")} ${String(o?.errcode ?? "")} ${
+    String(o?.message ?? e)
+  }`;
+}
+
+/** Whether a driver error means another connection holds the lock. */
+export function isBusy(e: unknown): boolean {
+  return /SQLITE_BUSY|SQLITE_LOCKED|database is locked|database table is locked|\b5\b.*locked/i
+    .test(errorText(e));
+}
+
+function isCorrupt(e: unknown): boolean {
+  return /SQLITE_NOTADB|SQLITE_CORRUPT|not a database|malformed|file is encrypted/i
+    .test(errorText(e));
+}
+
+/** Reads the first 100 bytes and the size of an existing file. */
+function header(path: string): { head: Uint8Array; size: number } {
+  const size = statSync(path).size;
+  const head = new Uint8Array(100);
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, head, 0, 100, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return { head, size: size };
+}
+
+/**
+ * Checks, without writing, that a file is a whole SQLite database.
+ * Throws SessionFileError otherwise.
+ */
+export function checkSqliteFile(path: string): void {
+  const { head, size } = header(path);
+  if (size === 0) {
+    throw new SessionFileError(
+      path,
+      "an empty file",
+      "delete it or choose another name",
+    );
+  }
+  if (
+    size < 100 ||
+    new TextDecoder().decode(head.subarray(0, 16)) !== SQLITE_MAGIC
+  ) {
+    throw new SessionFileError(
+      path,
+      "not an SQLite database",
+      "check the path",
+    );
+  }
+  const view = new DataView(head.buffer);
+  const raw = view.getUint16(16);
+  const pageSize = raw === 1 ? 65536 : raw;
+  const pages = view.getUint32(28);
+  const valid = view.getUint32(24) === view.getUint32(92);
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) {
+    throw new SessionFileError(
+      path,
+      "a corrupted SQLite database (bad page size)",
+      "restore it from a copy",
+    );
+  }
+  if (valid && pages > 0 && size < pages * pageSize) {
+    throw new SessionFileError(
+      path,
+      `a truncated SQLite database (${size} of ${pages * pageSize} bytes)`,
+      "restore it from a copy",
+    );
+  }
+}
+
+function busyMs(wait: boolean | number | undefined): number {
+  if (wait === true) return 30_000;
+  if (typeof wait === "number" && wait >= 0) return Math.floor(wait);
+  return 0;
+}
+
+async function openDb(
+  path: string,
+  options: SqliteSessionOptions,
+): Promise<SqliteDatabase> {
+  return await openDefaultDatabase(path, {
+    create: false,
+    ...(options.driver === undefined ? {} : { driver: options.driver }),
+    ...(options.module === undefined ? {} : { module: options.module }),
+  });
+}
+
+/** Creates a new mtsession database at `path`, atomically, mode 0600. */
+async function createFile(
+  path: string,
+  kind: "file" | "store",
+  options: SqliteSessionOptions,
+): Promise<void> {
+  const tmp = join(
+    dirname(path),
+    `.${basename(path)}.${Date.now().toString(36)}${
+      Math.random().toString(36).slice(2, 8)
+    }.tmp`,
+  );
+  try {
+    writeFileSync(tmp, new Uint8Array(0), { mode: 0o600, flag: "wx" });
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new SessionError(
+      code === "ENOENT"
+        ? `Cannot create ${path}: the directory ${dirname(path)} does not exist`
+        : code === "EACCES" || code === "EPERM" || code === "EROFS"
+        ? `Cannot create ${path}: the directory ${
+          dirname(path)
+        } is not writable`
+        : `Cannot create ${path} (${code ?? "error"})`,
+      { cause: e },
+    );
+  }
+  try {
+    const db = await openDb(tmp, options);
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      migrate(db, kind);
+    } finally {
+      db.close();
+    }
+    try {
+      linkSync(tmp, path); // fails if path appeared meanwhile: never replace
+    } catch (e) {
+      if ((e as { code?: string }).code !== "EEXIST") throw e;
+    }
+  } finally {
+    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) {
+      try {
+        unlinkSync(f);
+      } catch { /* already gone */ }
+    }
+  }
+}
+
+/**
+ * Opens (creating if needed) an mtsession database file and takes its
+ * exclusive lock. Foreign or damaged files are refused unmodified.
+ */
+export async function openSqliteFile(
+  path: string,
+  kind: "file" | "store",
+  options: SqliteSessionOptions = {},
+): Promise<SqliteDatabase> {
+  if (!existsSync(path)) await createFile(path, kind, options);
+  checkSqliteFile(path);
+  const db = await openDb(path, options);
+  try {
+    db.exec(`PRAGMA busy_timeout = ${busyMs(options.wait)}`);
+    const tables = tableNames(db);
+    if (!tables.includes(OUR_TABLE)) {
+      throw new SessionFileError(
+        path,
+        describeForeignTables(tables),
+        "mtsession only writes its own files; import it into a new one " +
+          "(importSessionFile), or open it read-only (readSessionFile)",
+      );
+    }
+    db.exec("PRAGMA locking_mode = EXCLUSIVE");
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("PRAGMA synchronous = NORMAL");
+    const from = migrate(db, kind);
+    if (from > SCHEMA_VERSION) {
+      throw new SessionFileError(
+        path,
+        `an mtsession file of schema ${from}, newer than this version (${SCHEMA_VERSION})`,
+        "upgrade mtsession",
+      );
+    }
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof SessionError) throw e;
+    if (isBusy(e)) throw new SessionInUseError(path, { cause: e });
+    if (isCorrupt(e)) {
+      throw new SessionFileError(
+        path,
+        "a corrupted SQLite database",
+        "restore it from a copy",
+        { cause: e },
+      );
+    }
+    throw e;
+  }
+}
+
+/** `name` → `name.session`, as Telethon names session files. */
+export function sessionFileName(name: string): string {
+  return name.endsWith(".session") ? name : `${name}.session`;
+}
+
+function removeFiles(path: string): void {
+  for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+    try {
+      unlinkSync(f);
+    } catch (e) {
+      if ((e as { code?: string }).code !== "ENOENT") throw e;
+    }
+  }
+}
+
+/** The session id a `.session` file keeps its one session under. */
+export const FILE_SESSION_ID = "default";
+
+/** Opens the storage of a `.session` file. */
+export async function openFileStorage(
+  name: string,
+  options: SqliteSessionOptions = {},
+): Promise<SqliteStorage> {
+  const path = sessionFileName(name);
+  const db = await openSqliteFile(path, "file", options);
+  return new SqliteStorage(
+    db,
+    FILE_SESSION_ID,
+    storageOptions(path, options, {
+      onClose: () => db.close(),
+      onDestroy: () => removeFiles(path),
+    }),
+  );
+}
+
+function storageOptions(
+  label: string,
+  o: SqliteSessionOptions,
+  hooks: Pick<SqliteStorageOptions, "onClose" | "onDestroy">,
+): SqliteStorageOptions {
+  return {
+    label,
+    ...(o.flushDelayMs === undefined ? {} : { flushDelayMs: o.flushDelayMs }),
+    ...(o.maxBatch === undefined ? {} : { maxBatch: o.maxBatch }),
+    ...hooks,
+  };
+}
+
+/**
+ * Names of the session files in a directory (`name` for `name.session`),
+ * sorted.
+ *
+ * @param dir The directory (default: the current one).
+ * @returns The session names.
+ */
+export function listSessions(dir = "."): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".session") && !f.startsWith("."))
+    .map((f) => f.slice(0, -".session".length))
+    .sort();
+}
+
+/**
+ * Many sessions in one SQLite database, each isolated from the others (the
+ * role of Telethon's AlchemySession). The database belongs to one process
+ * at a time; within it, each session can be open once.
+ */
+export class SessionStore {
+  #db: SqliteDatabase;
+  #path: string;
+  #options: SqliteSessionOptions;
+  #open = new Map<string, Session>();
+  #closed = false;
+
+  /**
+   * Wraps an open store database; use {@linkcode openSessionStore}.
+   *
+   * @param db The database.
+   * @param path Its file name (for messages).
+   * @param options Options every session opened from it gets.
+   */
+  constructor(db: SqliteDatabase, path: string, options: SqliteSessionOptions) {
+    this.#db = db;
+    this.#path = path;
+    this.#options = options;
+  }
+
+  #check(what: string): void {
+    if (this.#closed) {
+      throw new SessionError(`Cannot ${what}: the store is closed`);
+    }
+  }
+
+  /**
+   * Opens (creating if needed) one session of the store.
+   *
+   * @param id The session's id: any non-empty text up to 255 characters.
+   * @param options Session options.
+   * @returns The session.
+   * @throws {SessionInUseError} When that session is already open.
+   */
+  open(id: string, options: SessionOptions = {}): Promise<Session> {
+    try {
+      this.#check("open a session");
+      checkId(id);
+      if (this.#open.has(id)) {
+        throw new SessionInUseError(`${this.#path}#${id}`);
+      }
+      const storage = new SqliteStorage(
+        this.#db,
+        id,
+        storageOptions(`${this.#path}#${id}`, this.#options, {
+          onClose: () => this.#open.delete(id),
+        }),
+      );
+      return Session.open(storage, { ...this.#options, ...options }).then(
+        (s) => {
+          this.#open.set(id, s);
+          return s;
+        },
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Ids of every session in the store, sorted.
+   *
+   * @returns The ids.
+   */
+  list(): Promise<string[]> {
+    try {
+      this.#check("list sessions");
+      return Promise.resolve(
+        this.#db.prepare(
+          "SELECT session_id FROM mts_sessions ORDER BY session_id",
+        )
+          .all().map((r) => String(r.session_id)),
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Deletes a session and everything it stored.
+   *
+   * @param id The session's id.
+   * @throws {SessionInUseError} When that session is open.
+   */
+  async delete(id: string): Promise<void> {
+    this.#check("delete a session");
+    checkId(id);
+    if (this.#open.has(id)) throw new SessionInUseError(`${this.#path}#${id}`);
+    const storage = new SqliteStorage(this.#db, id);
+    await storage.destroy();
+  }
+
+  /** Closes every open session of the store, then the database. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    try {
+      for (const s of [...this.#open.values()]) await s.close();
+    } finally {
+      this.#closed = true;
+      this.#db.close();
+    }
+  }
+
+  /** Closes the store (for `await using`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /**
+   * A short description.
+   *
+   * @returns E.g. `SessionStore(bots.db, 2 open)`.
+   */
+  toString(): string {
+    return `SessionStore(${this.#path}, ${this.#open.size} open)`;
+  }
+}
+
+function checkId(id: unknown): void {
+  if (typeof id !== "string" || id.length === 0 || id.length > 255) {
+    throw new TypeError(
+      "Expected a session id: non-empty text of at most 255 characters",
+    );
+  }
+}
+
+/**
+ * Opens (creating if needed) a store of many sessions in one SQLite file.
+ *
+ * @param path The database file (used as given, no suffix added).
+ * @param options Driver, waiting and batching options.
+ * @returns The store.
+ */
+export async function openSessionStore(
+  path: string,
+  options: SqliteSessionOptions = {},
+): Promise<SessionStore> {
+  const db = await openSqliteFile(path, "store", options);
+  return new SessionStore(db, path, options);
+}

@@ -1,0 +1,284 @@
+// SQLite file sessions and stores on the runtime at hand: the storage
+// conformance suite, durability, locking with real processes, files that
+// are not ours left untouched, permissions.
+
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import {
+  listSessions,
+  openSession,
+  openSessionStore,
+  SessionFileError,
+  SessionInUseError,
+} from "../mod.ts";
+import { openFileStorage } from "../src/sqlite/session_file.ts";
+import { describeSessionStorage } from "./_conformance.ts";
+import { fixturePath, runtime } from "./_fixtures.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "mtsession-sqlite-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+const fresh = (): string => join(dir, `s${n++}`);
+
+describeSessionStorage(
+  `sqlite file (${runtime})`,
+  () => openFileStorage(fresh(), { flushDelayMs: 5 }),
+);
+
+describe("SQLite file sessions", () => {
+  it("creates name.session with mode 0600 and reopens it with everything", async () => {
+    const name = fresh();
+    const s = await openSession(name);
+    await s.setDc(4, "149.154.167.91", 443);
+    await s.setAuthKey(new Uint8Array(256).fill(3));
+    s.takeoutId = 2n ** 63n - 1n;
+    await s.processEntities({
+      _: "user",
+      id: 5_123_456_789,
+      accessHash: -(2n ** 63n),
+      username: "Big",
+      phone: "79991234567",
+      firstName: "Big",
+    });
+    await s.setUpdateState({
+      entityId: -1001876543210,
+      pts: 4321,
+      qts: 0,
+      date: 1699999200.5,
+      seq: 0,
+    });
+    await s.close();
+    assert.equal(statSync(`${name}.session`).mode & 0o777, 0o600);
+    const again = await openSession(`${name}.session`);
+    assert.equal(again.dcId, 4);
+    assert.deepEqual(again.authKey, new Uint8Array(256).fill(3));
+    assert.equal(again.takeoutId, 2n ** 63n - 1n);
+    assert.deepEqual(await again.getInputPeer("@big"), {
+      _: "inputPeerUser",
+      userId: 5_123_456_789,
+      accessHash: -(2n ** 63n),
+    });
+    assert.deepEqual(await again.getInputPeer("+7 999 123 45 67"), {
+      _: "inputPeerUser",
+      userId: 5_123_456_789,
+      accessHash: -(2n ** 63n),
+    });
+    assert.deepEqual(await again.getUpdateStates(), [{
+      entityId: -1001876543210,
+      pts: 4321,
+      qts: 0,
+      date: 1699999200.5,
+      seq: 0,
+    }]);
+    await again.close();
+  });
+
+  it("batches peers: nothing reaches the file before the delay, all after save()", async () => {
+    const name = fresh();
+    const s = await openSession(name, { flushDelayMs: 60_000 });
+    await s.processEntities(
+      Array.from(
+        { length: 50 },
+        (_, i) => ({ _: "user", id: i + 1, accessHash: BigInt(i) }),
+      ),
+    );
+    assert.equal(await s.countPeers(), 50, "reads see pending writes");
+    await s.save();
+    await s.close();
+    const again = await openSession(name);
+    assert.equal(await again.countPeers(), 50);
+    await again.close();
+  });
+
+  it("a second opener in this process gets SessionInUseError at once", async () => {
+    const name = fresh();
+    const s = await openSession(name);
+    const started = Date.now();
+    await assert.rejects(openSession(name), SessionInUseError);
+    assert.ok(Date.now() - started < 5000);
+    await s.close();
+    const again = await openSession(name);
+    await again.close();
+  });
+
+  it("a second process gets the typed in-use error; with wait it gets in after the first closes", async () => {
+    const name = fresh();
+    const s = await openSession(name);
+    await s.setDc(2, "149.154.167.51", 443);
+    const child = await runChild(name, "nowait");
+    assert.equal(child.code, 3, child.output);
+    assert.match(child.output, /SessionInUseError/);
+    assert.doesNotMatch(child.output, /database is locked/);
+    const waiting = runChild(name, "wait");
+    await new Promise((r) => setTimeout(r, 300));
+    await s.close();
+    const waited = await waiting;
+    assert.equal(waited.code, 0, waited.output);
+    assert.match(waited.output, /dc=2/);
+  });
+
+  it("delete() removes the file and its -wal/-shm", async () => {
+    const name = fresh();
+    const s = await openSession(name);
+    await s.processEntities({ _: "user", id: 1, accessHash: 1n });
+    await s.save();
+    await s.delete();
+    assert.deepEqual(
+      readdirSync(dir).filter((f) =>
+        f.startsWith(name.split("/").pop()! + ".")
+      ),
+      [],
+    );
+  });
+
+  it("listSessions names the .session files of a directory", async () => {
+    const sub = mkdtempSync(join(dir, "list-"));
+    for (const x of ["b", "a"]) await (await openSession(join(sub, x))).close();
+    writeFileSync(join(sub, "notes.txt"), "x");
+    assert.deepEqual(await listSessions(sub), ["a", "b"]);
+  });
+
+  it("clone() copies a file session into memory", async () => {
+    const s = await openSession(fresh());
+    await s.setAuthKey(new Uint8Array(256).fill(8));
+    await s.processEntities({
+      _: "user",
+      id: 1,
+      accessHash: 1n,
+      username: "x_y_z",
+    });
+    const c = await s.clone();
+    assert.equal(c.storage.kind, "memory");
+    assert.equal((await c.getPeer("@x_y_z"))?.id, 1);
+    await s.close();
+  });
+});
+
+describe("files that are not ours are refused and left untouched", () => {
+  const cases: Array<[string, (p: string) => void, RegExp]> = [
+    ["a zero-length file", (p) => writeFileSync(p, ""), /empty file/],
+    [
+      "a text file",
+      (p) =>
+        writeFileSync(p, "hello, this is not a database at all".repeat(10)),
+      /not an SQLite database/,
+    ],
+    [
+      "a Telethon session",
+      (p) => copyFileSync(fixturePath("telethon/sqlite/v7-full.session"), p),
+      /Telethon session file/,
+    ],
+    [
+      "a Pyrogram session",
+      (p) =>
+        copyFileSync(
+          fixturePath("pyrogram/sqlite/pyrogram-2.0.106-user.session"),
+          p,
+        ),
+      /Pyrogram session file/,
+    ],
+    [
+      "a truncated database",
+      (p) =>
+        writeFileSync(
+          p,
+          readFileSync(fixturePath("telethon/sqlite/v7-full.session")).subarray(
+            0,
+            8192,
+          ),
+        ),
+      /truncated/,
+    ],
+    ["a corrupted database", (p) => {
+      const b = readFileSync(fixturePath("telethon/sqlite/v7-full.session"));
+      b.fill(0xee, 100, 4096);
+      writeFileSync(p, b);
+    }, /corrupted|Telethon/],
+  ];
+  for (const [what, make, found] of cases) {
+    it(what, async () => {
+      const path = `${fresh()}.session`;
+      make(path);
+      const before = readFileSync(path);
+      const e = await openSession(path).catch((x) => x);
+      assert.ok(e instanceof SessionFileError, `${what}: ${e}`);
+      assert.match(e.found, found);
+      assert.deepEqual(readFileSync(path), before, "the file is unchanged");
+      assert.ok(!existsSync(`${path}-wal`) && !existsSync(`${path}-journal`));
+    });
+  }
+});
+
+describe("session stores", () => {
+  it("keeps sessions isolated in one file", async () => {
+    const path = join(dir, "store.db");
+    const store = await openSessionStore(path);
+    const a = await store.open("alice");
+    const b = await store.open("bob");
+    await a.setAuthKey(new Uint8Array(256).fill(1));
+    await b.setAuthKey(new Uint8Array(256).fill(2));
+    await a.processEntities({
+      _: "user",
+      id: 1,
+      accessHash: 11n,
+      username: "shared_name",
+    });
+    await b.processEntities({
+      _: "user",
+      id: 1,
+      accessHash: 22n,
+      username: "shared_name",
+    });
+    assert.equal((await a.getPeer("@shared_name"))?.accessHash, 11n);
+    assert.equal((await b.getPeer("@shared_name"))?.accessHash, 22n);
+    await assert.rejects(store.open("alice"), SessionInUseError);
+    await assert.rejects(store.delete("bob"), SessionInUseError);
+    assert.deepEqual(await store.list(), ["alice", "bob"]);
+    await b.close();
+    await store.delete("bob");
+    assert.deepEqual(await store.list(), ["alice"]);
+    await store.close();
+    assert.equal(a.closed, true);
+    const reopened = await openSessionStore(path);
+    const a2 = await reopened.open("alice");
+    assert.deepEqual(a2.authKey, new Uint8Array(256).fill(1));
+    assert.equal(await a2.countPeers(), 1);
+    await assert.rejects(reopened.open(""), TypeError);
+    await reopened.close();
+  });
+});
+
+const CHILD = fileURLToPath(new URL("./_open_child.ts", import.meta.url));
+
+function runChild(
+  name: string,
+  mode: string,
+): Promise<{ code: number; output: string }> {
+  const args = runtime === "deno"
+    ? ["run", "-A", CHILD, name, mode]
+    : [CHILD, name, mode];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("close", (code) => resolve({ code: code ?? -1, output }));
+  });
+}
