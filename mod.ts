@@ -75,6 +75,18 @@ export type {
   SqliteSessionOptions,
 } from "./src/sqlite/session_file.ts";
 export {
+  type ForeignData,
+  type ForeignFlavor,
+  type ForeignKind,
+  type ForeignLibrary,
+  type ForeignSession,
+  importSessionFile,
+  type ImportSessionFileOptions,
+  readSessionFile,
+  type SessionFileFormat,
+  writeSessionFile,
+} from "./src/files.ts";
+export {
   SqliteStorage,
   type SqliteStorageOptions,
 } from "./src/sqlite/sqlite_storage.ts";

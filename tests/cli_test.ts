@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeSessionString, encodeSessionString } from "../mod.ts";
 import { runCliProcess } from "./_cli.ts";
-import { loadFixtureJson, toHex } from "./_fixtures.ts";
+import { fixturePath, loadFixtureJson, toHex } from "./_fixtures.ts";
 
 const telethon = loadFixtureJson("telethon/manifest.json");
 const pyrogram = loadFixtureJson("pyrogram/manifest.json");
@@ -244,5 +244,98 @@ describe("mtsession convert", () => {
       assert.equal(d.format, to);
       assert.deepEqual(d.auth.authKey, new Uint8Array(256).fill(0x5a));
     }
+  });
+});
+
+describe("mtsession with session files", () => {
+  const TFILE = fixturePath("telethon/sqlite/v7-full.session");
+  const KFILE = fixturePath("pyrogram/sqlite/kurigram-2.1.35-user.session");
+
+  it("info --json --peers on a Telethon file lists its peers, states and files", () => {
+    const file = telethon.sqlite_sessions[0];
+    const r = runCliProcess(["info", TFILE, "--json", "--peers"]);
+    assert.equal(r.status, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.source, "telethon-file");
+    assert.equal(o.takeoutId, "7000000000000000003");
+    assert.equal(o.authKeyId, file.session.auth_key_id_hex);
+    const peer = o.peers.find((p: { id: number }) => p.id === 5223456789);
+    assert.deepEqual(peer, {
+      id: 5223456789,
+      type: "user",
+      accessHash: "-9223372036854775808",
+      usernames: [],
+      phone: null,
+      name: "Multi",
+    });
+    assert.deepEqual(
+      o.updateStates.map((s: { entityId: number }) => s.entityId),
+      [-1001876543210, 0],
+    );
+    assert.deepEqual(
+      o.files.map((f: { md5: string }) => f.md5).sort(),
+      file.sent_files.map((f: { md5_hex: string }) => f.md5_hex).sort(),
+    );
+  });
+
+  it("info on a Kurigram file names it and shows every username", () => {
+    const r = runCliProcess(["info", KFILE, "--json", "--peers"]);
+    assert.equal(r.status, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.equal(o.source, "pyrogram-file");
+    assert.deepEqual(
+      o.peers.find((p: { id: number }) => p.id === 5223456789).usernames.sort(),
+      ["multi_a", "multi_b"],
+    );
+  });
+
+  it("convert FILE --to each file format, 0600, and back", () => {
+    for (const to of ["telethon-file", "pyrogram-file", "mtsession-file"]) {
+      const out = join(dir, `conv-${to}.session`);
+      const r = runCliProcess([
+        "convert",
+        TFILE,
+        "--to",
+        to,
+        "--out",
+        out,
+        "--api-id",
+        "12345",
+      ]);
+      assert.equal(r.status, 0, `${to}: ${r.stderr}`);
+      assert.equal(statSync(out).mode & 0o777, 0o600);
+      const info = runCliProcess(["info", out, "--json"]);
+      assert.equal(
+        JSON.parse(info.stdout).authKeyId,
+        telethon.sqlite_sessions[0].session.auth_key_id_hex,
+        to,
+      );
+      const again = runCliProcess([
+        "convert",
+        TFILE,
+        "--to",
+        to,
+        "--out",
+        out,
+        "--api-id",
+        "1",
+      ]);
+      assert.equal(again.status, 1, "never replaces without --force");
+    }
+    const noOut = runCliProcess(["convert", TFILE, "--to", "telethon-file"]);
+    assert.equal(noOut.status, 2);
+  });
+
+  it("a file that is not a session is bad input and stays untouched", () => {
+    const path = join(dir, "junk.bin");
+    writeFileSync(path, new Uint8Array([0, 1, 2, 3, 255, 254]));
+    const before = readFileSync(path);
+    const r = runCliProcess(["info", path]);
+    assert.equal(r.status, 1);
+    assert.match(
+      r.stderr,
+      /neither an SQLite session file nor a session string/,
+    );
+    assert.deepEqual(readFileSync(path), before);
   });
 });

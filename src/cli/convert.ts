@@ -4,9 +4,16 @@
 import { chmodSync, writeFileSync } from "node:fs";
 import { SessionError, type StringFormat } from "../errors.ts";
 import type { Session } from "../session.ts";
+import { writeSessionFile } from "../files.ts";
 import { droppedFields } from "../strings/codec.ts";
 import { STRING_FORMATS } from "../strings/types.ts";
 import { UsageError } from "./args.ts";
+
+const FILE_FORMATS: Record<string, "telethon" | "pyrogram" | "mtsession"> = {
+  "telethon-file": "telethon",
+  "pyrogram-file": "pyrogram",
+  "mtsession-file": "mtsession",
+};
 
 /** What `convert` was asked to do. */
 export interface ConvertRequest {
@@ -45,15 +52,35 @@ export async function convert(
   request: ConvertRequest,
   write: (text: string) => void,
 ): Promise<string[]> {
+  const fileFormat = FILE_FORMATS[request.to];
+  if (fileFormat !== undefined) {
+    if (request.out === undefined) {
+      throw new UsageError(`--to ${request.to} needs --out PATH`);
+    }
+    const auth = session.getAuth();
+    const filled = {
+      ...auth,
+      apiId: auth.apiId ?? request.apiId ?? null,
+      userId: auth.userId ?? request.userId ?? null,
+      // Without --bot the account is a user, for formats that must say so.
+      isBot: auth.isBot ??
+        (request.isBot ? true : fileFormat === "pyrogram" ? false : null),
+      testMode: auth.testMode ?? (request.testMode ? true : null),
+    };
+    const notes = await writeSessionFile(request.out, fileFormat, {
+      auth: filled,
+      peers: await session.listPeers(),
+      updateStates: await session.getUpdateStates(),
+      files: await session.listCachedFiles(),
+    }, { force: request.force });
+    return notes.map((n) => `note: ${n}`);
+  }
   const format = request.to as StringFormat;
   if (!STRING_FORMATS.includes(format)) {
-    if (request.to.endsWith("-file")) {
-      throw new UsageError(
-        `--to ${request.to}: session files are not supported by this version`,
-      );
-    }
     throw new UsageError(
-      `unknown format "${request.to}": use one of ${STRING_FORMATS.join(", ")}`,
+      `unknown format "${request.to}": use one of ${
+        STRING_FORMATS.join(", ")
+      }, ${Object.keys(FILE_FORMATS).join(", ")}`,
     );
   }
   const text = await session.exportString(format, {

@@ -63,7 +63,11 @@ export async function runCli(
     }
     const apiId = integer(args.flags.get("api-id"), "api-id");
     const userId = integer(args.flags.get("user-id"), "user-id");
-    const { source, session } = await loadSource(args.source, passphrase);
+    const { source, session, notes: readNotes } = await loadSource(
+      args.source,
+      passphrase,
+    );
+    for (const n of readNotes) out.stderr(n + "\n");
     if (args.command === "info") {
       const o = await infoObject(source, session, {
         showKey: args.flags.has("show-key"),

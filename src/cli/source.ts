@@ -1,19 +1,27 @@
-// Where the CLI's session comes from: standard input or a file holding a
-// session string. (SQLite session files are recognised by their header.)
+// Where the CLI's session comes from: standard input (a session string), a
+// session file of any library (read from a private copy, never modified),
+// or a text file holding a session string.
 
 import { readFileSync } from "node:fs";
 import process from "node:process";
-import { SessionError } from "../errors.ts";
+import {
+  SessionError,
+  SessionFileError,
+  SessionStringError,
+} from "../errors.ts";
+import { readSessionFile } from "../files.ts";
 import { MemoryStorage } from "../memory/memory_storage.ts";
 import { Session } from "../session.ts";
 import { decodeSessionString } from "../strings/codec.ts";
 
 /** A session opened from the CLI's SOURCE. */
 export interface LoadedSource {
-  /** What the source was, e.g. "telethon-string". */
+  /** What the source was, e.g. "telethon-string" or "pyrogram-file". */
   source: string;
   /** The session, in memory. */
   session: Session;
+  /** Notes on how the source was read (for stderr). */
+  notes: string[];
 }
 
 async function readStdin(): Promise<string> {
@@ -37,33 +45,10 @@ async function readStdin(): Promise<string> {
 
 const SQLITE_HEADER = "SQLite format 3\u0000";
 
-/** Opens what SOURCE names. */
-export async function loadSource(
-  source: string | undefined,
+async function fromString(
+  text: string,
   passphrase: string | undefined,
 ): Promise<LoadedSource> {
-  let text: string;
-  if (source === undefined || source === "-") {
-    text = await readStdin();
-  } else {
-    let bytes: Uint8Array;
-    try {
-      bytes = readFileSync(source);
-    } catch (e) {
-      const code = (e as { code?: string }).code;
-      throw new SessionError(
-        code === "ENOENT"
-          ? `no such file: ${source}`
-          : `cannot read ${source} (${code ?? "error"})`,
-      );
-    }
-    if (new TextDecoder().decode(bytes.subarray(0, 16)) === SQLITE_HEADER) {
-      throw new SessionError(
-        `${source} is an SQLite session file, which this version cannot read`,
-      );
-    }
-    text = new TextDecoder().decode(bytes);
-  }
   const decoded = await decodeSessionString(
     text,
     passphrase === undefined ? {} : { passphrase },
@@ -73,5 +58,55 @@ export async function loadSource(
   return {
     source: `${decoded.format}-string`,
     session: await Session.open(storage),
+    notes: [],
+  };
+}
+
+/** Opens what SOURCE names. */
+export async function loadSource(
+  source: string | undefined,
+  passphrase: string | undefined,
+): Promise<LoadedSource> {
+  if (source === undefined || source === "-") {
+    return await fromString(await readStdin(), passphrase);
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(source);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new SessionError(
+      code === "ENOENT"
+        ? `no such file: ${source}`
+        : code === "EISDIR"
+        ? `${source} is a directory`
+        : `cannot read ${source} (${code ?? "error"})`,
+    );
+  }
+  if (new TextDecoder().decode(bytes.subarray(0, 16)) !== SQLITE_HEADER) {
+    try {
+      return await fromString(new TextDecoder().decode(bytes), passphrase);
+    } catch (e) {
+      if (!(e instanceof SessionStringError) || bytes.length === 0) throw e;
+      throw new SessionFileError(
+        source,
+        "neither an SQLite session file nor a session string",
+        "check the path",
+        { cause: e },
+      );
+    }
+  }
+  const found = await readSessionFile(source);
+  const storage = new MemoryStorage();
+  await storage.setAuth(found.auth);
+  await storage.putPeers(
+    [...found.peers].sort((a, b) => a.updatedAt - b.updatedAt),
+  );
+  await storage.putUpdateStates(found.updateStates);
+  await storage.putFiles(found.files);
+  return {
+    source: `${found.kind.library}-file`,
+    session: await Session.open(storage),
+    notes: found.notes.map((n) => `note: ${n}`),
   };
 }

@@ -11,13 +11,9 @@
  */
 
 import {
-  closeSync,
   existsSync,
   linkSync,
-  openSync,
   readdirSync,
-  readSync,
-  statSync,
   unlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -34,6 +30,12 @@ import { openDefaultDatabase } from "./pick_driver.ts";
 import { migrate, OUR_TABLE, SCHEMA_VERSION, tableNames } from "./schema.ts";
 import { SqliteStorage, type SqliteStorageOptions } from "./sqlite_storage.ts";
 import { describeForeignTables } from "./describe.ts";
+import {
+  checkSqliteFile,
+  corruptedFile,
+  isBusy,
+  isCorrupt,
+} from "./file_check.ts";
 
 /** Options for SQLite-backed sessions and stores. */
 export interface SqliteSessionOptions extends SessionOptions {
@@ -51,83 +53,6 @@ export interface SqliteSessionOptions extends SessionOptions {
   flushDelayMs?: number;
   /** Write the batch once this many peers wait (default 2000). */
   maxBatch?: number;
-}
-
-const SQLITE_MAGIC = "SQLite format 3\u0000";
-
-function errorText(e: unknown): string {
-  const o = e as { message?: unknown; code?: unknown; errcode?: unknown };
-  return `${String(o?.code ?? "")} ${String(o?.errcode ?? "")} ${
-    String(o?.message ?? e)
-  }`;
-}
-
-/** Whether a driver error means another connection holds the lock. */
-export function isBusy(e: unknown): boolean {
-  return /SQLITE_BUSY|SQLITE_LOCKED|database is locked|database table is locked|\b5\b.*locked/i
-    .test(errorText(e));
-}
-
-function isCorrupt(e: unknown): boolean {
-  return /SQLITE_NOTADB|SQLITE_CORRUPT|not a database|malformed|file is encrypted/i
-    .test(errorText(e));
-}
-
-/** Reads the first 100 bytes and the size of an existing file. */
-function header(path: string): { head: Uint8Array; size: number } {
-  const size = statSync(path).size;
-  const head = new Uint8Array(100);
-  const fd = openSync(path, "r");
-  try {
-    readSync(fd, head, 0, 100, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return { head, size: size };
-}
-
-/**
- * Checks, without writing, that a file is a whole SQLite database.
- * Throws SessionFileError otherwise.
- */
-export function checkSqliteFile(path: string): void {
-  const { head, size } = header(path);
-  if (size === 0) {
-    throw new SessionFileError(
-      path,
-      "an empty file",
-      "delete it or choose another name",
-    );
-  }
-  if (
-    size < 100 ||
-    new TextDecoder().decode(head.subarray(0, 16)) !== SQLITE_MAGIC
-  ) {
-    throw new SessionFileError(
-      path,
-      "not an SQLite database",
-      "check the path",
-    );
-  }
-  const view = new DataView(head.buffer);
-  const raw = view.getUint16(16);
-  const pageSize = raw === 1 ? 65536 : raw;
-  const pages = view.getUint32(28);
-  const valid = view.getUint32(24) === view.getUint32(92);
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) {
-    throw new SessionFileError(
-      path,
-      "a corrupted SQLite database (bad page size)",
-      "restore it from a copy",
-    );
-  }
-  if (valid && pages > 0 && size < pages * pageSize) {
-    throw new SessionFileError(
-      path,
-      `a truncated SQLite database (${size} of ${pages * pageSize} bytes)`,
-      "restore it from a copy",
-    );
-  }
 }
 
 function busyMs(wait: boolean | number | undefined): number {
@@ -236,12 +161,7 @@ export async function openSqliteFile(
     if (e instanceof SessionError) throw e;
     if (isBusy(e)) throw new SessionInUseError(path, { cause: e });
     if (isCorrupt(e)) {
-      throw new SessionFileError(
-        path,
-        "a corrupted SQLite database",
-        "restore it from a copy",
-        { cause: e },
-      );
+      throw corruptedFile(path, e);
     }
     throw e;
   }

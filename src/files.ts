@@ -1,0 +1,192 @@
+/**
+ * Session files of any library: read one without touching it, write a new
+ * Telethon, Pyrogram or mtsession file, import a file into a session. The
+ * file-system code loads only when one of these is called.
+ *
+ * @module
+ */
+
+import { SessionFileError } from "./errors.ts";
+import type { ForeignData } from "./foreign/write.ts";
+import type { ForeignSession } from "./foreign/read.ts";
+import { MemoryStorage } from "./memory/memory_storage.ts";
+import { Session, type SessionOptions } from "./session.ts";
+import type { SqliteDriverName } from "./sqlite/driver.ts";
+import type { SessionStorage } from "./storage.ts";
+
+export type { ForeignData, ForeignSession };
+export type {
+  ForeignFlavor,
+  ForeignKind,
+  ForeignLibrary,
+} from "./foreign/detect.ts";
+
+/** The session-file formats {@linkcode writeSessionFile} writes. */
+export type SessionFileFormat = "telethon" | "pyrogram" | "mtsession";
+
+/**
+ * Reads a session file — Telethon v1 (schemas 1–7) or 2 (schema 10),
+ * Pyrogram (1–3) and its forks (Kurigram, PyroTGFork, pyrofork; WAL files
+ * too), or mtsession's own — without modifying it in any way: it is read
+ * from a private copy. The flavour is told from its tables and columns,
+ * not its version number (the forks' numbers collide).
+ *
+ * @param path The file (no `.session` is added).
+ * @param options The SQLite driver to use.
+ * @returns What the file holds, with `notes` on anything read specially.
+ * @throws {SessionFileError} For a file that is not a session file of a
+ * known kind (or is empty, truncated, corrupted); the file is untouched.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { readSessionFile } from "@mtsession/mtsession";
+ *
+ * const found = await readSessionFile("telethon_account.session");
+ * console.log(found.kind.description, found.peers.length);
+ * ```
+ */
+export async function readSessionFile(
+  path: string,
+  options: { driver?: SqliteDriverName } = {},
+): Promise<ForeignSession> {
+  const { readSessionFile } = await import("./foreign/file.ts");
+  return await readSessionFile(path, options);
+}
+
+/**
+ * Writes a new session file: a Telethon v7 file, an upstream Pyrogram v3
+ * file (both as the real libraries open them), or an mtsession file. The
+ * file is created with mode 0600, complete or not at all; an existing file
+ * is never replaced unless `force` is set.
+ *
+ * @param path The file to create.
+ * @param format Which library's file to write.
+ * @param data The session (what `readSessionFile` returns fits).
+ * @param options `force` to replace an existing file; the driver.
+ * @returns Notes on what the target format could not hold.
+ * @throws {MissingFieldsError} When Pyrogram needs a field `data` lacks.
+ * @throws {SessionFileError} When the file exists and `force` is not set.
+ *
+ * @example Telethon file → Pyrogram file
+ * ```ts ignore
+ * import { readSessionFile, writeSessionFile } from "@mtsession/mtsession";
+ *
+ * const t = await readSessionFile("telethon.session");
+ * await writeSessionFile("pyrogram.session", "pyrogram", {
+ *   ...t,
+ *   auth: { ...t.auth, apiId: 12345, isBot: false },
+ * });
+ * ```
+ */
+export async function writeSessionFile(
+  path: string,
+  format: SessionFileFormat,
+  data: ForeignData,
+  options: { force?: boolean; driver?: SqliteDriverName } = {},
+): Promise<string[]> {
+  if (format !== "mtsession") {
+    const { writeSessionFile } = await import("./foreign/file.ts");
+    return await writeSessionFile(path, format, data, options);
+  }
+  const { existsSync, unlinkSync } = await import("node:fs");
+  if (existsSync(path)) {
+    if (options.force !== true) {
+      throw new SessionFileError(
+        path,
+        "an existing file",
+        "pass { force: true } to replace it",
+      );
+    }
+    for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
+      if (existsSync(f)) unlinkSync(f);
+    }
+  }
+  const { openFileStorage } = await import("./sqlite/session_file.ts");
+  const storage = await openFileStorage(path, {
+    ...(options.driver === undefined ? {} : { driver: options.driver }),
+  });
+  try {
+    await fill(storage, data);
+  } finally {
+    await storage.close();
+  }
+  return [];
+}
+
+async function fill(storage: SessionStorage, data: ForeignData): Promise<void> {
+  const session = await Session.open(storage);
+  await session.setAuth(data.auth);
+  const peers = [...(data.peers ?? [])].sort((a, b) =>
+    a.updatedAt - b.updatedAt
+  );
+  if (peers.length > 0) await session.putPeers(peers);
+  for (const s of data.updateStates ?? []) await session.setUpdateState(s);
+  for (const f of data.files ?? []) await session.cacheFile(f);
+  await session.save();
+}
+
+/** Options for {@linkcode importSessionFile}. */
+export interface ImportSessionFileOptions extends SessionOptions {
+  /**
+   * Where to put the session: a storage of yours, or the name of a new
+   * mtsession file (`name.session`; never an existing one). Default: a
+   * memory session.
+   */
+  into?: string | SessionStorage;
+  /** The SQLite driver to use. */
+  driver?: SqliteDriverName;
+}
+
+/**
+ * Opens the session of a Telethon, Pyrogram or mtsession file — login,
+ * peers, update states, cached files — in a session of ours, leaving the
+ * file untouched. The way to move a Python session over without logging in
+ * again.
+ *
+ * @param path The file to import.
+ * @param options Where to put it (memory by default, or a new file).
+ * @returns The session.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { importSessionFile } from "@mtsession/mtsession";
+ *
+ * const session = await importSessionFile("telethon.session", { into: "account" });
+ * await session.getInputPeer("@durov");
+ * ```
+ */
+export async function importSessionFile(
+  path: string,
+  options: ImportSessionFileOptions = {},
+): Promise<Session> {
+  const { into, driver, ...sessionOptions } = options;
+  const data = await readSessionFile(
+    path,
+    driver === undefined ? {} : { driver },
+  );
+  let storage: SessionStorage;
+  if (into === undefined) {
+    storage = new MemoryStorage();
+  } else if (typeof into === "string") {
+    const { existsSync } = await import("node:fs");
+    const { openFileStorage, sessionFileName } = await import(
+      "./sqlite/session_file.ts"
+    );
+    const target = sessionFileName(into);
+    if (existsSync(target)) {
+      throw new SessionFileError(
+        target,
+        "an existing file",
+        "import into a new name",
+      );
+    }
+    storage = await openFileStorage(
+      target,
+      driver === undefined ? {} : { driver },
+    );
+  } else {
+    storage = into;
+  }
+  await fill(storage, data);
+  return await Session.open(storage, sessionOptions);
+}

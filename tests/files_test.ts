@@ -1,0 +1,143 @@
+// The public file API: reading any session file untouched, writing new
+// Telethon / Pyrogram / mtsession files, importing into our sessions.
+
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  importSessionFile,
+  MemoryStorage,
+  openSession,
+  readSessionFile,
+  SessionFileError,
+  writeSessionFile,
+} from "../mod.ts";
+import { fixturePath, loadFixtureJson, toHex } from "./_fixtures.ts";
+
+const telethon = loadFixtureJson("telethon/manifest.json").sqlite_sessions[0];
+const dir = mkdtempSync(join(tmpdir(), "mtsession-files-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const TELETHON = fixturePath("telethon/sqlite/v7-full.session");
+const PYROGRAM = fixturePath("pyrogram/sqlite/pyrogram-2.0.106-user.session");
+
+describe("importSessionFile", () => {
+  it("opens a Telethon file as a session that answers Telethon's lookups", async () => {
+    const before = readFileSync(TELETHON);
+    const s = await importSessionFile(TELETHON);
+    assert.deepEqual(readFileSync(TELETHON), before, "the file is untouched");
+    assert.equal(s.storage.kind, "memory");
+    assert.equal(toHex(s.authKey!), telethon.session.auth_key_hex);
+    assert.equal(s.takeoutId, 7000000000000000003n);
+    assert.equal(s.userId, 1234567890, "from Telethon's self-id row");
+    for (const lookup of telethon.telethon_api_view.lookups) {
+      if (
+        lookup.raises || lookup.key === 0 ||
+        typeof lookup.key === "string" && lookup.key.includes("joinchat")
+      ) continue;
+      const got = await s.getInputPeer(lookup.key) as {
+        userId?: number;
+        channelId?: number;
+        chatId?: number;
+      };
+      const r = lookup.result;
+      assert.equal(
+        got.userId ?? got.channelId ?? got.chatId,
+        Number(r.user_id ?? r.channel_id ?? r.chat_id),
+        String(lookup.key),
+      );
+    }
+  });
+
+  it("into a new mtsession file, which then reopens with everything", async () => {
+    const name = join(dir, "imported");
+    const s = await importSessionFile(PYROGRAM, { into: name });
+    await s.close();
+    assert.equal(statSync(`${name}.session`).mode & 0o777, 0o600);
+    const again = await openSession(name);
+    assert.equal(again.apiId, 12345);
+    assert.equal(
+      (await again.getPeer("@alice_l"))?.accessHash,
+      -8601234567890123456n,
+    );
+    await again.close();
+    await assert.rejects(
+      importSessionFile(PYROGRAM, { into: name }),
+      SessionFileError,
+    );
+  });
+
+  it("into a storage of yours", async () => {
+    const storage = new MemoryStorage();
+    await importSessionFile(TELETHON, { into: storage });
+    assert.equal(await storage.countPeers(), 16);
+  });
+});
+
+describe("readSessionFile and writeSessionFile", () => {
+  it("reads an mtsession file, even one open in another session", async () => {
+    const name = join(dir, "live");
+    const s = await openSession(name);
+    await s.setAuthKey(new Uint8Array(256).fill(4));
+    await s.processEntities({
+      _: "user",
+      id: 7,
+      accessHash: 2n ** 63n - 1n,
+      username: "seven",
+    });
+    await s.save();
+    const found = await readSessionFile(`${name}.session`);
+    assert.equal(found.kind.library, "mtsession");
+    assert.deepEqual(found.auth.authKey, new Uint8Array(256).fill(4));
+    assert.deepEqual(
+      found.peers.map((p) => [p.id, p.accessHash, p.usernames]),
+      [[7, 2n ** 63n - 1n, ["seven"]]],
+    );
+    await s.close();
+  });
+
+  it("Telethon file → mtsession file → Telethon file keeps the session", async () => {
+    const ours = join(dir, "via.session");
+    const data = await readSessionFile(TELETHON);
+    assert.deepEqual(await writeSessionFile(ours, "mtsession", data), []);
+    const back = join(dir, "back.session");
+    await writeSessionFile(back, "telethon", await readSessionFile(ours));
+    const again = await readSessionFile(back);
+    assert.equal(again.kind.description, "a Telethon session file (schema 7)");
+    assert.deepEqual(again.auth, data.auth);
+    assert.deepEqual(
+      again.peers.map((p) => [p.id, p.accessHash, p.phone, p.name]).sort(),
+      data.peers.map((p) => [p.id, p.accessHash, p.phone, p.name]).sort(),
+    );
+    assert.deepEqual(again.updateStates, data.updateStates);
+    await assert.rejects(
+      writeSessionFile(back, "telethon", data),
+      SessionFileError,
+    );
+    await writeSessionFile(back, "telethon", data, { force: true });
+  });
+
+  it("never replaces an mtsession file without force", async () => {
+    const path = join(dir, "keep.session");
+    copyFileSync(TELETHON, path);
+    const before = readFileSync(path);
+    await assert.rejects(
+      writeSessionFile(path, "mtsession", { auth: {} }),
+      SessionFileError,
+    );
+    assert.deepEqual(readFileSync(path), before);
+    await writeSessionFile(path, "mtsession", { auth: { dcId: 2 } }, {
+      force: true,
+    });
+    assert.equal((await readSessionFile(path)).kind.library, "mtsession");
+    assert.ok(!existsSync(`${path}-journal`));
+  });
+});
