@@ -266,7 +266,7 @@ export async function encodeSessionString(
     inferTestMode(auth.serverAddress);
 
   const need: string[] = [];
-  const require = <T>(value: T | null, name: string): T => {
+  const needs = <T>(value: T | null, name: string): T => {
     if (value === null) need.push(name);
     return value as T;
   };
@@ -284,15 +284,15 @@ export async function encodeSessionString(
         ? encodeNative(full)
         : await encryptNative(full, options.passphrase, options.iterations);
     }
-    const dcId = require(auth.dcId, "dcId");
-    const key = require(auth.authKey, "authKey");
+    const dcId = needs(auth.dcId, "dcId");
+    const key = needs(auth.authKey, "authKey");
     const table = dcId === null ? undefined : dcAddress(dcId, testMode);
     const address = auth.serverAddress ?? table?.address ?? null;
     const port = auth.port ?? table?.port ?? null;
     switch (format) {
       case "telethon":
       case "gramjs": {
-        if (need.length === 0) require(address, "serverAddress");
+        if (need.length === 0) needs(address, "serverAddress");
         if (need.length > 0) throw new MissingFieldsError(format, need);
         const p = port ?? 443;
         return format === "telethon"
@@ -301,9 +301,9 @@ export async function encodeSessionString(
       }
       case "pyrogram": {
         const layout = options.pyrogramLayout ?? "current";
-        if (layout === "current") require(apiId, "apiId");
-        require(userId, "userId");
-        require(isBot, "isBot");
+        if (layout === "current") needs(apiId, "apiId");
+        needs(userId, "userId");
+        needs(isBot, "isBot");
         if (need.length > 0) throw new MissingFieldsError(format, need);
         return encodePyrogram(layout, {
           dcId,
@@ -315,8 +315,8 @@ export async function encodeSessionString(
         });
       }
       case "mtcute": {
-        if (need.length === 0) require(address, "serverAddress");
-        if (userId !== null) require(isBot, "isBot");
+        if (need.length === 0) needs(address, "serverAddress");
+        if (userId !== null) needs(isBot, "isBot");
         if (need.length > 0) throw new MissingFieldsError(format, need);
         return encodeMtcute({
           dcId,
@@ -329,9 +329,9 @@ export async function encodeSessionString(
         });
       }
       case "mtkruto": {
-        require(apiId, "apiId");
-        require(userId, "userId");
-        require(isBot, "isBot");
+        needs(apiId, "apiId");
+        needs(userId, "userId");
+        needs(isBot, "isBot");
         if (need.length > 0) throw new MissingFieldsError(format, need);
         return encodeMtkruto({
           dcId,
