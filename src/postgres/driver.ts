@@ -1,0 +1,419 @@
+/**
+ * The part of the `postgres` package (porsager, ≥ 3.4) mtsession uses,
+ * typed structurally so that nothing here imports it, and the small client
+ * every PostgreSQL storage shares: text-only parameters and results (so
+ * 64-bit integers are exact whatever the instance's `types` say), error
+ * wrapping without secrets, retries of transactions PostgreSQL aborted.
+ *
+ * @module
+ */
+
+import { PostgresStoreError } from "./errors.ts";
+
+/**
+ * A query parameter. mtsession sends every value as text (or `null`) and
+ * casts it in SQL, so the driver's type inference never matters.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PostgresParameter } from "@mtsession/mtsession/postgres";
+ * import assert from "node:assert/strict";
+ *
+ * const accessHash: PostgresParameter = String(-(2n ** 63n)); // sent as text, cast to bigint in SQL
+ * assert.equal(accessHash, "-9223372036854775808");
+ * ```
+ */
+export type PostgresParameter = string | null;
+
+/**
+ * A pending query of the `postgres` package: a promise of the rows, with
+ * `values()` for rows as arrays (mtsession reads positions, never column
+ * names, so a column `transform` of the instance changes nothing).
+ *
+ * @example A stand-in that answers every query with one row
+ * ```ts
+ * import type { PostgresQuery } from "@mtsession/mtsession/postgres";
+ * import assert from "node:assert/strict";
+ *
+ * const query: PostgresQuery = Object.assign(Promise.resolve([{ n: "1" }]), {
+ *   values: () => Promise.resolve([["1"]]),
+ * });
+ * assert.deepEqual(await query.values(), [["1"]]);
+ * ```
+ */
+export interface PostgresQuery extends PromiseLike<unknown> {
+  /** The same query, resolving to rows as arrays of column values. */
+  values(): PromiseLike<unknown>;
+}
+
+/**
+ * What runs queries: a `postgres` pool, a transaction (the `sql` that
+ * `sql.begin` hands over) or a reserved connection.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PostgresQueryable } from "@mtsession/mtsession/postgres";
+ * import postgres from "postgres";
+ *
+ * const sql = postgres("postgres://bot@127.0.0.1:5432/app"); // connects on first query
+ * const queryable: PostgresQueryable = sql;
+ * void queryable;
+ * await sql.end();
+ * ```
+ */
+export interface PostgresQueryable {
+  /**
+   * Runs one query with `$1`… parameters (or several statements without
+   * parameters).
+   *
+   * @param query The SQL.
+   * @param parameters Its parameters.
+   * @param options `prepare` to use a named prepared statement.
+   */
+  unsafe(
+    query: string,
+    parameters?: PostgresParameter[],
+    options?: { prepare?: boolean },
+  ): PostgresQuery;
+}
+
+/**
+ * A `postgres` instance (pool): the methods mtsession calls. The instance
+ * from `postgres(url)` fits as is, with or without a
+ * `types: { bigint: postgres.BigInt }` setting: every 64-bit value is cast
+ * to text in SQL and parsed here.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PostgresSql } from "@mtsession/mtsession/postgres";
+ * import postgres from "postgres";
+ *
+ * // No bigint setting needed: mtsession never reads a bigint column as a number.
+ * const sql: PostgresSql = postgres("postgres://bot@127.0.0.1:5432/app", { max: 5 });
+ * await sql.end?.();
+ * ```
+ */
+export interface PostgresSql extends PostgresQueryable {
+  /**
+   * Runs `fn` in a transaction on one connection: committed when `fn`
+   * resolves, rolled back when it throws.
+   *
+   * @param fn The work; it must use the `sql` it is given.
+   */
+  begin(fn: (sql: PostgresQueryable) => Promise<unknown>): Promise<unknown>;
+  /**
+   * Takes one connection out of the pool until `release()` (postgres ≥
+   * 3.4). Needed for exclusive sessions: the session locks live on it.
+   */
+  reserve?(): Promise<PostgresReservedSql>;
+  /**
+   * Closes the pool.
+   *
+   * @param options `timeout` in seconds for running queries.
+   */
+  end?(options?: { timeout?: number }): Promise<void>;
+}
+
+/**
+ * A connection reserved with `sql.reserve()`.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import type { PostgresReservedSql } from "@mtsession/mtsession/postgres";
+ * import postgres from "postgres";
+ *
+ * const sql = postgres(process.env.DATABASE_URL!);
+ * const conn: PostgresReservedSql = await sql.reserve();
+ * await conn.unsafe("SELECT 1").values();
+ * conn.release();
+ * await sql.end();
+ * ```
+ */
+export interface PostgresReservedSql extends PostgresQueryable {
+  /** Gives the connection back to the pool. */
+  release(): void;
+}
+
+/**
+ * The `postgres` package's default export: makes a pool from a connection
+ * URL. Pass it as `{ postgres }` where the package cannot be imported by
+ * name.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PostgresFactory } from "@mtsession/mtsession/postgres";
+ * import postgres from "postgres";
+ * import assert from "node:assert/strict";
+ *
+ * const factory: PostgresFactory = postgres;
+ * assert.equal(typeof factory, "function");
+ * ```
+ *
+ * @param url `postgres://user:password@host:port/database`.
+ * @param options Pool options (`max`, `connect_timeout`, `onnotice`, …).
+ */
+export type PostgresFactory = (
+  url: string,
+  options?: Record<string, unknown>,
+) => PostgresSql;
+
+/** Every driver error code that means "could not connect". */
+const CONNECT_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "SASL_SIGNATURE_MISMATCH",
+]);
+
+/**
+ * `postgres://user@host:port/db` from a connection URL: no password, no
+ * query (which may hold one).
+ */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const user = u.username === "" ? "" : `${decodeURIComponent(u.username)}@`;
+    return `${u.protocol}//${user}${u.host}${u.pathname}`;
+  } catch {
+    return "postgres://<unparsable URL>";
+  }
+}
+
+/** The password of a connection URL, to scrub from driver messages. */
+export function urlSecrets(url: string): string[] {
+  const out: string[] = [];
+  try {
+    const u = new URL(url);
+    if (u.password !== "") {
+      out.push(u.password, decodeURIComponent(u.password));
+    }
+    const p = u.searchParams.get("password");
+    if (p) out.push(p);
+  } catch { /* nothing to scrub */ }
+  return out.filter((s) => s.length > 0);
+}
+
+/** A label for an instance the caller made: its host, port and database. */
+export function describeInstance(sql: unknown): string {
+  const o = (sql as { options?: Record<string, unknown> }).options;
+  if (typeof o !== "object" || o === null) return "postgres://(your instance)";
+  const first = (v: unknown): unknown => Array.isArray(v) ? v[0] : v;
+  const host = first(o.host);
+  const port = first(o.port);
+  const user = typeof o.user === "string" ? `${o.user}@` : "";
+  const db = typeof o.database === "string" ? `/${o.database}` : "";
+  if (typeof host !== "string") return "postgres://(your instance)";
+  return `postgres://${user}${host}${
+    typeof port === "number" ? `:${port}` : ""
+  }${db}`;
+}
+
+function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) out = out.split(s).join("<password>");
+  return out;
+}
+
+function codeOf(e: unknown): string | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === "string" ? code : null;
+}
+
+/**
+ * A copy of a driver error with only name, message (scrubbed) and code:
+ * the driver's own error carries the query's parameters (keys, phones).
+ */
+function sanitized(e: unknown, secrets: readonly string[]): Error {
+  const src = e as { name?: unknown; message?: unknown } | null;
+  const message = typeof src?.message === "string" ? src.message : String(e);
+  const out = new Error(scrub(message, secrets)) as Error & {
+    code?: string;
+  };
+  if (typeof src?.name === "string") out.name = src.name;
+  const code = codeOf(e);
+  if (code !== null) out.code = code;
+  return out;
+}
+
+/** Whether PostgreSQL aborted a transaction that may simply be retried. */
+export function isRetryable(e: unknown): boolean {
+  const code = codeOf(e);
+  return code === "40P01" || code === "40001";
+}
+
+/** Whether an error means the server could not be reached or logged in to. */
+export function isConnectFailure(e: unknown): boolean {
+  const code = codeOf(e);
+  return code !== null &&
+    (CONNECT_CODES.has(code) || code.startsWith("08") ||
+      code.startsWith("28") || code === "3D000" || code === "57P03");
+}
+
+/**
+ * Turns a driver error into a {@linkcode PostgresStoreError} that shows no
+ * secret; our own errors pass through.
+ */
+export function wrapError(
+  e: unknown,
+  operation: string,
+  server: string,
+  secrets: readonly string[],
+): Error {
+  if (e instanceof PostgresStoreError) return e;
+  if (e instanceof Error && e.name === "SessionInUseError") return e;
+  const code = codeOf(e);
+  const cause = sanitized(e, secrets);
+  let reason: string;
+  if (isConnectFailure(e)) {
+    reason = code?.startsWith("28")
+      ? `refused the login (${cause.message})`
+      : code === "3D000"
+      ? `has no such database (${cause.message})`
+      : `cannot be reached (${cause.message})`;
+    return new PostgresStoreError(operation, server, code, reason, { cause });
+  }
+  reason = `failed: ${cause.message}${code === null ? "" : ` (${code})`}`;
+  return new PostgresStoreError(operation, server, code, reason, { cause });
+}
+
+/** A result row as an array of column values. */
+export type PgRow = readonly unknown[];
+
+/**
+ * The client every PostgreSQL storage of one store shares: one pool, the
+ * schema, and how to talk about the server in messages.
+ */
+export class PgClient {
+  /** The pool (or the caller's instance). */
+  readonly sql: PostgresSql;
+  /** The schema, quoted, ready to prefix table names. */
+  readonly schema: string;
+  /** The schema's plain name. */
+  readonly schemaName: string;
+  /** The server, without password, for messages. */
+  readonly server: string;
+  /** Whether to use named prepared statements. */
+  readonly prepare: boolean;
+  #secrets: readonly string[];
+
+  /**
+   * @param sql The pool.
+   * @param schemaName The schema of the tables (validated).
+   * @param server The server for messages.
+   * @param prepare Use prepared statements.
+   * @param secrets Strings to scrub from driver messages.
+   */
+  constructor(
+    sql: PostgresSql,
+    schemaName: string,
+    server: string,
+    prepare: boolean,
+    secrets: readonly string[] = [],
+  ) {
+    this.sql = sql;
+    this.schemaName = checkSchemaName(schemaName);
+    this.schema = `"${this.schemaName}"`;
+    this.server = server;
+    this.prepare = prepare;
+    this.#secrets = secrets;
+  }
+
+  /** A table of ours, schema-qualified. */
+  table(name: string): string {
+    return `${this.schema}.mtsession_${name}`;
+  }
+
+  /** Wraps a driver error for `operation`. */
+  wrap(e: unknown, operation: string): Error {
+    return wrapError(e, operation, this.server, this.#secrets);
+  }
+
+  /** Runs a query on `on` (default: the pool); rows as arrays. */
+  async rows(
+    operation: string,
+    query: string,
+    params: PostgresParameter[] = [],
+    on: PostgresQueryable = this.sql,
+  ): Promise<PgRow[]> {
+    try {
+      const result = await on.unsafe(query, params, {
+        prepare: this.prepare && params.length > 0,
+      }).values();
+      return result as PgRow[];
+    } catch (e) {
+      throw this.wrap(e, operation);
+    }
+  }
+
+  /**
+   * Runs `fn` in a transaction, retried (up to 5 times) when PostgreSQL
+   * aborts it for a deadlock or a serialization failure.
+   */
+  async transaction<T>(
+    operation: string,
+    fn: (tx: PostgresQueryable) => Promise<T>,
+  ): Promise<T> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await this.sql.begin(fn) as T;
+      } catch (e) {
+        if (attempt < 5 && isRetryable(e)) {
+          await new Promise((r) => setTimeout(r, 5 * attempt));
+          continue;
+        }
+        throw this.wrap(e, operation);
+      }
+    }
+  }
+}
+
+/** Checks a schema name: a plain identifier, so it can be quoted as is. */
+export function checkSchemaName(name: unknown): string {
+  if (typeof name !== "string" || !/^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(name)) {
+    throw new TypeError(
+      "Expected a schema name: letters, digits and _ (not first), at most 63",
+    );
+  }
+  return name;
+}
+
+const POSTGRES_SPECIFIERS = ["postgres", "npm:postgres@^3.4.0"];
+
+/**
+ * Imports the `postgres` package, through a variable specifier so that
+ * nothing resolves it before it is needed (and nobody who does not use
+ * PostgreSQL has to install it).
+ */
+export async function loadPostgres(server: string): Promise<PostgresFactory> {
+  const isDeno = "Deno" in globalThis;
+  let last: unknown;
+  for (const spec of POSTGRES_SPECIFIERS) {
+    if (spec.startsWith("npm:") && !isDeno) continue;
+    try {
+      const mod = await import(spec) as {
+        default?: unknown;
+      };
+      const factory = typeof mod.default === "function" ? mod.default : mod;
+      if (typeof factory === "function") return factory as PostgresFactory;
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw new PostgresStoreError(
+    "connect",
+    server,
+    "MODULE_UNAVAILABLE",
+    `needs the "postgres" package (porsager, ≥ 3.4), which cannot be ` +
+      `imported here: install it (npm i postgres, deno add npm:postgres, ` +
+      `bun add postgres) or pass it as { postgres }`,
+    { cause: sanitized(last, []) },
+  );
+}

@@ -1,0 +1,558 @@
+/**
+ * Many sessions in one PostgreSQL database, keyed by id, with the API of
+ * the SQLite session store. A session is open in one place at a time: the
+ * store takes a session-level advisory lock for it on a connection of its
+ * own (reserved from the pool), held until the session is closed, so a
+ * second process (or store) gets {@linkcode SessionInUseError}; the server
+ * drops the lock when the holder's connection ends, so a crashed process
+ * leaves no stale lock behind.
+ *
+ * @module
+ */
+
+import { SessionError, SessionInUseError } from "../errors.ts";
+import { denoInspect, nodeInspect } from "../_inspect.ts";
+import { Session, type SessionOptions } from "../session.ts";
+import {
+  checkSchemaName,
+  describeInstance,
+  loadPostgres,
+  PgClient,
+  type PostgresFactory,
+  type PostgresReservedSql,
+  type PostgresSql,
+  redactUrl,
+  urlSecrets,
+  wrapError,
+} from "./driver.ts";
+import { PostgresStoreError } from "./errors.ts";
+import {
+  deleteSessionRows,
+  type InternalStorageOptions,
+  PostgresStorage,
+} from "./postgres_storage.ts";
+import { migrate } from "./schema.ts";
+
+/**
+ * Options for {@linkcode openPostgresStore}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PostgresStoreOptions } from "@mtsession/mtsession/postgres";
+ *
+ * const options: PostgresStoreOptions = {
+ *   schema: "telegram", // tables telegram.mtsession_*
+ *   wait: 10_000, // wait up to 10 s for a session open elsewhere
+ *   flushDelayMs: 200, // peers reach the database within 200 ms
+ *   max: 5, // pool size (URL form)
+ * };
+ * void options;
+ * ```
+ */
+export interface PostgresStoreOptions extends SessionOptions {
+  /** The schema of mtsession's tables (default `"public"`); created if missing. */
+  schema?: string;
+  /**
+   * Whether a session may be open in one place only (default `true`). With
+   * `false` no lock is taken: several processes may write one session at
+   * once (their writes merge safely), for read replicas of a bot's cache.
+   * Never run one Telegram login in two places: Telegram revokes an auth
+   * key used from two connections at once.
+   */
+  exclusive?: boolean;
+  /**
+   * When a session is open elsewhere: `false` (default) fails at once with
+   * `SessionInUseError`; `true` waits up to 30 s; a number waits that many
+   * milliseconds.
+   */
+  wait?: boolean | number;
+  /** Longest delay before batched peer writes are written (ms, default 1000). */
+  flushDelayMs?: number;
+  /** Write the batch once this many peers wait (default 2000). */
+  maxBatch?: number;
+  /**
+   * Use named prepared statements (default `true`). Turn off behind a
+   * pooler in transaction mode (PgBouncer).
+   */
+  prepare?: boolean;
+  /**
+   * The `postgres` package's default export, for the URL form when it
+   * cannot be imported by name (e.g. on Deno without an import map entry).
+   */
+  postgres?: PostgresFactory;
+  /** URL form: the pool's size (default 10), plus one connection for locks. */
+  max?: number;
+  /** URL form: seconds to wait for a connection (default 10). */
+  connectTimeout?: number;
+}
+
+/**
+ * Options for one session of a store.
+ *
+ * @example Usage
+ * ```ts
+ * import type { PostgresOpenOptions } from "@mtsession/mtsession/postgres";
+ *
+ * const options: PostgresOpenOptions = { wait: true, saveEntities: false };
+ * void options;
+ * ```
+ */
+export interface PostgresOpenOptions extends SessionOptions {
+  /** Overrides the store's `wait` for this session. */
+  wait?: boolean | number;
+}
+
+function waitMs(wait: boolean | number | undefined): number {
+  if (wait === true) return 30_000;
+  if (typeof wait === "number" && wait >= 0) return Math.floor(wait);
+  return 0;
+}
+
+function checkId(id: unknown): void {
+  if (typeof id !== "string" || id.length === 0 || id.length > 255) {
+    throw new TypeError(
+      "Expected a session id: non-empty text of at most 255 characters",
+    );
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Session-level advisory locks, all held on one reserved connection (a
+ * backend may hold many); polled with `pg_try_advisory_lock` so that the
+ * connection never blocks and other sessions' locks are not held up.
+ */
+class SessionLocks {
+  #client: PgClient;
+  #conn: Promise<PostgresReservedSql> | undefined;
+
+  constructor(client: PgClient) {
+    this.#client = client;
+  }
+
+  async #connection(): Promise<PostgresReservedSql> {
+    const sql = this.#client.sql;
+    if (this.#conn === undefined) {
+      if (typeof sql.reserve !== "function") {
+        throw new PostgresStoreError(
+          "lock a session",
+          this.#client.server,
+          null,
+          "is used through an instance without reserve() (postgres ≥ 3.4 " +
+            "has it): upgrade postgres, or open the store with " +
+            "{ exclusive: false }",
+        );
+      }
+      const max = (sql as { options?: { max?: unknown } }).options?.max;
+      if (typeof max === "number" && max < 2) {
+        throw new PostgresStoreError(
+          "lock a session",
+          this.#client.server,
+          null,
+          "is used through a pool of one connection: exclusive sessions " +
+            "keep one connection for their locks, so give the instance " +
+            "max ≥ 2, or open the store with { exclusive: false }",
+        );
+      }
+      const conn = sql.reserve();
+      this.#conn = conn;
+      conn.catch(() => {
+        if (this.#conn === conn) this.#conn = undefined;
+      });
+    }
+    try {
+      return await this.#conn;
+    } catch (e) {
+      throw this.#client.wrap(e, "lock a session");
+    }
+  }
+
+  #key(id: string): string {
+    return `mtsession:session:${this.#client.schemaName}:${id}`;
+  }
+
+  /** Takes the lock, waiting up to `ms`; SessionInUseError if it cannot. */
+  async acquire(id: string, ms: number, label: string): Promise<void> {
+    const conn = await this.#connection();
+    const deadline = Date.now() + ms;
+    for (let delay = 20;; delay = Math.min(delay * 2, 250)) {
+      const [row] = await this.#client.rows(
+        "lock a session",
+        "SELECT pg_try_advisory_lock(hashtextextended($1::text, 0))::text",
+        [this.#key(id)],
+        conn,
+      );
+      if (row?.[0] === "true") return;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new SessionInUseError(label);
+      await sleep(Math.min(delay, left));
+    }
+  }
+
+  /** Releases the lock (nothing to do if the connection is gone). */
+  async release(id: string): Promise<void> {
+    if (this.#conn === undefined) return;
+    try {
+      const conn = await this.#conn;
+      await this.#client.rows(
+        "unlock a session",
+        "SELECT pg_advisory_unlock(hashtextextended($1::text, 0))::text",
+        [this.#key(id)],
+        conn,
+      );
+    } catch {
+      // A lost connection has released every lock it held.
+    }
+  }
+
+  /** Gives the lock connection back (releasing any lock left on it). */
+  async close(): Promise<void> {
+    const pending = this.#conn;
+    this.#conn = undefined;
+    if (pending === undefined) return;
+    try {
+      const conn = await pending;
+      await conn.unsafe("SELECT pg_advisory_unlock_all()").values();
+      conn.release();
+    } catch {
+      // Gone already.
+    }
+  }
+}
+
+/**
+ * Many sessions in one PostgreSQL schema, each isolated from the others.
+ * Open it with {@linkcode openPostgresStore}. Any number of processes may
+ * use the same store; each session is open in one of them at a time
+ * (unless the store is opened with `{ exclusive: false }`).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { openPostgresStore } from "@mtsession/mtsession/postgres";
+ *
+ * await using store = await openPostgresStore(process.env.DATABASE_URL!);
+ * const alice = await store.open("alice");
+ * await alice.setDc(2, "149.154.167.51", 443);
+ * console.log(await store.list()); // ["alice"]
+ * await alice.close();
+ * await store.delete("alice");
+ * ```
+ */
+export class PostgresStore {
+  #client: PgClient;
+  #owned: boolean;
+  #options: PostgresStoreOptions;
+  #locks: SessionLocks;
+  #open = new Map<string, Session>();
+  #opening = new Set<string>();
+  #closed = false;
+
+  /**
+   * Wraps a connected, migrated store; use {@linkcode openPostgresStore}.
+   *
+   * @param client The shared client.
+   * @param owned Whether closing the store ends the pool.
+   * @param options Options every session opened from it gets.
+   */
+  constructor(
+    client: PgClient,
+    owned: boolean,
+    options: PostgresStoreOptions,
+  ) {
+    this.#client = client;
+    this.#owned = owned;
+    this.#options = options;
+    this.#locks = new SessionLocks(client);
+  }
+
+  #check(what: string): void {
+    if (this.#closed) {
+      throw new SessionError(`Cannot ${what}: the store is closed`);
+    }
+  }
+
+  #label(id: string): string {
+    return `${this.#client.server}#${this.#client.schemaName}/${id}`;
+  }
+
+  get #exclusive(): boolean {
+    return this.#options.exclusive ?? true;
+  }
+
+  /**
+   * Opens (creating if needed) one session of the store.
+   *
+   * @param id The session's id: any non-empty text up to 255 characters.
+   * @param options Session options, and `wait` for this session.
+   * @returns The session.
+   * @throws {SessionInUseError} When the session is open here or in
+   * another process (and `wait` ran out).
+   * @throws {PostgresStoreError} When the server fails.
+   */
+  async open(id: string, options: PostgresOpenOptions = {}): Promise<Session> {
+    this.#check("open a session");
+    checkId(id);
+    if (this.#open.has(id) || this.#opening.has(id)) {
+      throw new SessionInUseError(this.#label(id));
+    }
+    this.#opening.add(id);
+    let locked = false;
+    try {
+      if (this.#exclusive) {
+        await this.#locks.acquire(
+          id,
+          waitMs(options.wait ?? this.#options.wait),
+          this.#label(id),
+        );
+        locked = true;
+      }
+      await this.#client.rows(
+        "open a session",
+        `INSERT INTO ${
+          this.#client.table("sessions")
+        } (session_id, created_at, updated_at) ` +
+          "VALUES ($1::text, $2::text::bigint, $2::text::bigint) " +
+          "ON CONFLICT (session_id) DO NOTHING",
+        [id, String(Math.floor(Date.now() / 1000))],
+      );
+      const storageOptions: InternalStorageOptions = {
+        client: this.#client,
+        label: this.#label(id),
+        onClose: async () => {
+          this.#open.delete(id);
+          if (locked) {
+            locked = false;
+            await this.#locks.release(id);
+          }
+        },
+        ...(this.#options.flushDelayMs === undefined
+          ? {}
+          : { flushDelayMs: this.#options.flushDelayMs }),
+        ...(this.#options.maxBatch === undefined
+          ? {}
+          : { maxBatch: this.#options.maxBatch }),
+      };
+      const storage = new PostgresStorage(
+        this.#client.sql,
+        id,
+        storageOptions,
+      );
+      const saveEntities = options.saveEntities ??
+        this.#options.saveEntities;
+      const session = await Session.open(
+        storage,
+        saveEntities === undefined ? {} : { saveEntities },
+      );
+      this.#open.set(id, session);
+      return session;
+    } catch (e) {
+      if (locked) await this.#locks.release(id);
+      throw e;
+    } finally {
+      this.#opening.delete(id);
+    }
+  }
+
+  /**
+   * Ids of every session in the store, sorted.
+   *
+   * @returns The ids.
+   */
+  async list(): Promise<string[]> {
+    this.#check("list sessions");
+    const rows = await this.#client.rows(
+      "list sessions",
+      `SELECT session_id FROM ${
+        this.#client.table("sessions")
+      } ORDER BY session_id COLLATE "C"`,
+    );
+    return rows.map((r) => String(r[0]));
+  }
+
+  /**
+   * Deletes a session and everything it stored.
+   *
+   * @param id The session's id.
+   * @throws {SessionInUseError} When the session is open, here or in
+   * another process.
+   */
+  async delete(id: string): Promise<void> {
+    this.#check("delete a session");
+    checkId(id);
+    if (this.#open.has(id) || this.#opening.has(id)) {
+      throw new SessionInUseError(this.#label(id));
+    }
+    if (!this.#exclusive) {
+      await deleteSessionRows(this.#client, id);
+      return;
+    }
+    this.#opening.add(id);
+    try {
+      await this.#locks.acquire(id, 0, this.#label(id));
+      try {
+        await deleteSessionRows(this.#client, id);
+      } finally {
+        await this.#locks.release(id);
+      }
+    } finally {
+      this.#opening.delete(id);
+    }
+  }
+
+  /**
+   * Closes every open session of the store, then its lock connection, and
+   * the pool when the store made it from a URL (an instance you passed is
+   * left open).
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      for (const s of [...this.#open.values()]) {
+        await s.close().catch(() => {});
+      }
+    } finally {
+      await this.#locks.close();
+      if (this.#owned) await this.#client.sql.end?.({ timeout: 5 });
+    }
+  }
+
+  /** Closes the store (for `await using`). */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /**
+   * A short description without secrets.
+   *
+   * @returns E.g. `PostgresStore(postgres://bot@db:5432/app, public, 2 open)`.
+   */
+  toString(): string {
+    return `PostgresStore(${this.#client.server}, ${this.#client.schemaName}, ${this.#open.size} open)`;
+  }
+
+  /**
+   * What `JSON.stringify` shows: no secret.
+   *
+   * @returns A redacted summary.
+   */
+  toJSON(): { kind: string; server: string; schema: string; open: number } {
+    return {
+      kind: "postgres",
+      server: this.#client.server,
+      schema: this.#client.schemaName,
+      open: this.#open.size,
+    };
+  }
+
+  /**
+   * Node's and Bun's inspect hook.
+   *
+   * @returns The same as `toString()`.
+   */
+  [nodeInspect](): string {
+    return this.toString();
+  }
+
+  /**
+   * Deno's inspect hook.
+   *
+   * @returns The same as `toString()`.
+   */
+  [denoInspect](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * Opens a store of many sessions in PostgreSQL, creating or upgrading
+ * mtsession's tables (`mtsession_*`, in one transaction under an advisory
+ * lock: safe when several processes start at once).
+ *
+ * - a connection URL: the `postgres` package (porsager, ≥ 3.4; install it
+ *   yourself) is imported when this is called, and the store owns the pool
+ *   (`max` connections, plus one for the session locks) and ends it on
+ *   `close()`;
+ * - a `postgres` instance you made: it is used as is, whatever its
+ *   `types` (every 64-bit value crosses the wire as text, so ±2^63 is
+ *   exact), and left open on `close()`. Exclusive sessions reserve one of
+ *   its connections (`sql.reserve()`) for their locks.
+ *
+ * @param target A connection URL, or a `postgres` instance.
+ * @param options Schema, locking, batching and pool options.
+ * @returns The store.
+ * @throws {PostgresStoreError} When the package is missing, the server
+ * cannot be reached or refuses the login (the message names the server,
+ * never the password), or the schema is newer than this version.
+ *
+ * @example With a connection URL
+ * ```ts ignore
+ * import { openPostgresStore } from "@mtsession/mtsession/postgres";
+ *
+ * await using store = await openPostgresStore(process.env.DATABASE_URL!, {
+ *   schema: "telegram",
+ * });
+ * await using session = await store.open("my_bot");
+ * await session.processEntities({ _: "user", id: 42, accessHash: -(2n ** 63n), username: "answer" });
+ * console.log(await session.getInputPeer("@answer"));
+ * ```
+ *
+ * @example With your own instance
+ * ```ts ignore
+ * import postgres from "postgres";
+ * import { openPostgresStore } from "@mtsession/mtsession/postgres";
+ *
+ * const sql = postgres(process.env.DATABASE_URL!, { max: 20 });
+ * const store = await openPostgresStore(sql);
+ * // … store.open(id) …
+ * await store.close();
+ * await sql.end();
+ * ```
+ */
+export async function openPostgresStore(
+  target: string | PostgresSql,
+  options: PostgresStoreOptions = {},
+): Promise<PostgresStore> {
+  const schema = checkSchemaName(options.schema ?? "public");
+  const prepare = options.prepare ?? true;
+  let client: PgClient;
+  let owned = false;
+  if (typeof target === "string") {
+    const server = redactUrl(target);
+    const secrets = urlSecrets(target);
+    const factory = options.postgres ?? await loadPostgres(server);
+    let sql: PostgresSql;
+    try {
+      sql = factory(target, {
+        max: (options.max ?? 10) + 1, // one more for the session locks
+        connect_timeout: options.connectTimeout ?? 10,
+        prepare,
+        onnotice: () => {},
+      });
+    } catch (e) {
+      throw wrapError(e, "connect", server, secrets);
+    }
+    client = new PgClient(sql, schema, server, prepare, secrets);
+    owned = true;
+  } else if (
+    (typeof target === "function" || typeof target === "object") &&
+    target !== null && typeof target.unsafe === "function"
+  ) {
+    client = new PgClient(target, schema, describeInstance(target), prepare);
+  } else {
+    throw new TypeError(
+      "Expected a PostgreSQL connection URL or a postgres instance",
+    );
+  }
+  try {
+    await client.rows("connect", "SELECT 1");
+    await migrate(client);
+  } catch (e) {
+    if (owned) await client.sql.end?.({ timeout: 0 }).catch(() => {});
+    throw e;
+  }
+  return new PostgresStore(client, owned, options);
+}
