@@ -25,6 +25,7 @@ import type {
   SqlRow,
   SqlValue,
 } from "./driver.ts";
+import { corruptedFile, isCorrupt } from "./file_check.ts";
 import { withTransaction } from "./transaction.ts";
 
 /** Options for {@linkcode SqliteStorage}. */
@@ -87,21 +88,73 @@ function toSql(key: keyof AuthState, value: unknown): SqlValue {
   return value as SqlValue;
 }
 
+// A peer's usernames, in order, as a JSON array (exact for any text,
+// unlike a separator).
+const USERNAMES_OF_P = "(SELECT json_group_array(username) FROM (SELECT " +
+  "username FROM mts_usernames u WHERE u.session_id = p.session_id AND " +
+  "u.peer_id = p.id ORDER BY position))";
+
 const PEER_SELECT =
   "SELECT p.id, p.type, p.access_hash, p.phone, p.name, p.updated_at, " +
-  "(SELECT group_concat(username, ' ') FROM (SELECT username FROM mts_usernames u " +
-  "WHERE u.session_id = p.session_id AND u.peer_id = p.id ORDER BY position)) AS usernames " +
-  "FROM mts_peers p";
+  `${USERNAMES_OF_P} AS usernames FROM mts_peers p`;
+
+const SQL = {
+  byId: `${PEER_SELECT} WHERE p.session_id = ? AND p.id = ?`,
+  byUsername: `${PEER_SELECT} WHERE p.session_id = ? AND p.id = ` +
+    "(SELECT peer_id FROM mts_usernames WHERE session_id = ? AND username = ?)",
+  byPhone: `${PEER_SELECT} WHERE p.session_id = ? AND p.phone = ? LIMIT 1`,
+  byName: `${PEER_SELECT} WHERE p.session_id = ? AND p.name = ? ` +
+    "ORDER BY p.updated_at DESC LIMIT 1",
+  all: `${PEER_SELECT} WHERE p.session_id = ?`,
+  dropUsernames:
+    "DELETE FROM mts_usernames WHERE session_id = ? AND peer_id = ?",
+  claimUsername: "INSERT OR REPLACE INTO mts_usernames " +
+    "(session_id, username, peer_id, position) VALUES (?, ?, ?, ?)",
+  claimPhone: "UPDATE mts_peers SET phone = NULL " +
+    "WHERE session_id = ? AND phone = ? AND id <> ?",
+  upsert: "INSERT INTO mts_peers " +
+    "(session_id, id, type, access_hash, phone, name, updated_at) " +
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, id) DO UPDATE SET " +
+    "type = excluded.type, access_hash = excluded.access_hash, " +
+    "phone = COALESCE(excluded.phone, mts_peers.phone), " +
+    "name = COALESCE(excluded.name, mts_peers.name), " +
+    "updated_at = excluded.updated_at",
+  deletePeer: "DELETE FROM mts_peers WHERE session_id = ? AND id = ?",
+} as const;
+
+/** What a batch write needs to know of a peer already in the file. */
+interface Known {
+  phone: string | null;
+  usernames: readonly string[];
+}
+
+/** How much of a session file is read through a memory map. */
+const MMAP_BYTES = 64 * 1024 * 1024;
+
+/** Ids or phones per IN (…) statement; lists are padded to a power of 2. */
+const IN_CHUNK = 256;
+
+function inList(n: number): string {
+  return `(${"?, ".repeat(n - 1)}?)`;
+}
+
+function usernamesOf(v: SqlValue | undefined): string[] {
+  if (typeof v !== "string" || v === "[]") return [];
+  return JSON.parse(v) as string[];
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 function peerOf(row: SqlRow): PeerRecord {
-  const names = row.usernames;
   return {
     id: num(row.id)!,
     type: String(row.type) as PeerType,
     accessHash: big(row.access_hash)!,
-    usernames: typeof names === "string" && names !== ""
-      ? names.split(" ")
-      : [],
+    usernames: usernamesOf(row.usernames),
     phone: row.phone === null ? null : String(row.phone),
     name: row.name === null ? null : String(row.name),
     updatedAt: num(row.updated_at)!,
@@ -111,6 +164,11 @@ function peerOf(row: SqlRow): PeerRecord {
 /**
  * One session's storage in an open mtsession database. Usually made by
  * `openSession(name)` or a session store, not directly.
+ *
+ * On a database file it turns on memory-mapped reads (`PRAGMA mmap_size`,
+ * up to 64 MiB) unless the connection already has them: lookups then cost
+ * no `read()` per page. SQLite's "database disk image is malformed" and its
+ * kin are thrown as `SessionFileError`.
  *
  * @example Usage
  * ```ts
@@ -155,10 +213,44 @@ export class SqliteStorage implements SessionStorage {
     this.#db = db;
     this.#sid = sessionId;
     this.#options = options;
-    const now = Math.floor(Date.now() / 1000);
-    this.#stmt(
-      "INSERT OR IGNORE INTO mts_sessions (session_id, created_at, updated_at) VALUES (?, ?, ?)",
-    ).run(sessionId, now, now);
+    try {
+      // Read the file through a memory map (up to 64 MiB) unless the
+      // connection has one already: a random lookup then costs no read()
+      // per page that is not in SQLite's own 2 MiB cache (30-50% more
+      // lookups/s on Bun and Deno, 10-20% on Node, at 100k peers). Writes
+      // still go through the WAL. Ignored for in-memory databases.
+      if (db.path !== "" && db.path !== ":memory:") {
+        const mapped = db.prepare("PRAGMA mmap_size").get();
+        if (mapped !== undefined && Number(Object.values(mapped)[0]) === 0) {
+          db.exec(`PRAGMA mmap_size = ${MMAP_BYTES}`);
+        }
+      }
+      // Only write when the session is new: opening an existing file then
+      // starts no write transaction.
+      const exists = this.#stmt(
+        "SELECT 1 AS one FROM mts_sessions WHERE session_id = ?",
+      ).get(sessionId);
+      if (exists === undefined) {
+        const now = Math.floor(Date.now() / 1000);
+        this.#stmt(
+          "INSERT OR IGNORE INTO mts_sessions (session_id, created_at, updated_at) VALUES (?, ?, ?)",
+        ).run(sessionId, now, now);
+      }
+    } catch (e) {
+      this.#closed = true;
+      this.#statements.clear();
+      options.onClose?.();
+      throw this.#typed(e);
+    }
+  }
+
+  /**
+   * SQLite's "database disk image is malformed" (and its kin) as the typed
+   * SessionFileError; any other error unchanged.
+   */
+  #typed(e: unknown): unknown {
+    if (e instanceof SessionError || !isCorrupt(e)) return e;
+    return corruptedFile(this.#options.label ?? this.#db.path, e);
   }
 
   #stmt(sql: string): SqliteStatement {
@@ -172,7 +264,7 @@ export class SqliteStorage implements SessionStorage {
       if (this.#closed) throw new SessionClosedError(what);
       return Promise.resolve(fn());
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(this.#typed(e));
     }
   }
 
@@ -201,9 +293,7 @@ export class SqliteStorage implements SessionStorage {
     const batch = this.#pending;
     this.#pending = [];
     try {
-      withTransaction(this.#db, () => {
-        for (const p of batch) this.#writePeer(p);
-      });
+      withTransaction(this.#db, () => this.#writeBatch(batch));
     } catch (e) {
       this.#pending = batch.concat(this.#pending);
       throw e;
@@ -214,32 +304,133 @@ export class SqliteStorage implements SessionStorage {
     if (this.#failure === undefined) return;
     const cause = this.#failure;
     this.#failure = undefined;
+    const typed = this.#typed(cause);
+    if (typed !== cause) throw typed;
     throw new SessionError(
       "A batched write of peers failed; it is kept and retried",
       { cause },
     );
   }
 
-  #writePeer(p: PeerRecord): void {
-    const sid = this.#sid;
-    this.#stmt("DELETE FROM mts_usernames WHERE session_id = ? AND peer_id = ?")
-      .run(sid, p.id);
-    const claim = this.#stmt(
-      "INSERT OR REPLACE INTO mts_usernames (session_id, username, peer_id, position) VALUES (?, ?, ?, ?)",
-    );
-    p.usernames.forEach((u, i) => claim.run(sid, u, p.id, i));
-    if (p.phone !== null) {
-      this.#stmt(
-        "UPDATE mts_peers SET phone = NULL WHERE session_id = ? AND phone = ? AND id <> ?",
-      ).run(sid, p.phone, p.id);
+  /** Runs `sql` (with one `IN (…)` list at its end) over `values`, chunked. */
+  #selectIn(
+    sql: (list: string) => string,
+    values: readonly SqlValue[],
+    each: (row: SqlRow) => void,
+  ): void {
+    for (let i = 0; i < values.length; i += IN_CHUNK) {
+      const chunk = values.slice(i, i + IN_CHUNK);
+      // Pad to a power of two (repeating a value changes nothing in IN),
+      // so that a handful of statements serve every batch size.
+      let size = 1;
+      while (size < chunk.length) size *= 2;
+      while (chunk.length < size) chunk.push(chunk[0]!);
+      for (
+        const row of this.#stmt(sql(inList(size))).all(this.#sid, ...chunk)
+      ) {
+        each(row);
+      }
     }
-    this.#stmt(
-      "INSERT INTO mts_peers (session_id, id, type, access_hash, phone, name, updated_at) " +
-        "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, id) DO UPDATE SET " +
-        "type = excluded.type, access_hash = excluded.access_hash, " +
-        "phone = COALESCE(excluded.phone, mts_peers.phone), " +
-        "name = COALESCE(excluded.name, mts_peers.name), updated_at = excluded.updated_at",
-    ).run(sid, p.id, p.type, p.accessHash, p.phone, p.name, p.updatedAt);
+  }
+
+  /**
+   * Writes a batch with the merge rules of `putPeers`, record by record in
+   * order, but reading first what the file knows of the batch (its peers'
+   * phones and usernames, and who holds its phones) in a few statements, so
+   * that a record only writes what changes: a new peer costs its upsert
+   * and its usernames; a known peer whose usernames and phone are
+   * unchanged costs the upsert alone. The effect on the file is that of
+   * running, for each record, "drop its usernames, claim each of them,
+   * take its phone from any other peer, upsert it".
+   */
+  #writeBatch(batch: readonly PeerRecord[]): void {
+    const sid = this.#sid;
+    const known = new Map<number, Known>();
+    // username → the peer of `known` holding it
+    const owner = new Map<string, number>();
+    // phone of the batch → every peer of the file holding it
+    const holders = new Map<string, Set<number>>();
+
+    const ids = [...new Set(batch.map((p) => p.id))];
+    this.#selectIn(
+      (list) =>
+        `SELECT p.id, p.phone, ${USERNAMES_OF_P} AS usernames FROM mts_peers p ` +
+        `WHERE p.session_id = ? AND p.id IN ${list}`,
+      ids,
+      (row) => {
+        const id = num(row.id)!;
+        const usernames = usernamesOf(row.usernames);
+        known.set(id, {
+          phone: row.phone === null ? null : String(row.phone),
+          usernames,
+        });
+        for (const u of usernames) owner.set(u, id);
+      },
+    );
+    const phones: string[] = [];
+    for (const p of batch) {
+      if (p.phone !== null && !holders.has(p.phone)) {
+        holders.set(p.phone, new Set());
+        phones.push(p.phone);
+      }
+    }
+    if (phones.length > 0) {
+      this.#selectIn(
+        (list) =>
+          "SELECT id, phone FROM mts_peers WHERE session_id = ? AND phone IN " +
+          list,
+        phones,
+        (row) => holders.get(String(row.phone))?.add(num(row.id)!),
+      );
+    }
+
+    const drop = this.#stmt(SQL.dropUsernames);
+    const claim = this.#stmt(SQL.claimUsername);
+    const upsert = this.#stmt(SQL.upsert);
+    for (const p of batch) {
+      const old = known.get(p.id);
+      if (old === undefined || !sameList(old.usernames, p.usernames)) {
+        if (old !== undefined && old.usernames.length > 0) {
+          drop.run(sid, p.id);
+          for (const u of old.usernames) {
+            if (owner.get(u) === p.id) owner.delete(u);
+          }
+        }
+        for (let i = 0; i < p.usernames.length; i++) {
+          const u = p.usernames[i]!;
+          claim.run(sid, u, p.id, i);
+          const previous = owner.get(u);
+          if (previous !== undefined && previous !== p.id) {
+            const k = known.get(previous)!;
+            k.usernames = k.usernames.filter((x) => x !== u);
+          }
+          owner.set(u, p.id);
+        }
+      }
+      let phone = old === undefined ? null : old.phone;
+      if (p.phone !== null) {
+        const holding = holders.get(p.phone)!;
+        let others = false;
+        for (const id of holding) {
+          if (id !== p.id) {
+            others = true;
+            const k = known.get(id);
+            if (k !== undefined) k.phone = null;
+          }
+        }
+        if (others) {
+          this.#stmt(SQL.claimPhone).run(sid, p.phone, p.id);
+          holding.clear();
+        }
+        holding.add(p.id);
+        if (phone !== null && phone !== p.phone) {
+          holders.get(phone)?.delete(p.id);
+        }
+        phone = p.phone;
+      }
+      upsert.run(sid, p.id, p.type, p.accessHash, p.phone, p.name, p.updatedAt);
+      known.set(p.id, { phone, usernames: p.usernames });
+    }
   }
 
   // ---- SessionStorage ------------------------------------------------------
@@ -300,48 +491,43 @@ export class SqliteStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.findPeer} */
   findPeer(lookup: PeerLookup): Promise<PeerRecord | undefined> {
-    return this.#run("look up a peer", () => {
+    if (this.#closed) {
+      return Promise.reject(new SessionClosedError("look up a peer"));
+    }
+    try {
       this.#flushPending();
       const sid = this.#sid;
       let row: SqlRow | undefined;
       switch (lookup.by) {
         case "id": {
-          const s = this.#stmt(
-            `${PEER_SELECT} WHERE p.session_id = ? AND p.id = ?`,
-          );
+          const s = this.#stmt(SQL.byId);
           for (const id of lookup.ids) {
             row = s.get(sid, id);
-            if (row) break;
+            if (row !== undefined) break;
           }
           break;
         }
         case "username":
-          row = this.#stmt(
-            `${PEER_SELECT} WHERE p.session_id = ? AND p.id = ` +
-              "(SELECT peer_id FROM mts_usernames WHERE session_id = ? AND username = ?)",
-          ).get(sid, sid, lookup.value);
+          row = this.#stmt(SQL.byUsername).get(sid, sid, lookup.value);
           break;
         case "phone":
-          row = this.#stmt(
-            `${PEER_SELECT} WHERE p.session_id = ? AND p.phone = ? LIMIT 1`,
-          ).get(sid, lookup.value);
+          row = this.#stmt(SQL.byPhone).get(sid, lookup.value);
           break;
         case "name":
-          row = this.#stmt(
-            `${PEER_SELECT} WHERE p.session_id = ? AND p.name = ? ORDER BY p.updated_at DESC LIMIT 1`,
-          ).get(sid, lookup.value);
+          row = this.#stmt(SQL.byName).get(sid, lookup.value);
           break;
       }
-      return row && peerOf(row);
-    });
+      return Promise.resolve(row === undefined ? undefined : peerOf(row));
+    } catch (e) {
+      return Promise.reject(this.#typed(e));
+    }
   }
 
   /** {@inheritDoc SessionStorage.listPeers} */
   listPeers(): Promise<PeerRecord[]> {
     return this.#run("list peers", () => {
       this.#flushPending();
-      return this.#stmt(`${PEER_SELECT} WHERE p.session_id = ?`).all(this.#sid)
-        .map(peerOf);
+      return this.#stmt(SQL.all).all(this.#sid).map(peerOf);
     });
   }
 
@@ -361,13 +547,11 @@ export class SqliteStorage implements SessionStorage {
     return this.#run("delete peers", () => {
       this.#flushPending();
       withTransaction(this.#db, () => {
+        const drop = this.#stmt(SQL.dropUsernames);
+        const remove = this.#stmt(SQL.deletePeer);
         for (const id of ids) {
-          this.#stmt(
-            "DELETE FROM mts_usernames WHERE session_id = ? AND peer_id = ?",
-          )
-            .run(this.#sid, id);
-          this.#stmt("DELETE FROM mts_peers WHERE session_id = ? AND id = ?")
-            .run(this.#sid, id);
+          drop.run(this.#sid, id);
+          remove.run(this.#sid, id);
         }
       });
     });
@@ -470,17 +654,23 @@ export class SqliteStorage implements SessionStorage {
   /** Writes any batched peers and releases the database. */
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
+    let failure: unknown;
     try {
       this.#flushPending();
     } catch (e) {
-      return Promise.reject(e);
-    } finally {
-      this.#closed = true;
-      if (this.#timer !== undefined) clearTimeout(this.#timer);
+      failure = this.#typed(e);
     }
+    // Released even when the last write failed: a session that cannot be
+    // used again must not keep the file locked.
+    this.#closed = true;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#statements.clear();
-    this.#options.onClose?.();
-    return Promise.resolve();
+    try {
+      this.#options.onClose?.();
+    } catch (e) {
+      failure ??= e;
+    }
+    return failure === undefined ? Promise.resolve() : Promise.reject(failure);
   }
 
   /** Deletes the session's rows (a file session: the file) and closes. */
