@@ -15,16 +15,9 @@ import { openSession, openSessionStore } from "../mod.ts";
 import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
 import { runtime } from "./_fixtures.ts";
 
-// Known issue (docs/reliability.md, "Contention"): two openers waiting with
-// `wait` can deadlock in SQLite's busy handler (one holds the shared lock
-// the other's exclusive lock needs, each waiting for the other) until one
-// times out with SessionInUseError, although the file is free. Waiting in
-// openSqliteFile instead (busy_timeout 0, closing and retrying) fixes it;
-// until then the strict test runs only with MTSESSION_STRICT_WAIT=1.
-const STRICT_WAIT = process.env.MTSESSION_STRICT_WAIT === "1";
-const WAIT_SKIP = "known issue: concurrent waiters can deadlock in SQLite's " +
-  "busy handler until one times out (docs/reliability.md); set " +
-  "MTSESSION_STRICT_WAIT=1 to run";
+// Openers that wait take turns: openSqliteFile waits in JavaScript (busy
+// timeout 0, close, jittered retry), so two waiters can never hold each
+// other's locks inside SQLite's busy handler.
 
 const CHILD = fileURLToPath(
   new URL("./_rel_contend_child.ts", import.meta.url),
@@ -133,7 +126,6 @@ for (const count of [2, 8]) {
     });
 
     it("with wait: they take turns and all get in", {
-      skip: STRICT_WAIT ? false : WAIT_SKIP,
       timeout: 240_000,
     }, async () => {
       const path = join(dir, `strict${n++}.session`);
@@ -161,7 +153,7 @@ describe(`processes on one session store (${runtime})`, () => {
     assertNoRawLockError(nowait);
     const wait = await race(path, "store-wait", 4, 50);
     assertNoRawLockError(wait);
-    if (STRICT_WAIT) assert.ok(wait.every((o) => o.code === 0));
+    assert.ok(wait.every((o) => o.code === 0));
     await assertIntact(path);
     const store = await openSessionStore(path);
     try {

@@ -578,3 +578,21 @@ describe("detection and conversion", () => {
     assert.deepEqual(hex("00ff"), Uint8Array.from([0, 255]));
   });
 });
+
+describe("Pyrogram strings name only DCs that exist", () => {
+  it("refuses a test-mode DC 4 instead of writing a string it cannot read", async () => {
+    const e = await encodeSessionString(
+      {
+        dcId: 4,
+        testMode: true,
+        authKey: new Uint8Array(256).fill(1),
+        apiId: 1,
+        userId: 1,
+        isBot: false,
+      },
+      "pyrogram",
+    ).catch((x) => x);
+    assert.ok(e instanceof SessionStringError);
+    assert.match(e.message, /dc 4 on Telegram's test servers/);
+  });
+});

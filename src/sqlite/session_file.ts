@@ -124,8 +124,34 @@ async function createFile(
 /**
  * Opens (creating if needed) an mtsession database file and takes its
  * exclusive lock. Foreign or damaged files are refused unmodified.
+ *
+ * Waiting happens here, not in SQLite's busy handler: in exclusive locking
+ * mode two openers that meet halfway can each hold a lock the other needs,
+ * and both busy handlers would wait out the whole timeout. Each attempt
+ * gives up at once and releases everything; the next one starts after a
+ * short, jittered pause. Without `wait`, a brief grace still lets two
+ * openers that arrive together sort themselves out.
  */
 export async function openSqliteFile(
+  path: string,
+  kind: "file" | "store",
+  options: SqliteSessionOptions = {},
+): Promise<SqliteDatabase> {
+  const deadline = Date.now() + Math.max(GRACE_MS, busyMs(options.wait));
+  for (let delay = 5;; delay = Math.min(delay * 2, 100)) {
+    try {
+      return await openOnce(path, kind, options);
+    } catch (e) {
+      if (!(e instanceof SessionInUseError) || Date.now() >= deadline) throw e;
+    }
+    await new Promise((r) => setTimeout(r, delay * (0.5 + Math.random())));
+  }
+}
+
+/** How long an opener without `wait` retries a lock held by another opener. */
+const GRACE_MS = 250;
+
+async function openOnce(
   path: string,
   kind: "file" | "store",
   options: SqliteSessionOptions = {},
@@ -134,7 +160,7 @@ export async function openSqliteFile(
   checkSqliteFile(path);
   const db = await openDb(path, options);
   try {
-    db.exec(`PRAGMA busy_timeout = ${busyMs(options.wait)}`);
+    db.exec("PRAGMA busy_timeout = 0");
     const tables = tableNames(db);
     if (!tables.includes(OUR_TABLE)) {
       throw new SessionFileError(

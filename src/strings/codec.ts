@@ -305,6 +305,13 @@ export async function encodeSessionString(
         needs(userId, "userId");
         needs(isBot, "isBot");
         if (need.length > 0) throw new MissingFieldsError(format, need);
+        if (!table) {
+          throw new Unfit(
+            `cannot name dc ${dcId} on Telegram's ${
+              testMode ? "test" : "production"
+            } servers (Pyrogram derives the address from the DC id)`,
+          );
+        }
         return encodePyrogram(layout, {
           dcId,
           apiId,
