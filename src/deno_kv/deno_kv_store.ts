@@ -11,7 +11,7 @@
 
 import { SessionError, SessionInUseError } from "../errors.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
-import { unrefTimer } from "../postgres/_write_behind.ts";
+import { unrefTimer } from "../_timer.ts";
 import { Session, type SessionOptions } from "../session.ts";
 import {
   deleteSessionKeys,

@@ -6,22 +6,13 @@
 // write is kept for `takeFailure()`.
 
 /** Batching limits. */
+import { unrefTimer } from "../_timer.ts";
+
 export interface WriteBehindOptions {
   /** Longest wait before a batch is written (ms, default 1000). */
   flushDelayMs?: number;
   /** Write as soon as this many items wait (default 2000). */
   maxBatch?: number;
-}
-
-/** Lets a timer not keep the process alive, on every runtime. */
-export function unrefTimer(timer: unknown): void {
-  if (typeof timer === "object" && timer !== null && "unref" in timer) {
-    (timer as { unref(): void }).unref();
-    return;
-  }
-  const deno = (globalThis as { Deno?: { unrefTimer?(id: number): void } })
-    .Deno;
-  if (typeof timer === "number") deno?.unrefTimer?.(timer);
 }
 
 /** The queue; `write` gets each batch in order, never two at once. */

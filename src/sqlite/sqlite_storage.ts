@@ -7,6 +7,7 @@
  * @module
  */
 
+import { unrefTimer } from "../_timer.ts";
 import { copyFile } from "../_copy.ts";
 import { SessionClosedError, SessionError } from "../errors.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
@@ -735,15 +736,4 @@ export class SqliteStorage implements SessionStorage {
   [denoInspect](): string {
     return this.toString();
   }
-}
-
-/** Lets a timer not keep the process alive, on every runtime. */
-function unrefTimer(timer: unknown): void {
-  if (typeof timer === "object" && timer !== null && "unref" in timer) {
-    (timer as { unref(): void }).unref();
-    return;
-  }
-  const deno = (globalThis as { Deno?: { unrefTimer?(id: number): void } })
-    .Deno;
-  if (typeof timer === "number") deno?.unrefTimer?.(timer);
 }
