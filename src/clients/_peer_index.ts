@@ -12,6 +12,7 @@ import {
   parsePhone,
   parseUsername,
 } from "../peers/keys.ts";
+import { PeerIndex as BaseIndex } from "../peers/peer_index.ts";
 import type { PeerRecord } from "../types.ts";
 
 /** What a lookup in the index found. */
@@ -23,136 +24,11 @@ export type IndexFound =
     readonly key: string;
   };
 
-/** Peers by marked id, with indexes for username, phone and name. */
-export class PeerIndex {
-  #peers = new Map<number, PeerRecord>();
-  #byUsername = new Map<string, number>();
-  #byPhone = new Map<string, number>();
-  #byName = new Map<string, Set<number>>();
-
-  /** How many peers the index holds. */
-  get size(): number {
-    return this.#peers.size;
-  }
-
-  /** Forgets every peer. */
-  clear(): void {
-    this.#peers.clear();
-    this.#byUsername.clear();
-    this.#byPhone.clear();
-    this.#byName.clear();
-  }
-
-  /**
-   * Loads records listed from a storage: oldest first, so that the latest
-   * holder of a username or phone keeps it, as in the storage.
-   */
-  load(records: readonly PeerRecord[]): void {
-    const sorted = [...records].sort((a, b) => a.updatedAt - b.updatedAt);
-    this.put(sorted);
-  }
-
-  /** Stores records with the merge rules of `SessionStorage.putPeers`. */
-  put(records: readonly PeerRecord[]): void {
-    for (const record of records) this.#putOne(record);
-  }
-
-  /** Removes peers by marked id. */
-  delete(ids: readonly number[]): void {
-    for (const id of ids) {
-      const old = this.#peers.get(id);
-      if (!old) continue;
-      this.#unindex(old);
-      this.#peers.delete(id);
-    }
-  }
-
-  #unindex(p: PeerRecord): void {
-    for (const u of p.usernames) {
-      if (this.#byUsername.get(u) === p.id) this.#byUsername.delete(u);
-    }
-    if (p.phone !== null && this.#byPhone.get(p.phone) === p.id) {
-      this.#byPhone.delete(p.phone);
-    }
-    if (p.name !== null) {
-      const ids = this.#byName.get(p.name);
-      ids?.delete(p.id);
-      if (ids?.size === 0) this.#byName.delete(p.name);
-    }
-  }
-
-  #putOne(record: PeerRecord): void {
-    const id = record.id;
-    const old = this.#peers.get(id);
-    if (old) this.#unindex(old);
-    const merged: PeerRecord = {
-      id,
-      type: record.type,
-      accessHash: record.accessHash,
-      usernames: [...new Set(record.usernames.map((u) => u.toLowerCase()))],
-      phone: record.phone ?? old?.phone ?? null,
-      name: record.name ?? old?.name ?? null,
-      updatedAt: record.updatedAt,
-    };
-    for (const u of merged.usernames) {
-      const holder = this.#byUsername.get(u);
-      const h = holder === undefined || holder === id
-        ? undefined
-        : this.#peers.get(holder);
-      if (h) {
-        this.#peers.set(h.id, {
-          ...h,
-          usernames: h.usernames.filter((x) => x !== u),
-        });
-      }
-      this.#byUsername.set(u, id);
-    }
-    if (merged.phone !== null) {
-      const holder = this.#byPhone.get(merged.phone);
-      const h = holder === undefined || holder === id
-        ? undefined
-        : this.#peers.get(holder);
-      if (h) this.#peers.set(h.id, { ...h, phone: null });
-      this.#byPhone.set(merged.phone, id);
-    }
-    if (merged.name !== null) {
-      let ids = this.#byName.get(merged.name);
-      if (!ids) this.#byName.set(merged.name, ids = new Set());
-      ids.delete(id); // re-insert: the latest written is found first
-      ids.add(id);
-    }
-    this.#peers.set(id, merged);
-  }
-
-  /** The first of `ids` (marked ids, in order of preference) present. */
-  byId(ids: readonly number[]): PeerRecord | undefined {
-    for (const id of ids) {
-      const found = this.#peers.get(id);
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  /** The peer holding a lower-cased username. */
-  byUsername(username: string): PeerRecord | undefined {
-    const id = this.#byUsername.get(username);
-    return id === undefined ? undefined : this.#peers.get(id);
-  }
-
-  /** The peer with a phone number (digits only). */
-  byPhone(phone: string): PeerRecord | undefined {
-    const id = this.#byPhone.get(phone);
-    return id === undefined ? undefined : this.#peers.get(id);
-  }
-
-  /** The latest peer written with exactly this display name or title. */
-  byName(name: string): PeerRecord | undefined {
-    const ids = this.#byName.get(name);
-    let last: number | undefined;
-    if (ids) { for (const x of ids) last = x; }
-    return last === undefined ? undefined : this.#peers.get(last);
-  }
-
+/**
+ * The shared peer index, plus key resolution as `Session.getInputPeer` does
+ * it, synchronously.
+ */
+export class PeerIndex extends BaseIndex {
   /**
    * Resolves a numeric id as `Session.getInputPeer` does: a negative id is
    * exact, a positive one is a user, then a channel, then a basic chat.

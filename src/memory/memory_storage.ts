@@ -14,6 +14,7 @@ import {
   copyState,
   emptyAuth,
 } from "../_copy.ts";
+import { PeerIndex } from "../peers/peer_index.ts";
 import type { PeerLookup, SessionStorage } from "../storage.ts";
 import type {
   AuthState,
@@ -56,10 +57,7 @@ export class MemoryStorage implements SessionStorage {
   readonly kind: string = "memory";
 
   #auth: AuthState = emptyAuth();
-  #peers = new Map<number, PeerRecord>();
-  #byUsername = new Map<string, number>();
-  #byPhone = new Map<string, number>();
-  #byName = new Map<string, Set<number>>();
+  #peers = new PeerIndex();
   #states = new Map<number, UpdateState>();
   #files = new Map<string, CachedFile>();
   #closed = false;
@@ -89,89 +87,20 @@ export class MemoryStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.putPeers} */
   putPeers(records: readonly PeerRecord[]): Promise<void> {
     return this.#run("store peers", () => {
-      for (const record of records) this.#putPeer(record);
+      this.#peers.put(records);
     });
-  }
-
-  #unindex(p: PeerRecord): void {
-    for (const u of p.usernames) {
-      if (this.#byUsername.get(u) === p.id) this.#byUsername.delete(u);
-    }
-    if (p.phone !== null && this.#byPhone.get(p.phone) === p.id) {
-      this.#byPhone.delete(p.phone);
-    }
-    if (p.name !== null) {
-      const ids = this.#byName.get(p.name);
-      ids?.delete(p.id);
-      if (ids?.size === 0) this.#byName.delete(p.name);
-    }
-  }
-
-  #putPeer(record: PeerRecord): void {
-    const id = record.id;
-    const old = this.#peers.get(id);
-    if (old) this.#unindex(old);
-    const merged: PeerRecord = {
-      id,
-      type: record.type,
-      accessHash: record.accessHash,
-      usernames: [...new Set(record.usernames)],
-      phone: record.phone ?? old?.phone ?? null,
-      name: record.name ?? old?.name ?? null,
-      updatedAt: record.updatedAt,
-    };
-    for (const u of merged.usernames) {
-      const holder = this.#byUsername.get(u);
-      const h = holder === undefined || holder === id
-        ? undefined
-        : this.#peers.get(holder);
-      if (h) {
-        this.#peers.set(h.id, {
-          ...h,
-          usernames: h.usernames.filter((x) => x !== u),
-        });
-      }
-      this.#byUsername.set(u, id);
-    }
-    if (merged.phone !== null) {
-      const holder = this.#byPhone.get(merged.phone);
-      const h = holder === undefined || holder === id
-        ? undefined
-        : this.#peers.get(holder);
-      if (h) this.#peers.set(h.id, { ...h, phone: null });
-      this.#byPhone.set(merged.phone, id);
-    }
-    if (merged.name !== null) {
-      let ids = this.#byName.get(merged.name);
-      if (!ids) this.#byName.set(merged.name, ids = new Set());
-      ids.delete(id); // re-insert: the latest written is found first
-      ids.add(id);
-    }
-    this.#peers.set(id, merged);
   }
 
   /** {@inheritDoc SessionStorage.findPeer} */
   findPeer(lookup: PeerLookup): Promise<PeerRecord | undefined> {
     return this.#run("look up a peer", () => {
-      let id: number | undefined;
-      switch (lookup.by) {
-        case "id":
-          id = lookup.ids.find((x) => this.#peers.has(x));
-          break;
-        case "username":
-          id = this.#byUsername.get(lookup.value);
-          break;
-        case "phone":
-          id = this.#byPhone.get(lookup.value);
-          break;
-        case "name": {
-          const ids = this.#byName.get(lookup.value);
-          if (ids) { for (const x of ids) id = x; // the latest written
-           }
-          break;
-        }
-      }
-      const found = id === undefined ? undefined : this.#peers.get(id);
+      const found = lookup.by === "id"
+        ? this.#peers.byId(lookup.ids)
+        : lookup.by === "username"
+        ? this.#peers.byUsername(lookup.value)
+        : lookup.by === "phone"
+        ? this.#peers.byPhone(lookup.value)
+        : this.#peers.byName(lookup.value);
       return found && copyPeer(found);
     });
   }
@@ -191,14 +120,7 @@ export class MemoryStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.deletePeers} */
   deletePeers(ids: readonly number[]): Promise<void> {
-    return this.#run("delete peers", () => {
-      for (const id of ids) {
-        const old = this.#peers.get(id);
-        if (!old) continue;
-        this.#unindex(old);
-        this.#peers.delete(id);
-      }
-    });
+    return this.#run("delete peers", () => this.#peers.delete(ids));
   }
 
   /** {@inheritDoc SessionStorage.getUpdateStates} */
@@ -267,9 +189,6 @@ export class MemoryStorage implements SessionStorage {
   destroy(): Promise<void> {
     this.#auth = emptyAuth();
     this.#peers.clear();
-    this.#byUsername.clear();
-    this.#byPhone.clear();
-    this.#byName.clear();
     this.#states.clear();
     this.#files.clear();
     this.#closed = true;
