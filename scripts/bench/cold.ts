@@ -80,14 +80,6 @@ switch (subject) {
     closeIt = () => session.close();
     break;
   }
-  case "ours-v0": {
-    const { openV0 } = await import("./v0.ts");
-    imported = performance.now();
-    const session = await openV0(path);
-    found = await session.getInputPeer(id);
-    closeIt = () => session.close();
-    break;
-  }
   case "mtcute": {
     const { openMtcute } = await import("./subjects.ts");
     const storage = await openMtcute(path, () => {

@@ -12,8 +12,8 @@
 //   --n N            peers (default 100000)
 //   --runs R         rounds; each subject runs once per round, in a new
 //                    process, the order rotating between rounds (default 3)
-//   --subjects a,b   which subjects (default: raw, ours, ours-save, ours-v0,
-//                    mtcute, gramjs)
+//   --subjects a,b   which subjects (default: raw, ours, ours-save, mtcute,
+//                    gramjs)
 //   --lookup-ms MS   time budget per lookup kind (default 1500)
 //   --cold K         cold starts per subject and round (default 3)
 //   --out DIR        where the JSON goes (default bench/results)

@@ -201,12 +201,9 @@ function plainUser(u: SynthUser): Record<string, unknown> {
   return o;
 }
 
-function ours(saveEachBatch: boolean, v0 = false): SubjectFactory {
+function ours(saveEachBatch: boolean): SubjectFactory {
   return {
-    describe: v0
-      ? "mtsession before the issue-5 work (SqliteStorage of 03d858e), " +
-        "default write-behind, same calls as ours"
-      : saveEachBatch
+    describe: saveEachBatch
       ? "mtsession openSession(file): processEntities + save() per batch " +
         "(durable per batch, like raw)"
       : "mtsession openSession(file): processEntities per batch, default " +
@@ -214,9 +211,7 @@ function ours(saveEachBatch: boolean, v0 = false): SubjectFactory {
     file: true,
     prepare: (users) => users.map(plainUser),
     async open({ path }): Promise<Subject> {
-      const session = v0
-        ? await (await import("./v0.ts")).openV0(path)
-        : await (await import("../../mod.ts")).openSession(path);
+      const session = await (await import("../../mod.ts")).openSession(path);
       const idOf = (p: { userId?: number } | undefined): number | undefined =>
         p?.userId;
       const storage = session.storage;
@@ -464,14 +459,13 @@ export const SUBJECTS: Record<string, SubjectFactory> = {
   raw,
   ours: ours(false),
   "ours-save": ours(true),
-  "ours-v0": ours(false, true),
   mtcute,
   gramjs,
 };
 
 /** The subjects run by default on this runtime. */
 export function defaultSubjects(): string[] {
-  return ["raw", "ours", "ours-save", "ours-v0", "mtcute", "gramjs"];
+  return ["raw", "ours", "ours-save", "mtcute", "gramjs"];
 }
 
 /** Current and peak resident set size, in bytes (Linux /proc). */

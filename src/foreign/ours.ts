@@ -3,7 +3,13 @@
 
 import { SessionFileError } from "../errors.ts";
 import type { SqliteDatabase } from "../sqlite/driver.ts";
-import { OUR_TABLE, schemaVersion, tableNames } from "../sqlite/schema.ts";
+import {
+  migrate,
+  OUR_TABLE,
+  SCHEMA_VERSION,
+  schemaVersion,
+  tableNames,
+} from "../sqlite/schema.ts";
 import { SqliteStorage } from "../sqlite/sqlite_storage.ts";
 import type { ForeignSession } from "./read.ts";
 
@@ -38,6 +44,16 @@ async function readSession(
   path: string,
 ): Promise<ForeignSession> {
   const schema = schemaVersion(db);
+  if (schema > SCHEMA_VERSION) {
+    throw new SessionFileError(
+      path,
+      `an mtsession file of schema ${schema}, newer than this version (${SCHEMA_VERSION})`,
+      "upgrade mtsession",
+    );
+  }
+  // An older file is read in today's schema: the copy is upgraded, the
+  // file itself is not touched.
+  if (schema < SCHEMA_VERSION) migrate(db, "file");
   const ids = db.prepare(
     "SELECT session_id FROM mts_sessions ORDER BY session_id",
   )

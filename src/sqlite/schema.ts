@@ -13,7 +13,7 @@ import type { SqliteDatabase } from "./driver.ts";
 import { withTransaction } from "./transaction.ts";
 
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const MIGRATIONS: readonly string[] = [
   // 1: the first schema.
@@ -77,6 +77,52 @@ const MIGRATIONS: readonly string[] = [
     access_hash INTEGER NOT NULL,
     PRIMARY KEY (session_id, md5, size, type)
   );
+  `,
+  // 2: lookups in as few B-tree searches as the raw table needs. Peers and
+  // usernames become WITHOUT ROWID tables (a lookup by key is one search,
+  // not an index search and then a row search), and a peer's usernames are
+  // kept in order in its own row as a JSON array (NULL for none), so that
+  // reading a peer no longer walks mts_usernames. mts_usernames is now only
+  // the index from username to peer: the writer keeps both in step.
+  `
+  CREATE TABLE mts_peers_2 (
+    session_id TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    access_hash INTEGER NOT NULL,
+    usernames TEXT,
+    phone TEXT,
+    name TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (session_id, id)
+  ) WITHOUT ROWID;
+  INSERT INTO mts_peers_2
+    (session_id, id, type, access_hash, usernames, phone, name, updated_at)
+  SELECT p.session_id, p.id, p.type, p.access_hash,
+    (SELECT CASE WHEN count(*) = 0 THEN NULL ELSE json_group_array(username) END
+       FROM (SELECT username FROM mts_usernames u
+             WHERE u.session_id = p.session_id AND u.peer_id = p.id
+             ORDER BY position)),
+    p.phone, p.name, p.updated_at
+  FROM mts_peers p;
+  CREATE TABLE mts_usernames_2 (
+    session_id TEXT NOT NULL,
+    username TEXT NOT NULL,
+    peer_id INTEGER NOT NULL,
+    PRIMARY KEY (session_id, username)
+  ) WITHOUT ROWID;
+  INSERT INTO mts_usernames_2 (session_id, username, peer_id)
+  SELECT u.session_id, u.username, u.peer_id FROM mts_usernames u
+  WHERE EXISTS (SELECT 1 FROM mts_peers p
+                WHERE p.session_id = u.session_id AND p.id = u.peer_id);
+  DROP TABLE mts_usernames;
+  DROP TABLE mts_peers;
+  ALTER TABLE mts_peers_2 RENAME TO mts_peers;
+  ALTER TABLE mts_usernames_2 RENAME TO mts_usernames;
+  CREATE INDEX mts_peers_phone ON mts_peers (session_id, phone)
+    WHERE phone IS NOT NULL;
+  CREATE INDEX mts_peers_name ON mts_peers (session_id, name)
+    WHERE name IS NOT NULL;
   `,
 ];
 

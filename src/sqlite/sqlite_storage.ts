@@ -89,37 +89,41 @@ function toSql(key: keyof AuthState, value: unknown): SqlValue {
   return value as SqlValue;
 }
 
-// A peer's usernames, in order, as a JSON array (exact for any text,
-// unlike a separator).
-const USERNAMES_OF_P = "(SELECT json_group_array(username) FROM (SELECT " +
-  "username FROM mts_usernames u WHERE u.session_id = p.session_id AND " +
-  "u.peer_id = p.id ORDER BY position))";
-
-const PEER_SELECT =
-  "SELECT p.id, p.type, p.access_hash, p.phone, p.name, p.updated_at, " +
-  `${USERNAMES_OF_P} AS usernames FROM mts_peers p`;
+// A peer's row holds its usernames in order as a JSON array (exact for any
+// text, unlike a separator), NULL for none; mts_usernames maps each
+// username to its peer.
+const PEER_COLUMNS =
+  "p.id, p.type, p.access_hash, p.usernames, p.phone, p.name, p.updated_at";
 
 const SQL = {
-  byId: `${PEER_SELECT} WHERE p.session_id = ? AND p.id = ?`,
-  byUsername: `${PEER_SELECT} WHERE p.session_id = ? AND p.id = ` +
-    "(SELECT peer_id FROM mts_usernames WHERE session_id = ? AND username = ?)",
-  byPhone: `${PEER_SELECT} WHERE p.session_id = ? AND p.phone = ? LIMIT 1`,
-  byName: `${PEER_SELECT} WHERE p.session_id = ? AND p.name = ? ` +
-    "ORDER BY p.updated_at DESC LIMIT 1",
-  all: `${PEER_SELECT} WHERE p.session_id = ?`,
-  dropUsernames:
-    "DELETE FROM mts_usernames WHERE session_id = ? AND peer_id = ?",
+  byId: `SELECT ${PEER_COLUMNS} FROM mts_peers p ` +
+    "WHERE p.session_id = ? AND p.id = ?",
+  byUsername: `SELECT ${PEER_COLUMNS} FROM mts_usernames u ` +
+    "JOIN mts_peers p ON p.session_id = u.session_id AND p.id = u.peer_id " +
+    "WHERE u.session_id = ? AND u.username = ?",
+  byPhone: `SELECT ${PEER_COLUMNS} FROM mts_peers p ` +
+    "WHERE p.session_id = ? AND p.phone = ? LIMIT 1",
+  byName: `SELECT ${PEER_COLUMNS} FROM mts_peers p ` +
+    "WHERE p.session_id = ? AND p.name = ? ORDER BY p.updated_at DESC LIMIT 1",
+  all: `SELECT ${PEER_COLUMNS} FROM mts_peers p WHERE p.session_id = ?`,
+  dropUsername:
+    "DELETE FROM mts_usernames WHERE session_id = ? AND username = ? AND peer_id = ?",
   claimUsername: "INSERT OR REPLACE INTO mts_usernames " +
-    "(session_id, username, peer_id, position) VALUES (?, ?, ?, ?)",
+    "(session_id, username, peer_id) VALUES (?, ?, ?)",
+  setUsernames:
+    "UPDATE mts_peers SET usernames = ? WHERE session_id = ? AND id = ?",
   claimPhone: "UPDATE mts_peers SET phone = NULL " +
     "WHERE session_id = ? AND phone = ? AND id <> ?",
   upsert: "INSERT INTO mts_peers " +
-    "(session_id, id, type, access_hash, phone, name, updated_at) " +
-    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, id) DO UPDATE SET " +
+    "(session_id, id, type, access_hash, usernames, phone, name, updated_at) " +
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, id) DO UPDATE SET " +
     "type = excluded.type, access_hash = excluded.access_hash, " +
+    "usernames = excluded.usernames, " +
     "phone = COALESCE(excluded.phone, mts_peers.phone), " +
     "name = COALESCE(excluded.name, mts_peers.name), " +
     "updated_at = excluded.updated_at",
+  usernamesOf:
+    "SELECT usernames FROM mts_peers WHERE session_id = ? AND id = ?",
   deletePeer: "DELETE FROM mts_peers WHERE session_id = ? AND id = ?",
 } as const;
 
@@ -127,6 +131,8 @@ const SQL = {
 interface Known {
   phone: string | null;
   usernames: readonly string[];
+  /** Its usernames changed (taken by another peer) since its last upsert. */
+  dirty: boolean;
 }
 
 /** How much of a session file is read through a memory map. */
@@ -142,6 +148,10 @@ function inList(n: number): string {
 function usernamesOf(v: SqlValue | undefined): string[] {
   if (typeof v !== "string" || v === "[]") return [];
   return JSON.parse(v) as string[];
+}
+
+function usernamesText(usernames: readonly string[]): string | null {
+  return usernames.length === 0 ? null : JSON.stringify(usernames);
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -337,12 +347,14 @@ export class SqliteStorage implements SessionStorage {
   /**
    * Writes a batch with the merge rules of `putPeers`, record by record in
    * order, but reading first what the file knows of the batch (its peers'
-   * phones and usernames, and who holds its phones) in a few statements, so
-   * that a record only writes what changes: a new peer costs its upsert
-   * and its usernames; a known peer whose usernames and phone are
-   * unchanged costs the upsert alone. The effect on the file is that of
-   * running, for each record, "drop its usernames, claim each of them,
-   * take its phone from any other peer, upsert it".
+   * phones and usernames, who holds the usernames and phones it claims) in
+   * a few statements, so that a record only writes what changes: a new peer
+   * costs its upsert and its usernames; a known peer whose usernames and
+   * phone are unchanged costs the upsert alone. The effect on the file is
+   * that of running, for each record, "take each of its usernames and its
+   * phone from any other peer, drop the usernames it no longer has, upsert
+   * it"; a peer that loses a username to the batch has its row's list
+   * rewritten once, at the end.
    */
   #writeBatch(batch: readonly PeerRecord[]): void {
     const sid = this.#sid;
@@ -352,22 +364,46 @@ export class SqliteStorage implements SessionStorage {
     // phone of the batch → every peer of the file holding it
     const holders = new Map<string, Set<number>>();
 
-    const ids = [...new Set(batch.map((p) => p.id))];
-    this.#selectIn(
-      (list) =>
-        `SELECT p.id, p.phone, ${USERNAMES_OF_P} AS usernames FROM mts_peers p ` +
-        `WHERE p.session_id = ? AND p.id IN ${list}`,
-      ids,
-      (row) => {
-        const id = num(row.id)!;
-        const usernames = usernamesOf(row.usernames);
-        known.set(id, {
-          phone: row.phone === null ? null : String(row.phone),
-          usernames,
-        });
-        for (const u of usernames) owner.set(u, id);
-      },
-    );
+    const load = (ids: readonly number[]): void =>
+      this.#selectIn(
+        (list) =>
+          "SELECT id, phone, usernames FROM mts_peers WHERE session_id = ? " +
+          `AND id IN ${list}`,
+        ids,
+        (row) => {
+          const id = num(row.id)!;
+          const usernames = usernamesOf(row.usernames);
+          known.set(id, {
+            phone: row.phone === null ? null : String(row.phone),
+            usernames,
+            dirty: false,
+          });
+          for (const u of usernames) owner.set(u, id);
+        },
+      );
+    load([...new Set(batch.map((p) => p.id))]);
+
+    // Peers outside the batch that hold a username the batch claims: they
+    // lose it, so their rows are read too.
+    const claimed = new Set<string>();
+    for (const p of batch) {
+      for (const u of p.usernames) if (!owner.has(u)) claimed.add(u);
+    }
+    if (claimed.size > 0) {
+      const others = new Set<number>();
+      this.#selectIn(
+        (list) =>
+          "SELECT peer_id FROM mts_usernames WHERE session_id = ? AND " +
+          `username IN ${list}`,
+        [...claimed],
+        (row) => {
+          const id = num(row.peer_id)!;
+          if (!known.has(id)) others.add(id);
+        },
+      );
+      if (others.size > 0) load([...others]);
+    }
+
     const phones: string[] = [];
     for (const p of batch) {
       if (p.phone !== null && !holders.has(p.phone)) {
@@ -385,27 +421,27 @@ export class SqliteStorage implements SessionStorage {
       );
     }
 
-    const drop = this.#stmt(SQL.dropUsernames);
     const claim = this.#stmt(SQL.claimUsername);
     const upsert = this.#stmt(SQL.upsert);
     for (const p of batch) {
       const old = known.get(p.id);
       if (old === undefined || !sameList(old.usernames, p.usernames)) {
-        if (old !== undefined && old.usernames.length > 0) {
-          drop.run(sid, p.id);
-          for (const u of old.usernames) {
-            if (owner.get(u) === p.id) owner.delete(u);
+        for (const u of old?.usernames ?? []) {
+          if (!p.usernames.includes(u) && owner.get(u) === p.id) {
+            this.#stmt(SQL.dropUsername).run(sid, u, p.id);
+            owner.delete(u);
           }
         }
-        for (let i = 0; i < p.usernames.length; i++) {
-          const u = p.usernames[i]!;
-          claim.run(sid, u, p.id, i);
+        for (const u of p.usernames) {
           const previous = owner.get(u);
-          if (previous !== undefined && previous !== p.id) {
-            const k = known.get(previous)!;
-            k.usernames = k.usernames.filter((x) => x !== u);
-          }
+          if (previous === p.id) continue;
+          claim.run(sid, u, p.id);
           owner.set(u, p.id);
+          const k = previous === undefined ? undefined : known.get(previous);
+          if (k !== undefined) {
+            k.usernames = k.usernames.filter((x) => x !== u);
+            k.dirty = true;
+          }
         }
       }
       let phone = old === undefined ? null : old.phone;
@@ -429,8 +465,22 @@ export class SqliteStorage implements SessionStorage {
         }
         phone = p.phone;
       }
-      upsert.run(sid, p.id, p.type, p.accessHash, p.phone, p.name, p.updatedAt);
-      known.set(p.id, { phone, usernames: p.usernames });
+      upsert.run(
+        sid,
+        p.id,
+        p.type,
+        p.accessHash,
+        usernamesText(p.usernames),
+        p.phone,
+        p.name,
+        p.updatedAt,
+      );
+      known.set(p.id, { phone, usernames: p.usernames, dirty: false });
+    }
+    for (const [id, k] of known) {
+      if (k.dirty) {
+        this.#stmt(SQL.setUsernames).run(usernamesText(k.usernames), sid, id);
+      }
     }
   }
 
@@ -509,7 +559,7 @@ export class SqliteStorage implements SessionStorage {
           break;
         }
         case "username":
-          row = this.#stmt(SQL.byUsername).get(sid, sid, lookup.value);
+          row = this.#stmt(SQL.byUsername).get(sid, lookup.value);
           break;
         case "phone":
           row = this.#stmt(SQL.byPhone).get(sid, lookup.value);
@@ -548,10 +598,15 @@ export class SqliteStorage implements SessionStorage {
     return this.#run("delete peers", () => {
       this.#flushPending();
       withTransaction(this.#db, () => {
-        const drop = this.#stmt(SQL.dropUsernames);
+        const read = this.#stmt(SQL.usernamesOf);
+        const drop = this.#stmt(SQL.dropUsername);
         const remove = this.#stmt(SQL.deletePeer);
         for (const id of ids) {
-          drop.run(this.#sid, id);
+          const row = read.get(this.#sid, id);
+          if (row === undefined) continue;
+          for (const u of usernamesOf(row.usernames)) {
+            drop.run(this.#sid, u, id);
+          }
           remove.run(this.#sid, id);
         }
       });
