@@ -24,6 +24,7 @@ import {
   SessionFileError,
 } from "../mod.ts";
 import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
+import { SQL } from "../src/sqlite/sqlite_storage.ts";
 import { fixturePath, hex, loadFixtureJson, runtime } from "./_fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mtsession-schema-"));
@@ -156,4 +157,31 @@ describe(`schema 1 files are upgraded (${runtime})`, () => {
     await assert.rejects(readSessionFile(path), SessionFileError);
     assert.deepEqual(readFileSync(path), before);
   });
+});
+
+describe(`every peer lookup is an index search (${runtime})`, () => {
+  // A lookup that scans costs ~N rows: at 100k peers that is a thousand
+  // times slower. SQLite's planner has chosen such plans before (for a
+  // partial index under bound parameters), so the plans are pinned here.
+  const lookups: [keyof typeof SQL, unknown[]][] = [
+    ["byId", ["s", 1]],
+    ["byUsername", ["s", "s", "name"]],
+    ["byPhone", ["s", "15550001111"]],
+    ["byName", ["s", "Name"]],
+  ];
+  for (const [name, params] of lookups) {
+    it(name, async () => {
+      const db = await openDefaultDatabase(":memory:");
+      migrateSqlite(db);
+      const plan = db.prepare(`EXPLAIN QUERY PLAN ${SQL[name]}`)
+        .all(...(params as string[])).map((r) => String(r.detail));
+      db.close();
+      assert.ok(plan.length > 0);
+      for (const step of plan) {
+        if (step.startsWith("SCALAR SUBQUERY")) continue;
+        if (step.startsWith("USE TEMP B-TREE FOR ORDER BY")) continue;
+        assert.match(step, /^SEARCH .*\(session_id=\? AND \w+=\?\)$/, step);
+      }
+    });
+  }
 });
