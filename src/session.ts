@@ -440,9 +440,13 @@ export class Session {
     return found.as === "record" ? found.value : undefined;
   }
 
-  async #lookup(lookup: PeerLookup): Promise<PeerRecord | undefined> {
-    if (lookup.by === "id" && lookup.ids.length === 0) return undefined;
-    return await this.#storage.findPeer(lookup);
+  // Lookups are on the hot path of every RPC that names a peer: no async
+  // wrapper here, so that a lookup costs one await of the storage's promise.
+  #lookup(lookup: PeerLookup): Promise<PeerRecord | undefined> {
+    if (lookup.by === "id" && lookup.ids.length === 0) {
+      return Promise.resolve(undefined);
+    }
+    return this.#storage.findPeer(lookup);
   }
 
   async #byIds(
@@ -456,12 +460,14 @@ export class Session {
       : { as: "missing", kind, key: shown };
   }
 
-  async #find(key: PeerKey, wantInput: boolean): Promise<Found> {
+  // Not async (one layer of promises less per lookup): called only from
+  // async methods, so what it throws still becomes their rejection.
+  #find(key: PeerKey, wantInput: boolean): Promise<Found> {
     if (typeof key === "number" || typeof key === "bigint") {
       const id = toSafeInteger(key, "peer id");
-      return await this.#byIds(idCandidates(id), "id", String(id));
+      return this.#byIds(idCandidates(id), "id", String(id));
     }
-    if (typeof key === "string") return await this.#findText(key);
+    if (typeof key === "string") return this.#findText(key);
     if (!isObject(key)) {
       throw new TypeError(
         "Expected a peer key: an id, a string, or a TL peer object",
@@ -471,12 +477,12 @@ export class Session {
     if (isEntity(key)) {
       const record = entityToPeer(key, now());
       if (record && wantInput) {
-        return { as: "input", value: toInputPeer(record) };
+        return Promise.resolve({ as: "input", value: toInputPeer(record) });
       }
       // A min entity or one without a hash: look its id up in the cache.
       marked = entityToPeer({ ...key, min: false, accessHash: 0n }, 0)?.id;
     } else if (isInputPeerLike(key) && wantInput) {
-      return { as: "input", value: key };
+      return Promise.resolve({ as: "input", value: key });
     } else {
       marked = markedIdOf(key);
     }
@@ -486,7 +492,7 @@ export class Session {
           "a peer or a User/Chat/Channel",
       );
     }
-    return await this.#byIds([marked], "peer", String(marked));
+    return this.#byIds([marked], "peer", String(marked));
   }
 
   async #findText(key: string): Promise<Found> {

@@ -53,7 +53,12 @@ export function parsePhone(text: string): string | undefined {
 
 const LINK =
   /^(?:@|(?:https?:\/\/)?(?:www\.)?(?:telegram\.(?:me|dog)|t\.me)\/(@|\+|joinchat\/)?|tg:\/\/join\?invite=|tg:\/\/resolve\?domain=)/i;
-const VALID_USERNAME = /^[a-z](?:(?!__)\w){1,30}[a-z\d]$/i;
+// 3-32 characters: a letter first, no "__", no "_" last.
+const USERNAME_SHAPE = /^[a-z]\w{1,30}[a-z\d]$/i;
+
+function validUsername(t: string): boolean {
+  return USERNAME_SHAPE.test(t) && !t.includes("__");
+}
 
 /** What a text key says about a username or invite link. */
 export interface ParsedUsername {
@@ -82,6 +87,10 @@ export interface ParsedUsername {
  */
 export function parseUsername(text: string): ParsedUsername {
   let t = text.trim();
+  // The common key, "@name", without the link patterns.
+  if (t.charCodeAt(0) === 64 && validUsername(t.slice(1))) {
+    return { username: t.slice(1).toLowerCase() };
+  }
   const m = LINK.exec(t);
   if (m) {
     t = t.slice(m[0].length);
@@ -93,7 +102,7 @@ export function parseUsername(text: string): ParsedUsername {
     }
     t = t.replace(/[?#].*$/, "").replace(/\/+$/, "");
   }
-  return VALID_USERNAME.test(t) ? { username: t.toLowerCase() } : {};
+  return validUsername(t) ? { username: t.toLowerCase() } : {};
 }
 
 /**

@@ -155,6 +155,14 @@ function inList(n: number): string {
 
 function usernamesOf(v: SqlValue | undefined): string[] {
   if (typeof v !== "string" || v === "[]") return [];
+  // One username with nothing escaped (the usual row): no JSON parser.
+  const end = v.length - 2;
+  if (
+    v.startsWith('["') && v.endsWith('"]') && v.indexOf('"', 2) === end &&
+    v.indexOf("\\") === -1
+  ) {
+    return [v.slice(2, end)];
+  }
   return JSON.parse(v) as string[];
 }
 
