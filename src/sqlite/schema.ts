@@ -145,13 +145,16 @@ export function schemaVersion(db: SqliteDatabase): number {
 
 /**
  * Creates or upgrades the schema in one transaction. Returns the version
- * found before (0 for a new database).
+ * found before (0 for a new database). A current file is not written: its
+ * `BEGIN IMMEDIATE` alone takes the lock that exclusive locking mode then
+ * keeps.
  */
 export function migrate(db: SqliteDatabase, kind: "file" | "store"): number {
   return withTransaction(db, () => {
     const fresh = !tableNames(db).includes(OUR_TABLE);
     const from = fresh ? 0 : schemaVersion(db);
     if (from > SCHEMA_VERSION) return from; // the caller refuses it
+    if (from === SCHEMA_VERSION) return from; // nothing to write
     for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
     const set = db.prepare(
       "INSERT INTO mts_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
