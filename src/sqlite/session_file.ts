@@ -30,12 +30,8 @@ import { openDefaultDatabase } from "./pick_driver.ts";
 import { migrate, OUR_TABLE, SCHEMA_VERSION, tableNames } from "./schema.ts";
 import { SqliteStorage, type SqliteStorageOptions } from "./sqlite_storage.ts";
 import { describeForeignTables } from "./describe.ts";
-import {
-  checkSqliteFile,
-  corruptedFile,
-  isBusy,
-  isCorrupt,
-} from "./file_check.ts";
+import { corruptedFile, isBusy, isCorrupt } from "./file_check.ts";
+import { checkSqliteFile } from "./file_header.ts";
 
 /** Options for SQLite-backed sessions and stores. */
 export interface SqliteSessionOptions extends SessionOptions {
