@@ -183,5 +183,5 @@ export async function openSessionStore(
  */
 export async function listSessions(dir = "."): Promise<string[]> {
   const { listSessions } = await sqliteFiles();
-  return listSessions(dir);
+  return await listSessions(dir);
 }
