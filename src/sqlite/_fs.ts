@@ -53,3 +53,24 @@ export function fsNow(): NodeFsModule {
   if (loaded === undefined) throw new Error("node:fs is not loaded");
   return loaded;
 }
+
+/**
+ * Whether a path exists, as `existsSync` tells, without importing node:fs
+ * on Deno (where that costs about 10 ms): there `Deno.stat` answers.
+ *
+ * @param path The path.
+ * @returns `true` when something is there.
+ */
+export async function pathExists(path: string): Promise<boolean> {
+  const deno = (globalThis as { Deno?: { stat?: (p: string) => unknown } })
+    .Deno;
+  if (typeof deno?.stat === "function") {
+    try {
+      await deno.stat(path);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return (await loadFs()).existsSync(path);
+}
