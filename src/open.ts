@@ -14,8 +14,9 @@ import type {
   SqliteSessionOptions,
 } from "./sqlite/session_file.ts";
 
-// The SQLite layer (and node:fs) loads only when a file is opened, so that
-// memory and string sessions run where there is no file system.
+// The SQLite layer loads only when a file is opened, so that memory and
+// string sessions run where there is no file system; node:fs loads only
+// to create, list, delete or judge a damaged file (see file_probe.ts).
 const sqliteFiles = () => import("./sqlite/session_file.ts");
 
 /** Options for opening a session from a session string. */
@@ -183,5 +184,5 @@ export async function openSessionStore(
  */
 export async function listSessions(dir = "."): Promise<string[]> {
   const { listSessions } = await sqliteFiles();
-  return listSessions(dir);
+  return await listSessions(dir);
 }

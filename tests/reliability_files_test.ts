@@ -28,6 +28,8 @@ import {
   SessionFileError,
 } from "../mod.ts";
 import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
+import { checkSqliteFile } from "../src/sqlite/file_header.ts";
+import { looksLikeSoundFile } from "../src/sqlite/file_probe.ts";
 import { runCliProcess } from "./_cli.ts";
 import { fixturePath, runtime } from "./_fixtures.ts";
 import { bytes, seeded } from "./_random.ts";
@@ -190,6 +192,17 @@ describe(`bad files get typed errors and stay untouched (${runtime})`, () => {
         assertUntouched(path, before);
       });
 
+      it("the quick look before opening passes none of it", async () => {
+        const { path } = await make(build);
+        let refused = false;
+        try {
+          checkSqliteFile(path);
+        } catch {
+          refused = true;
+        }
+        if (refused) assert.equal(await looksLikeSoundFile(path), false);
+      });
+
       it("readSessionFile and importSessionFile", async () => {
         const { path, before } = await make(build);
         const read = await readSessionFile(path).catch((x) => x);
@@ -251,6 +264,15 @@ describe(`bad files get typed errors and stay untouched (${runtime})`, () => {
     const r = runCliProcess(["info", path]);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stderr, /^mtsession: .*directory/);
+  });
+
+  it("the quick look before opening passes a sound file, and no directory", async () => {
+    const path = join(dir, `probe${n++}.session`);
+    writeFileSync(path, ours);
+    assert.equal(await looksLikeSoundFile(path), true);
+    assert.equal(await looksLikeSoundFile(join(dir, "missing.session")), false);
+    mkdirSync(`${path}.d`);
+    assert.equal(await looksLikeSoundFile(`${path}.d`), false);
   });
 
   it("a good copy of the damaged files still opens (the fixtures are sound)", async () => {

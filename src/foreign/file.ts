@@ -22,11 +22,8 @@ import { basename, dirname, join } from "node:path";
 import { SessionError, SessionFileError } from "../errors.ts";
 import type { SqliteDatabase, SqliteDriverName } from "../sqlite/driver.ts";
 import { openDefaultDatabase } from "../sqlite/pick_driver.ts";
-import {
-  checkSqliteFile,
-  corruptedFile,
-  isCorrupt,
-} from "../sqlite/file_check.ts";
+import { corruptedFile, isCorrupt } from "../sqlite/file_check.ts";
+import { checkSqliteFile } from "../sqlite/file_header.ts";
 import { readOurFile } from "./ours.ts";
 import { detectForeign } from "./detect.ts";
 import { readSchema } from "./_schema.ts";

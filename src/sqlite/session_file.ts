@@ -11,14 +11,6 @@
  */
 
 import {
-  existsSync,
-  linkSync,
-  readdirSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
-import {
   SessionError,
   SessionFileError,
   SessionInUseError,
@@ -29,13 +21,9 @@ import type { DenoSqliteModule } from "./drivers/deno_sqlite.ts";
 import { openDefaultDatabase } from "./pick_driver.ts";
 import { migrate, OUR_TABLE, SCHEMA_VERSION, tableNames } from "./schema.ts";
 import { SqliteStorage, type SqliteStorageOptions } from "./sqlite_storage.ts";
-import { describeForeignTables } from "./describe.ts";
-import {
-  checkSqliteFile,
-  corruptedFile,
-  isBusy,
-  isCorrupt,
-} from "./file_check.ts";
+import { corruptedFile, isBusy, isCorrupt } from "./file_check.ts";
+import { looksLikeSoundFile } from "./file_probe.ts";
+import { fsAvailableNow, fsNow, loadFs } from "./_fs.ts";
 
 /** Options for SQLite-backed sessions and stores. */
 export interface SqliteSessionOptions extends SessionOptions {
@@ -78,6 +66,8 @@ async function createFile(
   kind: "file" | "store",
   options: SqliteSessionOptions,
 ): Promise<void> {
+  const { linkSync, unlinkSync, writeFileSync } = await loadFs();
+  const { basename, dirname, join } = await import("node:path");
   const tmp = join(
     dirname(path),
     `.${basename(path)}.${Date.now().toString(36)}${
@@ -156,13 +146,19 @@ async function openOnce(
   kind: "file" | "store",
   options: SqliteSessionOptions = {},
 ): Promise<SqliteDatabase> {
-  if (!existsSync(path)) await createFile(path, kind, options);
-  checkSqliteFile(path);
+  // An existing, sound file (the usual case) needs no node:fs.
+  if (!(await looksLikeSoundFile(path))) {
+    const { existsSync } = await loadFs();
+    if (!existsSync(path)) await createFile(path, kind, options);
+    const { checkSqliteFile } = await import("./file_header.ts");
+    checkSqliteFile(path);
+  }
   const db = await openDb(path, options);
   try {
     db.exec("PRAGMA busy_timeout = 0");
     const tables = tableNames(db);
     if (!tables.includes(OUR_TABLE)) {
+      const { describeForeignTables } = await import("./describe.ts");
       throw new SessionFileError(
         path,
         describeForeignTables(tables),
@@ -199,6 +195,7 @@ export function sessionFileName(name: string): string {
 }
 
 function removeFiles(path: string): void {
+  const { unlinkSync } = fsNow();
   for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
     try {
       unlinkSync(f);
@@ -217,6 +214,9 @@ export async function openFileStorage(
   options: SqliteSessionOptions = {},
 ): Promise<SqliteStorage> {
   const path = sessionFileName(name);
+  // destroy() removes the file synchronously: where node:fs cannot be had
+  // then, it is loaded now.
+  if (!fsAvailableNow()) await loadFs();
   const db = await openSqliteFile(path, "file", options);
   return new SqliteStorage(
     db,
@@ -248,7 +248,8 @@ function storageOptions(
  * @param dir The directory (default: the current one).
  * @returns The session names.
  */
-export function listSessions(dir = "."): string[] {
+export async function listSessions(dir = "."): Promise<string[]> {
+  const { readdirSync } = await loadFs();
   return readdirSync(dir)
     .filter((f) => f.endsWith(".session") && !f.startsWith("."))
     .map((f) => f.slice(0, -".session".length))

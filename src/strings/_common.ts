@@ -2,6 +2,8 @@
 
 import { emptyAuth } from "../_copy.ts";
 import type { AuthState } from "../types.ts";
+import { findDcByAddress } from "./dc_table.ts";
+import { canonicalAddress } from "./ip.ts";
 import { Unfit } from "./types.ts";
 
 /** An auth state with every field null. */
@@ -27,4 +29,14 @@ export function userIdOf(value: bigint): number {
     throw new Unfit("has a user id out of range");
   }
   return Number(value);
+}
+
+/**
+ * Whether an address is one of Telegram's test servers (by the DC table);
+ * `false` for null and for addresses the table lacks.
+ */
+export function inferTestMode(address: string | null): boolean {
+  return address === null
+    ? false
+    : findDcByAddress(canonicalAddress(address))?.testMode ?? false;
 }

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { existsSync } from "node:fs";
 import type {
   SqliteDatabase,
   SqliteOpenOptions,
@@ -14,6 +13,7 @@ import type {
   SqlValue,
 } from "../driver.ts";
 import { importDriver } from "../_runtime.ts";
+import { pathExists } from "../_fs.ts";
 
 const SPECIFIER = "node:sqlite";
 
@@ -164,7 +164,7 @@ export async function openNodeSqlite(
   // node:sqlite has no "do not create" flag (only URI filenames).
   if (
     !readonly && options.create === false && !isMemory(path) &&
-    !existsSync(path)
+    !(await pathExists(path))
   ) {
     throw new Error(
       `Cannot open database "${path}": the file does not exist and ` +
