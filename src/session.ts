@@ -27,12 +27,7 @@ import {
   markedIdOf,
   toInputPeer,
 } from "./peers/input_peer.ts";
-import {
-  idCandidates,
-  inviteChatId,
-  parsePhone,
-  parseUsername,
-} from "./peers/keys.ts";
+import { idCandidates, planTextKey } from "./peers/keys.ts";
 import { collectEntities, entityToPeer, isEntity } from "./peers/normalize.ts";
 import { isObject } from "./peers/tl.ts";
 import type { PeerLookup, SessionStorage } from "./storage.ts";
@@ -496,46 +491,12 @@ export class Session {
   }
 
   async #findText(key: string): Promise<Found> {
-    const text = key.trim();
-    if (text === "") throw new TypeError("Expected a non-empty peer key");
-    const phone = parsePhone(text);
-    if (phone !== undefined) {
-      const record = await this.#lookup({ by: "phone", value: phone });
-      if (record) return { as: "record", value: record };
-      if (/^-?\d+$/.test(text)) {
-        const id = toSafeInteger(text, "peer id");
-        const byId = await this.#byIds(idCandidates(id), "id", text);
-        if (byId.as === "record") return byId;
-      }
-    }
-    const { username, invite } = parseUsername(text);
-    if (username !== undefined) {
-      const record = await this.#lookup({ by: "username", value: username });
+    const plan = planTextKey(key);
+    for (const step of plan.steps) {
+      const record = await this.#lookup(step);
       if (record) return { as: "record", value: record };
     }
-    if (invite !== undefined) {
-      const chatId = inviteChatId(invite);
-      if (chatId !== undefined) {
-        const byId = await this.#byIds(
-          idCandidates(chatId),
-          "invite",
-          "<invite link>",
-        );
-        if (byId.as === "record") return byId;
-      }
-    }
-    const byName = await this.#lookup({ by: "name", value: key });
-    if (byName) return { as: "record", value: byName };
-    if (phone !== undefined) {
-      return { as: "missing", kind: "phone", key: "<phone number>" };
-    }
-    if (username !== undefined) {
-      return { as: "missing", kind: "username", key: `@${username}` };
-    }
-    if (invite !== undefined) {
-      return { as: "missing", kind: "invite", key: "<invite link>" };
-    }
-    return { as: "missing", kind: "name", key: JSON.stringify(key) };
+    return { as: "missing", ...plan.missing };
   }
 
   /**

@@ -6,12 +6,7 @@
 
 import { toSafeInteger } from "../_int64.ts";
 import type { PeerKeyKind } from "../errors.ts";
-import {
-  idCandidates,
-  inviteChatId,
-  parsePhone,
-  parseUsername,
-} from "../peers/keys.ts";
+import { idCandidates, planTextKey } from "../peers/keys.ts";
 import { PeerIndex as BaseIndex } from "../peers/peer_index.ts";
 import type { PeerRecord } from "../types.ts";
 
@@ -42,45 +37,15 @@ export class PeerIndex extends BaseIndex {
   }
 
   /**
-   * Resolves a text key as `Session.getInputPeer` does: a phone number,
-   * then a numeric id, a username or `t.me` link, an old-style invite
-   * link, and last an exact display name or title.
+   * Resolves a text key as `Session.getInputPeer` does (the order of
+   * `planTextKey`).
    */
   findText(key: string): IndexFound {
-    const text = key.trim();
-    if (text === "") throw new TypeError("Expected a non-empty peer key");
-    const phone = parsePhone(text);
-    if (phone !== undefined) {
-      const record = this.byPhone(phone);
-      if (record) return { as: "record", value: record };
-      if (/^-?\d+$/.test(text)) {
-        const found = this.findId(toSafeInteger(text, "peer id"));
-        if (found.as === "record") return found;
-      }
-    }
-    const { username, invite } = parseUsername(text);
-    if (username !== undefined) {
-      const record = this.byUsername(username);
+    const plan = planTextKey(key);
+    for (const step of plan.steps) {
+      const record = this.find(step);
       if (record) return { as: "record", value: record };
     }
-    if (invite !== undefined) {
-      const chatId = inviteChatId(invite);
-      if (chatId !== undefined) {
-        const record = this.byId(idCandidates(chatId));
-        if (record) return { as: "record", value: record };
-      }
-    }
-    const byName = this.byName(key);
-    if (byName) return { as: "record", value: byName };
-    if (phone !== undefined) {
-      return { as: "missing", kind: "phone", key: "<phone number>" };
-    }
-    if (username !== undefined) {
-      return { as: "missing", kind: "username", key: `@${username}` };
-    }
-    if (invite !== undefined) {
-      return { as: "missing", kind: "invite", key: "<invite link>" };
-    }
-    return { as: "missing", kind: "name", key: JSON.stringify(key) };
+    return { as: "missing", ...plan.missing };
   }
 }

@@ -94,13 +94,7 @@ export class MemoryStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.findPeer} */
   findPeer(lookup: PeerLookup): Promise<PeerRecord | undefined> {
     return this.#run("look up a peer", () => {
-      const found = lookup.by === "id"
-        ? this.#peers.byId(lookup.ids)
-        : lookup.by === "username"
-        ? this.#peers.byUsername(lookup.value)
-        : lookup.by === "phone"
-        ? this.#peers.byPhone(lookup.value)
-        : this.#peers.byName(lookup.value);
+      const found = this.#peers.find(lookup);
       return found && copyPeer(found);
     });
   }

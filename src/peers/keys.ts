@@ -7,6 +7,9 @@
  */
 
 import { decodeBase64 } from "../_base64.ts";
+import { toSafeInteger } from "../_int64.ts";
+import type { PeerKeyKind } from "../errors.ts";
+import type { PeerLookup } from "../storage.ts";
 import { CHANNEL_ID_OFFSET } from "./ids.ts";
 
 /**
@@ -130,4 +133,52 @@ export function inviteChatId(hash: string): number | undefined {
   else if (bytes.length === 12) id = view.getUint32(0);
   else return undefined;
   return id > 0 ? id : undefined;
+}
+
+/** How a text key is resolved: the lookups to try, and what to report. */
+export interface TextKeyPlan {
+  /** The lookups, in order; the first that finds a peer answers. */
+  readonly steps: readonly PeerLookup[];
+  /** What was not found when none does (a phone is never shown). */
+  readonly missing: { readonly kind: PeerKeyKind; readonly key: string };
+}
+
+/**
+ * The order in which a text key is tried, shared by
+ * `Session.getInputPeer` and the synchronous GramJS binding so that both
+ * answer alike: a phone number; a numeric id (when the text is one); a
+ * username or `t.me` link; the chat of an old-style invite link; last, an
+ * exact display name or title.
+ *
+ * @param key The key as given.
+ * @returns The lookups and the "not found" description.
+ * @throws {TypeError} When the key is empty.
+ */
+export function planTextKey(key: string): TextKeyPlan {
+  const text = key.trim();
+  if (text === "") throw new TypeError("Expected a non-empty peer key");
+  const steps: PeerLookup[] = [];
+  const phone = parsePhone(text);
+  if (phone !== undefined) {
+    steps.push({ by: "phone", value: phone });
+    if (/^-?\d+$/.test(text)) {
+      steps.push({
+        by: "id",
+        ids: idCandidates(toSafeInteger(text, "peer id")),
+      });
+    }
+  }
+  const { username, invite } = parseUsername(text);
+  if (username !== undefined) steps.push({ by: "username", value: username });
+  const chatId = invite === undefined ? undefined : inviteChatId(invite);
+  if (chatId !== undefined) steps.push({ by: "id", ids: idCandidates(chatId) });
+  steps.push({ by: "name", value: key });
+  const missing = phone !== undefined
+    ? { kind: "phone" as const, key: "<phone number>" }
+    : username !== undefined
+    ? { kind: "username" as const, key: `@${username}` }
+    : invite !== undefined
+    ? { kind: "invite" as const, key: "<invite link>" }
+    : { kind: "name" as const, key: JSON.stringify(key) };
+  return { steps, missing };
 }

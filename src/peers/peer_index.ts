@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { PeerLookup } from "../storage.ts";
 import type { PeerRecord } from "../types.ts";
 
 /** Peers by marked id, with indexes for username, phone and name. */
@@ -113,6 +114,20 @@ export class PeerIndex {
       ids.add(id);
     }
     this.#peers.set(id, merged);
+  }
+
+  /** What a storage's `findPeer` answers, from the index. */
+  find(lookup: PeerLookup): PeerRecord | undefined {
+    switch (lookup.by) {
+      case "id":
+        return this.byId(lookup.ids);
+      case "username":
+        return this.byUsername(lookup.value);
+      case "phone":
+        return this.byPhone(lookup.value);
+      case "name":
+        return this.byName(lookup.value);
+    }
   }
 
   /** The first of `ids` (marked ids, in order of preference) present. */
