@@ -9,10 +9,11 @@
  * @module
  */
 
-import { SessionError, SessionInUseError } from "../errors.ts";
+import { SessionInUseError } from "../errors.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
 import { unrefTimer } from "../_timer.ts";
-import { Session, type SessionOptions } from "../session.ts";
+import type { Session, SessionOptions } from "../session.ts";
+import { StoreSessions, waitMs } from "../_store_sessions.ts";
 import {
   deleteSessionKeys,
   DenoKvStorage,
@@ -87,20 +88,6 @@ export interface DenoKvOpenOptions extends SessionOptions {
 interface Lease {
   readonly owner: string;
   readonly until: number;
-}
-
-function waitMs(wait: boolean | number | undefined): number {
-  if (wait === true) return 30_000;
-  if (typeof wait === "number" && wait >= 0) return Math.floor(wait);
-  return 0;
-}
-
-function checkId(id: unknown): void {
-  if (typeof id !== "string" || id.length === 0 || id.length > 255) {
-    throw new TypeError(
-      "Expected a session id: non-empty text of at most 255 characters",
-    );
-  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -222,9 +209,7 @@ export class DenoKvStore {
   #label: string;
   #options: DenoKvStoreOptions;
   #leases: Leases;
-  #open = new Map<string, Session>();
-  #opening = new Set<string>();
-  #closed = false;
+  #sessions: StoreSessions;
 
   /**
    * Wraps an open database; use {@linkcode openDenoKvStore}.
@@ -245,21 +230,41 @@ export class DenoKvStore {
     this.#prefix = options.prefix ?? "mtsession";
     this.#label = label;
     this.#options = options;
-    this.#leases = new Leases(kv, this.#prefix, options.leaseMs ?? 15_000);
-  }
-
-  #check(what: string): void {
-    if (this.#closed) {
-      throw new SessionError(`Cannot ${what}: the store is closed`);
-    }
-  }
-
-  #name(id: string): string {
-    return `${this.#label}#${this.#prefix}/${id}`;
-  }
-
-  get #exclusive(): boolean {
-    return this.#options.exclusive ?? true;
+    const prefix = this.#prefix;
+    const leases = this.#leases = new Leases(
+      kv,
+      prefix,
+      options.leaseMs ?? 15_000,
+    );
+    const name = (id: string): string => `${label}#${prefix}/${id}`;
+    this.#sessions = new StoreSessions({
+      lock: (options.exclusive ?? true) ? leases : undefined,
+      label: name,
+      register: async (id) => {
+        const reg = registryKey(prefix, id);
+        await commitAtomic(() =>
+          kv.atomic().check({ key: reg, versionstamp: null }).set(
+            reg,
+            { createdAt: Math.floor(Date.now() / 1000) },
+          )
+        );
+      },
+      storage: (id, onClose) => {
+        const storageOptions: DenoKvStorageOptions = {
+          prefix,
+          label: name(id),
+          onClose,
+          ...(options.flushDelayMs === undefined
+            ? {}
+            : { flushDelayMs: options.flushDelayMs }),
+          ...(options.maxBatch === undefined
+            ? {}
+            : { maxBatch: options.maxBatch }),
+        };
+        return new DenoKvStorage(kv, id, storageOptions);
+      },
+      remove: (id) => deleteSessionKeys(kv, prefix, id),
+    });
   }
 
   /**
@@ -272,60 +277,12 @@ export class DenoKvStore {
    * elsewhere (and `wait` ran out).
    */
   async open(id: string, options: DenoKvOpenOptions = {}): Promise<Session> {
-    this.#check("open a session");
-    checkId(id);
-    if (this.#open.has(id) || this.#opening.has(id)) {
-      throw new SessionInUseError(this.#name(id));
-    }
-    this.#opening.add(id);
-    let leased = false;
-    try {
-      if (this.#exclusive) {
-        await this.#leases.acquire(
-          id,
-          waitMs(options.wait ?? this.#options.wait),
-          this.#name(id),
-        );
-        leased = true;
-      }
-      const reg = registryKey(this.#prefix, id);
-      await commitAtomic(() =>
-        this.#kv.atomic().check({ key: reg, versionstamp: null }).set(
-          reg,
-          { createdAt: Math.floor(Date.now() / 1000) },
-        )
-      );
-      const storageOptions: DenoKvStorageOptions = {
-        prefix: this.#prefix,
-        label: this.#name(id),
-        onClose: async () => {
-          this.#open.delete(id);
-          if (leased) {
-            leased = false;
-            await this.#leases.release(id);
-          }
-        },
-        ...(this.#options.flushDelayMs === undefined
-          ? {}
-          : { flushDelayMs: this.#options.flushDelayMs }),
-        ...(this.#options.maxBatch === undefined
-          ? {}
-          : { maxBatch: this.#options.maxBatch }),
-      };
-      const saveEntities = options.saveEntities ??
-        this.#options.saveEntities;
-      const session = await Session.open(
-        new DenoKvStorage(this.#kv, id, storageOptions),
-        saveEntities === undefined ? {} : { saveEntities },
-      );
-      this.#open.set(id, session);
-      return session;
-    } catch (e) {
-      if (leased) await this.#leases.release(id);
-      throw e;
-    } finally {
-      this.#opening.delete(id);
-    }
+    const saveEntities = options.saveEntities ?? this.#options.saveEntities;
+    return await this.#sessions.open(
+      id,
+      waitMs(options.wait ?? this.#options.wait),
+      saveEntities === undefined ? {} : { saveEntities },
+    );
   }
 
   /**
@@ -334,7 +291,7 @@ export class DenoKvStore {
    * @returns The ids.
    */
   async list(): Promise<string[]> {
-    this.#check("list sessions");
+    this.#sessions.check("list sessions");
     const out: string[] = [];
     for await (
       const e of this.#kv.list({ prefix: [`${this.#prefix}:sessions`] })
@@ -352,26 +309,7 @@ export class DenoKvStore {
    * elsewhere.
    */
   async delete(id: string): Promise<void> {
-    this.#check("delete a session");
-    checkId(id);
-    if (this.#open.has(id) || this.#opening.has(id)) {
-      throw new SessionInUseError(this.#name(id));
-    }
-    if (!this.#exclusive) {
-      await deleteSessionKeys(this.#kv, this.#prefix, id);
-      return;
-    }
-    this.#opening.add(id);
-    try {
-      await this.#leases.acquire(id, 0, this.#name(id));
-      try {
-        await deleteSessionKeys(this.#kv, this.#prefix, id);
-      } finally {
-        await this.#leases.release(id);
-      }
-    } finally {
-      this.#opening.delete(id);
-    }
+    await this.#sessions.delete(id);
   }
 
   /**
@@ -379,16 +317,9 @@ export class DenoKvStore {
    * store opened it (a `Kv` you passed is left open).
    */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      for (const s of [...this.#open.values()]) {
-        await s.close().catch(() => {});
-      }
-    } finally {
-      this.#leases.stop();
-      if (this.#owned) this.#kv.close();
-    }
+    if (!(await this.#sessions.closeAll())) return;
+    this.#leases.stop();
+    if (this.#owned) this.#kv.close();
   }
 
   /** Closes the store (for `await using`). */
@@ -402,7 +333,7 @@ export class DenoKvStore {
    * @returns E.g. `DenoKvStore(sessions.kv, 2 open)`.
    */
   toString(): string {
-    return `DenoKvStore(${this.#label}, ${this.#open.size} open)`;
+    return `DenoKvStore(${this.#label}, ${this.#sessions.size} open)`;
   }
 
   /**
@@ -411,7 +342,7 @@ export class DenoKvStore {
    * @returns A summary.
    */
   toJSON(): { kind: string; label: string; open: number } {
-    return { kind: "deno-kv", label: this.#label, open: this.#open.size };
+    return { kind: "deno-kv", label: this.#label, open: this.#sessions.size };
   }
 
   /**

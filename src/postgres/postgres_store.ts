@@ -10,9 +10,10 @@
  * @module
  */
 
-import { SessionError, SessionInUseError } from "../errors.ts";
+import { SessionInUseError } from "../errors.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
-import { Session, type SessionOptions } from "../session.ts";
+import type { Session, SessionOptions } from "../session.ts";
+import { StoreSessions, waitMs } from "../_store_sessions.ts";
 import {
   checkSchemaName,
   describeInstance,
@@ -100,20 +101,6 @@ export interface PostgresStoreOptions extends SessionOptions {
 export interface PostgresOpenOptions extends SessionOptions {
   /** Overrides the store's `wait` for this session. */
   wait?: boolean | number;
-}
-
-function waitMs(wait: boolean | number | undefined): number {
-  if (wait === true) return 30_000;
-  if (typeof wait === "number" && wait >= 0) return Math.floor(wait);
-  return 0;
-}
-
-function checkId(id: unknown): void {
-  if (typeof id !== "string" || id.length === 0 || id.length > 255) {
-    throw new TypeError(
-      "Expected a session id: non-empty text of at most 255 characters",
-    );
-  }
 }
 
 function sleep(ms: number): Promise<void> {
@@ -246,9 +233,7 @@ export class PostgresStore {
   #owned: boolean;
   #options: PostgresStoreOptions;
   #locks: SessionLocks;
-  #open = new Map<string, Session>();
-  #opening = new Set<string>();
-  #closed = false;
+  #sessions: StoreSessions;
 
   /**
    * Wraps a connected, migrated store; use {@linkcode openPostgresStore}.
@@ -265,21 +250,39 @@ export class PostgresStore {
     this.#client = client;
     this.#owned = owned;
     this.#options = options;
-    this.#locks = new SessionLocks(client);
-  }
-
-  #check(what: string): void {
-    if (this.#closed) {
-      throw new SessionError(`Cannot ${what}: the store is closed`);
-    }
-  }
-
-  #label(id: string): string {
-    return `${this.#client.server}#${this.#client.schemaName}/${id}`;
-  }
-
-  get #exclusive(): boolean {
-    return this.#options.exclusive ?? true;
+    const locks = this.#locks = new SessionLocks(client);
+    const label = (id: string): string =>
+      `${client.server}#${client.schemaName}/${id}`;
+    this.#sessions = new StoreSessions({
+      lock: (options.exclusive ?? true) ? locks : undefined,
+      label,
+      register: async (id) => {
+        await client.rows(
+          "open a session",
+          `INSERT INTO ${
+            client.table("sessions")
+          } (session_id, created_at, updated_at) ` +
+            "VALUES ($1::text, $2::text::bigint, $2::text::bigint) " +
+            "ON CONFLICT (session_id) DO NOTHING",
+          [id, String(Math.floor(Date.now() / 1000))],
+        );
+      },
+      storage: (id, onClose) => {
+        const storageOptions: InternalStorageOptions = {
+          client,
+          label: label(id),
+          onClose,
+          ...(options.flushDelayMs === undefined
+            ? {}
+            : { flushDelayMs: options.flushDelayMs }),
+          ...(options.maxBatch === undefined
+            ? {}
+            : { maxBatch: options.maxBatch }),
+        };
+        return new PostgresStorage(client.sql, id, storageOptions);
+      },
+      remove: (id) => deleteSessionRows(client, id),
+    });
   }
 
   /**
@@ -293,67 +296,12 @@ export class PostgresStore {
    * @throws {PostgresStoreError} When the server fails.
    */
   async open(id: string, options: PostgresOpenOptions = {}): Promise<Session> {
-    this.#check("open a session");
-    checkId(id);
-    if (this.#open.has(id) || this.#opening.has(id)) {
-      throw new SessionInUseError(this.#label(id));
-    }
-    this.#opening.add(id);
-    let locked = false;
-    try {
-      if (this.#exclusive) {
-        await this.#locks.acquire(
-          id,
-          waitMs(options.wait ?? this.#options.wait),
-          this.#label(id),
-        );
-        locked = true;
-      }
-      await this.#client.rows(
-        "open a session",
-        `INSERT INTO ${
-          this.#client.table("sessions")
-        } (session_id, created_at, updated_at) ` +
-          "VALUES ($1::text, $2::text::bigint, $2::text::bigint) " +
-          "ON CONFLICT (session_id) DO NOTHING",
-        [id, String(Math.floor(Date.now() / 1000))],
-      );
-      const storageOptions: InternalStorageOptions = {
-        client: this.#client,
-        label: this.#label(id),
-        onClose: async () => {
-          this.#open.delete(id);
-          if (locked) {
-            locked = false;
-            await this.#locks.release(id);
-          }
-        },
-        ...(this.#options.flushDelayMs === undefined
-          ? {}
-          : { flushDelayMs: this.#options.flushDelayMs }),
-        ...(this.#options.maxBatch === undefined
-          ? {}
-          : { maxBatch: this.#options.maxBatch }),
-      };
-      const storage = new PostgresStorage(
-        this.#client.sql,
-        id,
-        storageOptions,
-      );
-      const saveEntities = options.saveEntities ??
-        this.#options.saveEntities;
-      const session = await Session.open(
-        storage,
-        saveEntities === undefined ? {} : { saveEntities },
-      );
-      this.#open.set(id, session);
-      return session;
-    } catch (e) {
-      if (locked) await this.#locks.release(id);
-      throw e;
-    } finally {
-      this.#opening.delete(id);
-    }
+    const saveEntities = options.saveEntities ?? this.#options.saveEntities;
+    return await this.#sessions.open(
+      id,
+      waitMs(options.wait ?? this.#options.wait),
+      saveEntities === undefined ? {} : { saveEntities },
+    );
   }
 
   /**
@@ -362,7 +310,7 @@ export class PostgresStore {
    * @returns The ids.
    */
   async list(): Promise<string[]> {
-    this.#check("list sessions");
+    this.#sessions.check("list sessions");
     const rows = await this.#client.rows(
       "list sessions",
       `SELECT session_id FROM ${
@@ -380,26 +328,7 @@ export class PostgresStore {
    * another process.
    */
   async delete(id: string): Promise<void> {
-    this.#check("delete a session");
-    checkId(id);
-    if (this.#open.has(id) || this.#opening.has(id)) {
-      throw new SessionInUseError(this.#label(id));
-    }
-    if (!this.#exclusive) {
-      await deleteSessionRows(this.#client, id);
-      return;
-    }
-    this.#opening.add(id);
-    try {
-      await this.#locks.acquire(id, 0, this.#label(id));
-      try {
-        await deleteSessionRows(this.#client, id);
-      } finally {
-        await this.#locks.release(id);
-      }
-    } finally {
-      this.#opening.delete(id);
-    }
+    await this.#sessions.delete(id);
   }
 
   /**
@@ -408,16 +337,9 @@ export class PostgresStore {
    * left open).
    */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      for (const s of [...this.#open.values()]) {
-        await s.close().catch(() => {});
-      }
-    } finally {
-      await this.#locks.close();
-      if (this.#owned) await this.#client.sql.end?.({ timeout: 5 });
-    }
+    if (!(await this.#sessions.closeAll())) return;
+    await this.#locks.close();
+    if (this.#owned) await this.#client.sql.end?.({ timeout: 5 });
   }
 
   /** Closes the store (for `await using`). */
@@ -431,7 +353,7 @@ export class PostgresStore {
    * @returns E.g. `PostgresStore(postgres://bot@db:5432/app, public, 2 open)`.
    */
   toString(): string {
-    return `PostgresStore(${this.#client.server}, ${this.#client.schemaName}, ${this.#open.size} open)`;
+    return `PostgresStore(${this.#client.server}, ${this.#client.schemaName}, ${this.#sessions.size} open)`;
   }
 
   /**
@@ -444,7 +366,7 @@ export class PostgresStore {
       kind: "postgres",
       server: this.#client.server,
       schema: this.#client.schemaName,
-      open: this.#open.size,
+      open: this.#sessions.size,
     };
   }
 
