@@ -49,6 +49,30 @@ export function checkSessionId(id: unknown): void {
   }
 }
 
+/** What opening one session of a store takes (and the store's defaults). */
+export interface StoreOpenOptions extends SessionOptions {
+  /** How long to wait for the session's lock (see {@linkcode waitMs}). */
+  wait?: boolean | number;
+}
+
+/** The write-behind settings a store passes on to each session's storage. */
+export interface BatchOptions {
+  /** Longest delay before batched peer writes are written (ms). */
+  flushDelayMs?: number;
+  /** Write the batch once this many peers wait. */
+  maxBatch?: number;
+}
+
+/** The batch settings of a store's options, leaving out what is unset. */
+export function batchOptions(options: BatchOptions): BatchOptions {
+  return {
+    ...(options.flushDelayMs === undefined
+      ? {}
+      : { flushDelayMs: options.flushDelayMs }),
+    ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+  };
+}
+
 /** The sessions a store has open, and the rules for opening and deleting. */
 export class StoreSessions {
   #backend: StoreBackend;
@@ -81,13 +105,18 @@ export class StoreSessions {
     this.#opening.add(id);
   }
 
-  /** Opens (creating if needed) one session, under its lock. */
+  /**
+   * Opens (creating if needed) one session, under its lock; `options`
+   * override the store's `defaults`.
+   */
   async open(
     id: string,
-    wait: number,
-    options: SessionOptions,
+    options: StoreOpenOptions,
+    defaults: StoreOpenOptions,
   ): Promise<Session> {
     this.#claim(id, "open a session");
+    const wait = waitMs(options.wait ?? defaults.wait);
+    const saveEntities = options.saveEntities ?? defaults.saveEntities;
     const backend = this.#backend;
     const lock = backend.lock;
     let locked = false;
@@ -104,7 +133,10 @@ export class StoreSessions {
           await lock!.release(id);
         }
       });
-      const session = await Session.open(storage, options);
+      const session = await Session.open(
+        storage,
+        saveEntities === undefined ? {} : { saveEntities },
+      );
       this.#open.set(id, session);
       return session;
     } catch (e) {

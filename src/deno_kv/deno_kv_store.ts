@@ -13,7 +13,7 @@ import { SessionInUseError } from "../errors.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
 import { unrefTimer } from "../_timer.ts";
 import type { Session, SessionOptions } from "../session.ts";
-import { StoreSessions, waitMs } from "../_store_sessions.ts";
+import { batchOptions, StoreSessions } from "../_store_sessions.ts";
 import {
   deleteSessionKeys,
   DenoKvStorage,
@@ -254,12 +254,7 @@ export class DenoKvStore {
           prefix,
           label: name(id),
           onClose,
-          ...(options.flushDelayMs === undefined
-            ? {}
-            : { flushDelayMs: options.flushDelayMs }),
-          ...(options.maxBatch === undefined
-            ? {}
-            : { maxBatch: options.maxBatch }),
+          ...batchOptions(options),
         };
         return new DenoKvStorage(kv, id, storageOptions);
       },
@@ -277,12 +272,7 @@ export class DenoKvStore {
    * elsewhere (and `wait` ran out).
    */
   async open(id: string, options: DenoKvOpenOptions = {}): Promise<Session> {
-    const saveEntities = options.saveEntities ?? this.#options.saveEntities;
-    return await this.#sessions.open(
-      id,
-      waitMs(options.wait ?? this.#options.wait),
-      saveEntities === undefined ? {} : { saveEntities },
-    );
+    return await this.#sessions.open(id, options, this.#options);
   }
 
   /**

@@ -13,7 +13,7 @@
 import { SessionInUseError } from "../errors.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
 import type { Session, SessionOptions } from "../session.ts";
-import { StoreSessions, waitMs } from "../_store_sessions.ts";
+import { batchOptions, StoreSessions } from "../_store_sessions.ts";
 import {
   checkSchemaName,
   describeInstance,
@@ -272,12 +272,7 @@ export class PostgresStore {
           client,
           label: label(id),
           onClose,
-          ...(options.flushDelayMs === undefined
-            ? {}
-            : { flushDelayMs: options.flushDelayMs }),
-          ...(options.maxBatch === undefined
-            ? {}
-            : { maxBatch: options.maxBatch }),
+          ...batchOptions(options),
         };
         return new PostgresStorage(client.sql, id, storageOptions);
       },
@@ -296,12 +291,7 @@ export class PostgresStore {
    * @throws {PostgresStoreError} When the server fails.
    */
   async open(id: string, options: PostgresOpenOptions = {}): Promise<Session> {
-    const saveEntities = options.saveEntities ?? this.#options.saveEntities;
-    return await this.#sessions.open(
-      id,
-      waitMs(options.wait ?? this.#options.wait),
-      saveEntities === undefined ? {} : { saveEntities },
-    );
+    return await this.#sessions.open(id, options, this.#options);
   }
 
   /**
