@@ -10,7 +10,7 @@
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -498,6 +498,69 @@ describe(`secrets never show (${runtime})`, () => {
         assert.equal(r.stdout, "");
         assertClean(r.both, "CLI error");
       }
+    });
+
+    it("a session string given as an argument is never repeated", {
+      timeout: 120_000,
+    }, async () => {
+      const s = await openSession(":memory:");
+      await fill(s);
+      for (
+        const str of [
+          await s.exportString("telethon"),
+          await s.exportString("mtsession"),
+          await s.exportString("gramjs"),
+        ]
+      ) {
+        for (
+          const args of [["info", str], [str], [
+            "convert",
+            str,
+            "--to",
+            "telethon",
+          ]]
+        ) {
+          const r = cli(args);
+          assert.notEqual(r.status, 0, r.both);
+          assert.ok(
+            !r.both.includes(str),
+            `stderr repeats the string: ${r.both}`,
+          );
+          assert.ok(
+            !r.both.includes(str.slice(0, 24)),
+            `stderr repeats part of the string: ${r.both}`,
+          );
+          assertClean(r.both, `${args.length} arguments with a string`);
+        }
+        // The useful advice is there instead.
+        assert.match(cli(["info", str]).stderr, /standard input/);
+      }
+    });
+
+    it("an encrypted string in a file with a wrong passphrase says so", {
+      timeout: 60_000,
+    }, async () => {
+      const s = await openSession(":memory:");
+      await fill(s);
+      const file = join(dir, "encrypted.txt");
+      writeFileSync(
+        file,
+        await s.exportString("mtsession", {
+          passphrase: PASSPHRASE,
+          iterations: 1000,
+        }),
+      );
+      const wrong = cli(["info", file, "--passphrase-env", "PASS"], "", {
+        PASS: "nope",
+      });
+      assert.equal(wrong.status, 1, wrong.both);
+      assert.match(wrong.stderr, /passphrase/i);
+      assert.doesNotMatch(wrong.stderr, /neither an SQLite session file/);
+      assertClean(wrong.both, "wrong passphrase, from a file");
+      const right = cli(["info", file, "--passphrase-env", "PASS"], "", {
+        PASS: PASSPHRASE,
+      });
+      assert.equal(right.status, 0, right.both);
     });
   });
 

@@ -10,6 +10,20 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * How a message names something the user typed. A session string pasted
+ * as an argument by mistake (or any long run of base64) is not repeated:
+ * stderr ends up in terminals, CI logs and bug reports.
+ */
+export function shownArgument(value: string): string {
+  if (value.length >= 40 && /^(?:mts1e?:)?[\w+/=-]+$/.test(value)) {
+    return `the ${value.length}-character argument (it looks like a ` +
+      "session string: pass session strings on standard input, not as " +
+      "arguments)";
+  }
+  return value.length > 200 ? `a ${value.length}-character argument` : value;
+}
+
 /** Parsed command line. */
 export interface ParsedArgs {
   command: "info" | "convert" | "help";
@@ -41,7 +55,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     return { command: "help", source: undefined, flags: new Map() };
   }
   if (command !== "info" && command !== "convert") {
-    throw new UsageError(`unknown command "${command}"`);
+    throw new UsageError(
+      /^[a-z][a-z-]{0,19}$/.test(command)
+        ? `unknown command "${command}"`
+        : `unknown command ${shownArgument(command)}`,
+    );
   }
   const flags = new Map<string, string | true>();
   let source: string | undefined;

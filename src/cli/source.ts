@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import {
+  PassphraseError,
   SessionError,
   SessionFileError,
   SessionStringError,
@@ -13,6 +14,7 @@ import { readSessionFile } from "../files.ts";
 import { MemoryStorage } from "../memory/memory_storage.ts";
 import { Session } from "../session.ts";
 import { decodeSessionString } from "../strings/codec.ts";
+import { shownArgument } from "./args.ts";
 
 /** A session opened from the CLI's SOURCE. */
 export interface LoadedSource {
@@ -75,19 +77,24 @@ export async function loadSource(
     bytes = readFileSync(source);
   } catch (e) {
     const code = (e as { code?: string }).code;
+    const shown = shownArgument(source);
     throw new SessionError(
       code === "ENOENT"
-        ? `no such file: ${source}`
+        ? `no such file: ${shown}`
         : code === "EISDIR"
-        ? `${source} is a directory`
-        : `cannot read ${source} (${code ?? "error"})`,
+        ? `${shown} is a directory`
+        : `cannot read ${shown} (${code ?? "error"})`,
     );
   }
   if (new TextDecoder().decode(bytes.subarray(0, 16)) !== SQLITE_HEADER) {
     try {
       return await fromString(new TextDecoder().decode(bytes), passphrase);
     } catch (e) {
-      if (!(e instanceof SessionStringError) || bytes.length === 0) throw e;
+      // A wrong or missing passphrase is the answer, not "not a session".
+      if (
+        !(e instanceof SessionStringError) || e instanceof PassphraseError ||
+        bytes.length === 0
+      ) throw e;
       throw new SessionFileError(
         source,
         "neither an SQLite session file nor a session string",
