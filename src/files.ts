@@ -88,28 +88,29 @@ export async function writeSessionFile(
     const { writeSessionFile } = await import("./foreign/file.ts");
     return await writeSessionFile(path, format, data, options);
   }
-  const { existsSync, unlinkSync } = await import("node:fs");
-  if (existsSync(path)) {
-    if (options.force !== true) {
-      throw new SessionFileError(
+  const { placePrivateFile } = await import("./_private_file.ts");
+  const { openFileStorage } = await import("./sqlite/session_file.ts");
+  await placePrivateFile(
+    path,
+    options.force === true,
+    (cause) =>
+      new SessionFileError(
         path,
         "an existing file",
         "pass { force: true } to replace it",
-      );
-    }
-    for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
-      if (existsSync(f)) unlinkSync(f);
-    }
-  }
-  const { openFileStorage } = await import("./sqlite/session_file.ts");
-  const storage = await openFileStorage(path, {
-    ...(options.driver === undefined ? {} : { driver: options.driver }),
-  });
-  try {
-    await fill(storage, data);
-  } finally {
-    await storage.close();
-  }
+        cause === undefined ? undefined : { cause },
+      ),
+    async (tmp) => {
+      const storage = await openFileStorage(tmp, {
+        ...(options.driver === undefined ? {} : { driver: options.driver }),
+      });
+      try {
+        await fill(storage, data);
+      } finally {
+        await storage.close();
+      }
+    },
+  );
   return [];
 }
 

@@ -4,12 +4,15 @@
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
+  chmodSync,
   copyFileSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -139,5 +142,47 @@ describe("readSessionFile and writeSessionFile", () => {
     });
     assert.equal((await readSessionFile(path)).kind.library, "mtsession");
     assert.ok(!existsSync(`${path}-journal`));
+  });
+
+  it("writes an mtsession file at exactly the path given, 0600 over an old 0644 one", async () => {
+    for (const format of ["mtsession", "telethon", "pyrogram"] as const) {
+      const path = join(dir, `exact-${format}.db`);
+      writeFileSync(path, "an old file");
+      chmodSync(path, 0o644);
+      await writeSessionFile(path, format, {
+        auth: {
+          dcId: 2,
+          serverAddress: "149.154.167.51",
+          port: 443,
+          authKey: new Uint8Array(256).fill(7),
+          apiId: 1,
+          userId: 2,
+          isBot: false,
+          testMode: false,
+        },
+      }, { force: true });
+      assert.equal((await readSessionFile(path)).auth.dcId, 2, format);
+      assert.equal(statSync(path).mode & 0o777, 0o600, format);
+      assert.ok(
+        !existsSync(`${path}.session`),
+        `${format}: no ${path}.session`,
+      );
+      const left = readdirSync(dir).filter((f) => f.includes(".tmp"));
+      assert.deepEqual(left, [], `${format}: temporary files left`);
+    }
+  });
+
+  it("a failed write leaves the old file whole", async () => {
+    const path = join(dir, "kept-on-failure.session");
+    copyFileSync(TELETHON, path);
+    const before = readFileSync(path);
+    await assert.rejects(
+      // Pyrogram needs an api id: the write fails after the build started.
+      writeSessionFile(path, "pyrogram", { auth: { dcId: 2 } }, {
+        force: true,
+      }),
+    );
+    assert.deepEqual(readFileSync(path), before);
+    assert.deepEqual(readdirSync(dir).filter((f) => f.includes(".tmp")), []);
   });
 });

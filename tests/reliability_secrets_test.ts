@@ -10,7 +10,14 @@
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -458,6 +465,23 @@ describe(`secrets never show (${runtime})`, () => {
           assertClean(r.both, `convert --to ${to}`);
           assert.equal(statSync(out).mode & 0o777, 0o600, `${to} mode`);
         }
+        // --force over a file someone left readable: the secret is 0600
+        // from its first byte (written aside, then renamed over).
+        const open = join(dir, `readable-${n++}.txt`);
+        writeFileSync(open, "old");
+        chmodSync(open, 0o644);
+        const refused = cli(
+          ["convert", "--to", "telethon", "--out", open],
+          str,
+        );
+        assert.equal(refused.status, 1, refused.both);
+        const forced = cli(
+          ["convert", "--to", "telethon", "--out", open, "--force"],
+          str,
+        );
+        assert.equal(forced.status, 0, forced.stderr);
+        assert.equal(statSync(open).mode & 0o777, 0o600, "--force mode");
+        assert.equal(readFileSync(open, "utf8").trim(), str);
         // To stdout the string is what was asked for; stderr stays clean.
         const r = cli([
           "convert",

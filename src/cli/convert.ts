@@ -1,7 +1,8 @@
 // `mtsession convert`: a session to any string format, on stdout or into a
 // file created with mode 0600 (never replacing one unless --force).
 
-import { chmodSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
+import { placePrivateFile } from "../_private_file.ts";
 import { SessionError, type StringFormat } from "../errors.ts";
 import type { Session } from "../session.ts";
 import { writeSessionFile } from "../files.ts";
@@ -28,21 +29,21 @@ export interface ConvertRequest {
 }
 
 /** Writes a file with mode 0600; refuses to replace one unless forced. */
-export function writeSecretFile(
+async function writeSecretFile(
   path: string,
   data: string,
   force: boolean,
-): void {
+): Promise<void> {
+  const exists = (): Error =>
+    new SessionError(`${path} exists: pass --force to replace it`);
   try {
-    writeFileSync(path, data, { mode: 0o600, flag: force ? "w" : "wx" });
-    chmodSync(path, 0o600);
+    await placePrivateFile(path, force, exists, (tmp) => {
+      writeFileSync(tmp, data, { mode: 0o600, flag: "wx" });
+    });
   } catch (e) {
+    if (e instanceof SessionError) throw e;
     const code = (e as { code?: string }).code;
-    throw new SessionError(
-      code === "EEXIST"
-        ? `${path} exists: pass --force to replace it`
-        : `cannot write ${path} (${code ?? "error"})`,
-    );
+    throw new SessionError(`cannot write ${path} (${code ?? "error"})`);
   }
 }
 
@@ -101,6 +102,6 @@ export async function convert(
     );
   }
   if (request.out === undefined) write(text + "\n");
-  else writeSecretFile(request.out, text + "\n", request.force);
+  else await writeSecretFile(request.out, text + "\n", request.force);
   return notes;
 }

@@ -7,18 +7,15 @@
  */
 
 import {
-  chmodSync,
   copyFileSync,
   existsSync,
-  linkSync,
   mkdtempSync,
-  renameSync,
   rmSync,
-  unlinkSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
+import { placePrivateFile } from "../_private_file.ts";
 import { SessionError, SessionFileError } from "../errors.ts";
 import type { SqliteDatabase, SqliteDriverName } from "../sqlite/driver.ts";
 import { openDefaultDatabase } from "../sqlite/pick_driver.ts";
@@ -168,14 +165,6 @@ export async function readSessionFile(
   }
 }
 
-function unlinkQuiet(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (e) {
-    if ((e as { code?: string }).code !== "ENOENT") throw e;
-  }
-}
-
 /**
  * Writes a new Telethon (schema 7) or Pyrogram (schema 3) session file with
  * {@linkcode writeTelethon} or {@linkcode writePyrogram}: built under a
@@ -213,61 +202,31 @@ export async function writeSessionFile(
         `or "pyrogram"`,
     );
   }
-  const force = options.force === true;
-  if (!force && existsSync(path)) {
-    throw new SessionFileError(
+  const exists = (cause?: unknown): Error =>
+    new SessionFileError(
       path,
       "an existing file",
       "pass { force: true } to replace it",
+      cause === undefined ? undefined : { cause },
     );
-  }
-  const tmp = join(
-    dirname(path),
-    `.${basename(path)}.${Date.now().toString(36)}${
-      Math.random().toString(36).slice(2, 8)
-    }.tmp`,
-  );
-  writeFileSync(tmp, new Uint8Array(0), { mode: 0o600, flag: "wx" });
-  try {
-    chmodSync(tmp, 0o600); // in case the umask took bits away from 0600
-    const db = await openDefaultDatabase(tmp, {
-      create: false,
-      ...(options.driver === undefined ? {} : { driver: options.driver }),
-    });
-    let notes: string[];
-    try {
-      db.exec("PRAGMA journal_mode = DELETE");
-      notes = format === "telethon"
-        ? writeTelethon(db, data)
-        : writePyrogram(db, data);
-    } finally {
-      db.close();
-    }
-    if (force) {
-      // A stale WAL or journal of the old file would be applied to the new.
-      for (const suffix of ["-wal", "-shm", "-journal"]) {
-        unlinkQuiet(path + suffix);
-      }
-      renameSync(tmp, path);
-    } else {
+  return await placePrivateFile(
+    path,
+    options.force === true,
+    exists,
+    async (tmp) => {
+      writeFileSync(tmp, new Uint8Array(0), { mode: 0o600, flag: "wx" });
+      const db = await openDefaultDatabase(tmp, {
+        create: false,
+        ...(options.driver === undefined ? {} : { driver: options.driver }),
+      });
       try {
-        linkSync(tmp, path); // never replaces a file that appeared meanwhile
-      } catch (e) {
-        if ((e as { code?: string }).code === "EEXIST") {
-          throw new SessionFileError(
-            path,
-            "an existing file",
-            "pass { force: true } to replace it",
-            { cause: e },
-          );
-        }
-        throw e;
+        db.exec("PRAGMA journal_mode = DELETE");
+        return format === "telethon"
+          ? writeTelethon(db, data)
+          : writePyrogram(db, data);
+      } finally {
+        db.close();
       }
-    }
-    return notes;
-  } finally {
-    for (const f of [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`]) {
-      unlinkQuiet(f);
-    }
-  }
+    },
+  );
 }
