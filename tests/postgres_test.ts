@@ -13,6 +13,7 @@ import {
   SessionInUseError,
 } from "../adapters/postgres.ts";
 import { SessionClosedError } from "../mod.ts";
+import { redactUrl, urlSecrets } from "../src/postgres/driver.ts";
 import { describeSessionStorage } from "./_conformance.ts";
 import { runtime } from "./_fixtures.ts";
 import { checkAgainstMemory, modelSteps } from "./_pg_model.ts";
@@ -611,4 +612,42 @@ suite("PostgreSQL with several processes", PG_SKIP, () => {
     }
     await session.close();
   });
+});
+
+describe(`PostgreSQL URLs keep their password out of messages (${runtime}, no server needed)`, () => {
+  // URLs the WHATWG parser rejects but a user may well write (an unencoded
+  // "/" or "#" in the password, several hosts): the driver may quote them.
+  const cases = [
+    ["postgres://bot:s3cr/et-Pw@127.0.0.1:1/db", "s3cr/et-Pw"],
+    ["postgres://bot:s3cr#et-Pw@127.0.0.1:1/db", "s3cr#et-Pw"],
+    ["postgres://bot@127.0.0.1:1/db?password=Qu3ry-Pw", "Qu3ry-Pw"],
+  ] as const;
+  it("labels and scrub lists, several hosts too", () => {
+    const url = "postgres://bot:Mult1/h0st-Pw@db1:5432,db2:5432/app?x=1";
+    assert.equal(redactUrl(url), "postgres://bot@db1:5432,db2:5432/app");
+    const secrets = urlSecrets(url);
+    assert.ok(secrets.includes("Mult1/h0st-Pw"), String(secrets.length));
+    assert.ok(!redactUrl("postgres://bot:p%2Fw@h/db").includes("p%2Fw"));
+    assert.ok(urlSecrets("postgres://bot:p%2Fw@h/db").includes("p/w"));
+  });
+
+  for (const [url, password] of cases) {
+    it(url.replace(password, "<password>"), async () => {
+      const error = await openPostgresStore(url, { connectTimeout: 2 })
+        .then((s) => s.close().then(() => undefined))
+        .catch((e) => e);
+      assert.ok(error instanceof Error, "connecting to port 1 must fail");
+      for (
+        const text of [
+          error.message,
+          String(error),
+          String((error as { cause?: unknown }).cause),
+          inspect(error, { depth: 10 }),
+        ]
+      ) {
+        assert.ok(!text.includes(password), text);
+        assert.ok(!text.includes(password.slice(0, 5)), text);
+      }
+    });
+  }
 });

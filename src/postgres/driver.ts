@@ -174,31 +174,72 @@ const CONNECT_CODES = new Set([
 ]);
 
 /**
+ * The user and password of a connection URL read as text, not through
+ * `URL`: they hold what `URL` rejects (an unencoded "/" or "#" in the
+ * password, several hosts), which the driver may still accept.
+ */
+function userInfo(url: string): { user: string; password: string } {
+  const start = url.indexOf("://");
+  const at = url.lastIndexOf("@");
+  if (start === -1 || at < start) return { user: "", password: "" };
+  const info = url.slice(start + 3, at);
+  const colon = info.indexOf(":");
+  return colon === -1
+    ? { user: info, password: "" }
+    : { user: info.slice(0, colon), password: info.slice(colon + 1) };
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
  * `postgres://user@host:port/db` from a connection URL: no password, no
  * query (which may hold one).
  */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
-    const user = u.username === "" ? "" : `${decodeURIComponent(u.username)}@`;
+    const user = u.username === "" ? "" : `${decoded(u.username)}@`;
     return `${u.protocol}//${user}${u.host}${u.pathname}`;
   } catch {
-    return "postgres://<unparsable URL>";
+    // Hosts and database after the last "@", up to any query.
+    const start = url.indexOf("://");
+    const at = url.lastIndexOf("@");
+    const { user } = userInfo(url);
+    const rest = url.slice(Math.max(at + 1, start === -1 ? 0 : start + 3))
+      .replace(/[?#].*$/, "");
+    return `${start === -1 ? "postgres:" : url.slice(0, start + 1)}//${
+      user === "" ? "" : `${decoded(user)}@`
+    }${rest}`;
   }
 }
 
-/** The password of a connection URL, to scrub from driver messages. */
+/**
+ * Everything of a connection URL to scrub from driver messages: its
+ * password, as written and decoded, read both by `URL` and as text (the
+ * driver may quote a URL that `URL` rejects), and `?password=`.
+ */
 export function urlSecrets(url: string): string[] {
   const out: string[] = [];
+  const { password } = userInfo(url);
+  out.push(password, decoded(password));
   try {
     const u = new URL(url);
-    if (u.password !== "") {
-      out.push(u.password, decodeURIComponent(u.password));
-    }
+    out.push(u.password, decoded(u.password));
     const p = u.searchParams.get("password");
     if (p) out.push(p);
-  } catch { /* nothing to scrub */ }
-  return out.filter((s) => s.length > 0);
+  } catch {
+    const query = /[?&]password=([^&#]*)/.exec(url);
+    if (query) out.push(query[1]!, decoded(query[1]!));
+  }
+  // Longest first, so that no shorter secret splits a longer one.
+  return [...new Set(out.filter((s) => s.length > 0))]
+    .sort((a, b) => b.length - a.length);
 }
 
 /** A label for an instance the caller made: its host, port and database. */
