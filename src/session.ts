@@ -265,11 +265,22 @@ export class Session {
     };
   }
 
+  // Auth writes reach the storage in the order they were made, one after
+  // the other: a storage with several connections (a pool) could otherwise
+  // commit an older patch last, and the file would keep an old key.
+  #authTail: Promise<unknown> = Promise.resolve();
+
+  #writeAuth(clean: Partial<AuthState>): Promise<void> {
+    const write = this.#authTail.then(() => this.#storage.setAuth(clean));
+    this.#authTail = write.catch(() => {});
+    return write;
+  }
+
   #setSync(patch: Partial<AuthState>): void {
     this.#check("change the auth state");
     const clean = checkAuthPatch(patch);
     this.#auth = { ...this.#auth, ...clean };
-    const write = this.#storage.setAuth(clean).catch((e: unknown) => {
+    const write = this.#writeAuth(clean).catch((e: unknown) => {
       this.#failure ??= e;
     });
     this.#pending.add(write);
@@ -285,8 +296,19 @@ export class Session {
   async setAuth(patch: Partial<AuthState>): Promise<void> {
     this.#check("change the auth state");
     const clean = checkAuthPatch(patch);
-    await this.#storage.setAuth(clean);
+    const before = this.#auth;
     this.#auth = { ...this.#auth, ...clean };
+    try {
+      await this.#writeAuth(clean);
+    } catch (e) {
+      // Undo the fields no later change has replaced since.
+      const restored: Record<string, unknown> = { ...this.#auth };
+      for (const [k, v] of Object.entries(clean)) {
+        if (restored[k] === v) restored[k] = before[k as keyof AuthState];
+      }
+      this.#auth = restored as unknown as AuthState;
+      throw e;
+    }
   }
 
   /**

@@ -86,6 +86,53 @@ describe("Session auth state", () => {
     storage.setAuth = original;
     await s.save(); // reported once, then clear
   });
+
+  it("auth writes reach the storage in the order they were made", async () => {
+    // A storage whose first write is the slowest, as a pool's connections
+    // can be: the later key must still be the one stored.
+    class Slow extends MemoryStorage {
+      delays = [60, 0, 0, 0];
+      override async setAuth(
+        patch: Parameters<MemoryStorage["setAuth"]>[0],
+      ): Promise<void> {
+        const delay = this.delays.shift() ?? 0;
+        await new Promise((r) => setTimeout(r, delay));
+        await super.setAuth(patch);
+      }
+    }
+    const other = KEY.map((b) => b ^ 0xff);
+    const storage = new Slow();
+    const s = await openSession(storage);
+    s.authKey = KEY;
+    s.authKey = other;
+    await s.save();
+    assert.deepEqual((await storage.getAuth()).authKey, other);
+
+    storage.delays = [60, 0];
+    const durable = s.setAuth({ dcId: 1 });
+    s.dcId = 4;
+    await durable;
+    await s.save();
+    assert.equal(s.dcId, 4);
+    assert.equal((await storage.getAuth()).dcId, 4);
+    await s.close();
+  });
+
+  it("a failed setAuth leaves the fields as they were", async (t) => {
+    const storage = new MemoryStorage();
+    const s = await openSession(storage);
+    await s.setDc(2, "149.154.167.51", 443);
+    const original = storage.setAuth;
+    storage.setAuth = () => Promise.reject(new Error("disk full"));
+    t.after(() => {
+      storage.setAuth = original;
+    });
+    await assert.rejects(s.setDc(4, "149.154.167.91", 443), /disk full/);
+    assert.equal(s.dcId, 2);
+    assert.equal(s.serverAddress, "149.154.167.51");
+    storage.setAuth = original;
+    await s.close();
+  });
 });
 
 describe("Session update states and file cache", () => {
