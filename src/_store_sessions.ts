@@ -168,15 +168,25 @@ export class StoreSessions {
   }
 
   /**
-   * Marks the store closed and closes every open session (their errors
-   * ignored). Returns false when it was closed already.
+   * Marks the store closed and closes every open session, each whatever
+   * the others did. Returns what they threw (the caller releases its
+   * backend, then reports the first), or undefined when the store was
+   * closed already.
    */
-  async closeAll(): Promise<boolean> {
-    if (this.#closed) return false;
+  async closeAll(): Promise<unknown[] | undefined> {
+    if (this.#closed) return undefined;
     this.#closed = true;
-    for (const s of [...this.#open.values()]) {
-      await s.close().catch(() => {});
-    }
-    return true;
+    const results = await Promise.allSettled(
+      [...this.#open.values()].map((s) => s.close()),
+    );
+    return results.flatMap((r) => r.status === "rejected" ? [r.reason] : []);
   }
+}
+
+/**
+ * Throws the first of `errors`, if any: what closing a store's sessions
+ * threw, reported once the store has released everything.
+ */
+export function reportFirst(errors: readonly unknown[]): void {
+  if (errors.length > 0) throw errors[0];
 }

@@ -225,6 +225,28 @@ describe("files that are not ours are refused and left untouched", () => {
 });
 
 describe("session stores", () => {
+  it("one session is open once, even when two opens race", async () => {
+    const store = await openSessionStore(join(dir, "race.db"));
+    const results = await Promise.allSettled([
+      store.open("same"),
+      store.open("same"),
+    ]);
+    const opened = results.filter((r) => r.status === "fulfilled");
+    const refused = results.filter((r) => r.status === "rejected");
+    assert.equal(opened.length, 1);
+    assert.equal(refused.length, 1);
+    assert.ok(
+      (refused[0] as PromiseRejectedResult).reason instanceof
+        SessionInUseError,
+    );
+    assert.match(String(store), /1 open/);
+    await store.close();
+    assert.equal(
+      (opened[0] as PromiseFulfilledResult<{ closed: boolean }>).value.closed,
+      true,
+    );
+  });
+
   it("keeps sessions isolated in one file", async () => {
     const path = join(dir, "store.db");
     const store = await openSessionStore(path);

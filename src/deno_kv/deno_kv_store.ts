@@ -13,7 +13,11 @@ import { SessionInUseError } from "../errors.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
 import { unrefTimer } from "../_timer.ts";
 import type { Session, SessionOptions } from "../session.ts";
-import { batchOptions, StoreSessions } from "../_store_sessions.ts";
+import {
+  batchOptions,
+  reportFirst,
+  StoreSessions,
+} from "../_store_sessions.ts";
 import {
   deleteSessionKeys,
   DenoKvStorage,
@@ -307,9 +311,11 @@ export class DenoKvStore {
    * store opened it (a `Kv` you passed is left open).
    */
   async close(): Promise<void> {
-    if (!(await this.#sessions.closeAll())) return;
+    const errors = await this.#sessions.closeAll();
+    if (errors === undefined) return;
     this.#leases.stop();
     if (this.#owned) this.#kv.close();
+    reportFirst(errors);
   }
 
   /** Closes the store (for `await using`). */

@@ -13,7 +13,11 @@
 import { SessionInUseError } from "../errors.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
 import type { Session, SessionOptions } from "../session.ts";
-import { batchOptions, StoreSessions } from "../_store_sessions.ts";
+import {
+  batchOptions,
+  reportFirst,
+  StoreSessions,
+} from "../_store_sessions.ts";
 import {
   checkSchemaName,
   describeInstance,
@@ -327,9 +331,11 @@ export class PostgresStore {
    * left open).
    */
   async close(): Promise<void> {
-    if (!(await this.#sessions.closeAll())) return;
+    const errors = await this.#sessions.closeAll();
+    if (errors === undefined) return;
     await this.#locks.close();
     if (this.#owned) await this.#client.sql.end?.({ timeout: 5 });
+    reportFirst(errors);
   }
 
   /** Closes the store (for `await using`). */

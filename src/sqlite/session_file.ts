@@ -15,12 +15,21 @@ import {
   SessionFileError,
   SessionInUseError,
 } from "../errors.ts";
-import { Session, type SessionOptions } from "../session.ts";
+import type { Session, SessionOptions } from "../session.ts";
 import type { SqliteDatabase, SqliteDriverName } from "./driver.ts";
 import type { DenoSqliteModule } from "./drivers/deno_sqlite.ts";
 import { openDefaultDatabase } from "./pick_driver.ts";
 import { migrate, OUR_TABLE, SCHEMA_VERSION, tableNames } from "./schema.ts";
-import { SqliteStorage, type SqliteStorageOptions } from "./sqlite_storage.ts";
+import {
+  deleteSessionRows,
+  SqliteStorage,
+  type SqliteStorageOptions,
+} from "./sqlite_storage.ts";
+import {
+  batchOptions,
+  reportFirst,
+  StoreSessions,
+} from "../_store_sessions.ts";
 import { corruptedFile, isBusy, isCorrupt } from "./file_check.ts";
 import { looksLikeSoundFile } from "./file_probe.ts";
 import { fsAvailableNow, fsNow, loadFs } from "./_fs.ts";
@@ -233,12 +242,7 @@ function storageOptions(
   o: SqliteSessionOptions,
   hooks: Pick<SqliteStorageOptions, "onClose" | "onDestroy">,
 ): SqliteStorageOptions {
-  return {
-    label,
-    ...(o.flushDelayMs === undefined ? {} : { flushDelayMs: o.flushDelayMs }),
-    ...(o.maxBatch === undefined ? {} : { maxBatch: o.maxBatch }),
-    ...hooks,
-  };
+  return { label, ...batchOptions(o), ...hooks };
 }
 
 /**
@@ -265,8 +269,7 @@ export class SessionStore {
   #db: SqliteDatabase;
   #path: string;
   #options: SqliteSessionOptions;
-  #open = new Map<string, Session>();
-  #closed = false;
+  #sessions: StoreSessions;
 
   /**
    * Wraps an open store database; use {@linkcode openSessionStore}.
@@ -279,12 +282,23 @@ export class SessionStore {
     this.#db = db;
     this.#path = path;
     this.#options = options;
-  }
-
-  #check(what: string): void {
-    if (this.#closed) {
-      throw new SessionError(`Cannot ${what}: the store is closed`);
-    }
+    const label = (id: string): string => `${path}#${id}`;
+    this.#sessions = new StoreSessions({
+      // The whole file is this process's (SQLite's exclusive lock).
+      lock: undefined,
+      label,
+      register: () => Promise.resolve(), // the storage adds its row
+      storage: (id, onClose) =>
+        new SqliteStorage(
+          db,
+          id,
+          storageOptions(label(id), options, { onClose: () => void onClose() }),
+        ),
+      remove: (id) => {
+        deleteSessionRows(db, id);
+        return Promise.resolve();
+      },
+    });
   }
 
   /**
@@ -293,31 +307,11 @@ export class SessionStore {
    * @param id The session's id: any non-empty text up to 255 characters.
    * @param options Session options.
    * @returns The session.
-   * @throws {SessionInUseError} When that session is already open.
+   * @throws {SessionInUseError} When that session is already open (or
+   * being opened).
    */
-  open(id: string, options: SessionOptions = {}): Promise<Session> {
-    try {
-      this.#check("open a session");
-      checkId(id);
-      if (this.#open.has(id)) {
-        throw new SessionInUseError(`${this.#path}#${id}`);
-      }
-      const storage = new SqliteStorage(
-        this.#db,
-        id,
-        storageOptions(`${this.#path}#${id}`, this.#options, {
-          onClose: () => this.#open.delete(id),
-        }),
-      );
-      return Session.open(storage, { ...this.#options, ...options }).then(
-        (s) => {
-          this.#open.set(id, s);
-          return s;
-        },
-      );
-    } catch (e) {
-      return Promise.reject(e);
-    }
+  async open(id: string, options: SessionOptions = {}): Promise<Session> {
+    return await this.#sessions.open(id, options, this.#options);
   }
 
   /**
@@ -327,7 +321,7 @@ export class SessionStore {
    */
   list(): Promise<string[]> {
     try {
-      this.#check("list sessions");
+      this.#sessions.check("list sessions");
       return Promise.resolve(
         this.#db.prepare(
           "SELECT session_id FROM mts_sessions ORDER BY session_id",
@@ -346,22 +340,18 @@ export class SessionStore {
    * @throws {SessionInUseError} When that session is open.
    */
   async delete(id: string): Promise<void> {
-    this.#check("delete a session");
-    checkId(id);
-    if (this.#open.has(id)) throw new SessionInUseError(`${this.#path}#${id}`);
-    const storage = new SqliteStorage(this.#db, id);
-    await storage.destroy();
+    await this.#sessions.delete(id);
   }
 
-  /** Closes every open session of the store, then the database. */
+  /**
+   * Closes every open session of the store (each, whatever the others
+   * did), then the database; reports the first failure after.
+   */
   async close(): Promise<void> {
-    if (this.#closed) return;
-    try {
-      for (const s of [...this.#open.values()]) await s.close();
-    } finally {
-      this.#closed = true;
-      this.#db.close();
-    }
+    const errors = await this.#sessions.closeAll();
+    if (errors === undefined) return;
+    this.#db.close();
+    reportFirst(errors);
   }
 
   /** Closes the store (for `await using`). */
@@ -375,15 +365,7 @@ export class SessionStore {
    * @returns E.g. `SessionStore(bots.db, 2 open)`.
    */
   toString(): string {
-    return `SessionStore(${this.#path}, ${this.#open.size} open)`;
-  }
-}
-
-function checkId(id: unknown): void {
-  if (typeof id !== "string" || id.length === 0 || id.length > 255) {
-    throw new TypeError(
-      "Expected a session id: non-empty text of at most 255 characters",
-    );
+    return `SessionStore(${this.#path}, ${this.#sessions.size} open)`;
   }
 }
 

@@ -325,6 +325,8 @@ export class SqliteStorage implements SessionStorage {
       this.#pending = batch.concat(this.#pending);
       throw e;
     }
+    // A background write that failed is moot once its batch is written.
+    this.#failure = undefined;
   }
 
   #reportFailure(): void {
@@ -750,21 +752,8 @@ export class SqliteStorage implements SessionStorage {
     return this.#run("delete the session", () => {
       this.#pending = [];
       if (this.#timer !== undefined) clearTimeout(this.#timer);
-      withTransaction(this.#db, () => {
-        for (
-          const table of [
-            "mts_usernames",
-            "mts_peers",
-            "mts_update_states",
-            "mts_files",
-            "mts_sessions",
-          ]
-        ) {
-          this.#db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(
-            this.#sid,
-          );
-        }
-      });
+      this.#timer = undefined;
+      deleteSessionRows(this.#db, this.#sid);
       this.#closed = true;
       this.#statements.clear();
       this.#options.onClose?.();
@@ -807,4 +796,21 @@ export class SqliteStorage implements SessionStorage {
   [denoInspect](): string {
     return this.toString();
   }
+}
+
+/** Deletes every row of one session of a database, in one transaction. */
+export function deleteSessionRows(db: SqliteDatabase, sessionId: string): void {
+  withTransaction(db, () => {
+    for (
+      const table of [
+        "mts_usernames",
+        "mts_peers",
+        "mts_update_states",
+        "mts_files",
+        "mts_sessions",
+      ]
+    ) {
+      db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(sessionId);
+    }
+  });
 }
