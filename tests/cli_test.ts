@@ -140,6 +140,32 @@ describe("mtsession convert", () => {
     ], [12345, 777, false, false]);
   });
 
+  it("a test-server session stays one: --test-mode is not needed, and --bot/--test-mode are carried", async () => {
+    const key = new Uint8Array(256).fill(3);
+    const testDc = await encodeSessionString({
+      dcId: 2,
+      serverAddress: "149.154.167.40",
+      port: 80,
+      authKey: key,
+    }, "telethon");
+    const fills = ["--api-id", "1", "--user-id", "2"];
+    const plain = runCliProcess(
+      ["convert", "--to", "pyrogram", ...fills],
+      testDc,
+    );
+    assert.equal(plain.status, 0, plain.stderr);
+    const a = (await decodeSessionString(plain.stdout)).auth;
+    assert.equal(a.testMode, true, "inferred from the test DC's address");
+    assert.equal(a.isBot, false);
+    const flagged = runCliProcess(
+      ["convert", "--to", "pyrogram", ...fills, "--bot", "--test-mode"],
+      TELETHON.string,
+    );
+    assert.equal(flagged.status, 0, flagged.stderr);
+    const b = (await decodeSessionString(flagged.stdout)).auth;
+    assert.deepEqual([b.isBot, b.testMode], [true, true]);
+  });
+
   it("notes on stderr what the target drops, never the key", () => {
     const r = runCliProcess(["convert", "--to", "telethon"], PYRO.string);
     assert.equal(r.status, 0, r.stderr);

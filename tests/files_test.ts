@@ -185,4 +185,25 @@ describe("readSessionFile and writeSessionFile", () => {
     assert.deepEqual(readFileSync(path), before);
     assert.deepEqual(readdirSync(dir).filter((f) => f.includes(".tmp")), []);
   });
+
+  it("a DC's IPv6 address in its long spelling is still that DC", async () => {
+    const path = join(dir, "v6-long.session");
+    const notes = await writeSessionFile(path, "pyrogram", {
+      auth: {
+        dcId: 2,
+        serverAddress: "2001:067c:04e8:f002:0000:0000:0000:000a",
+        port: 443,
+        authKey: new Uint8Array(256).fill(9),
+        apiId: 1,
+        userId: 2,
+        isBot: false,
+      },
+    });
+    const read = await readSessionFile(path);
+    assert.equal(read.auth.testMode, false, "inferred: a production DC");
+    assert.ok(
+      !notes.some((n) => n.includes("will connect to")),
+      notes.join("\n"),
+    );
+  });
 });

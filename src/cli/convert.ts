@@ -88,7 +88,8 @@ export async function convert(
     ...(request.apiId === undefined ? {} : { apiId: request.apiId }),
     ...(request.userId === undefined ? {} : { userId: request.userId }),
     isBot: request.isBot,
-    testMode: request.testMode,
+    // Without --test-mode, the session's own flag or its address decides.
+    ...(request.testMode ? { testMode: true } : {}),
     ...(request.passphrase === undefined || format !== "mtsession"
       ? {}
       : { passphrase: request.passphrase }),

@@ -17,7 +17,6 @@
  */
 
 import { ByteReader, ByteWriter } from "../strings/_bytes.ts";
-import { canonicalAddress } from "../strings/ip.ts";
 import { dcAddress, findDcByAddress } from "../strings/dc_table.ts";
 import { CHANNEL_ID_OFFSET, markPeerId, parsePeerId } from "../peers/ids.ts";
 import type { Session } from "../session.ts";
@@ -591,9 +590,7 @@ class Bridge {
 
   testModeFor(address: string | null): boolean {
     return this.session.testMode ?? this.options.testMode ??
-      (address === null
-        ? false
-        : findDcByAddress(canonicalAddress(address))?.testMode ?? false);
+      (address === null ? false : findDcByAddress(address)?.testMode ?? false);
   }
 
   /** mtcute's `dc_main` blob, made from the session's DC. */

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { canonicalAddress } from "../strings/ip.ts";
 import type {
   AuthState,
   CachedFile,
@@ -492,7 +493,7 @@ export function writePyrogram(db: SqliteDatabase, data: ForeignData): string[] {
     const v4 = dcAddress(dcId, testMode!);
     const v6 = dcAddress(dcId, testMode!, true);
     const same = [v4, v6].some((d) =>
-      d !== undefined && d.address === auth.serverAddress &&
+      d !== undefined && d.address === canonicalAddress(auth.serverAddress!) &&
       (auth.port === null || auth.port === d.port)
     );
     if (!same) {

@@ -3,7 +3,6 @@
 import { emptyAuth } from "../_copy.ts";
 import type { AuthState } from "../types.ts";
 import { findDcByAddress } from "./dc_table.ts";
-import { canonicalAddress } from "./ip.ts";
 import { Unfit } from "./types.ts";
 
 /** An auth state with every field null. */
@@ -36,7 +35,5 @@ export function userIdOf(value: bigint): number {
  * `false` for null and for addresses the table lacks.
  */
 export function inferTestMode(address: string | null): boolean {
-  return address === null
-    ? false
-    : findDcByAddress(canonicalAddress(address))?.testMode ?? false;
+  return address === null ? false : findDcByAddress(address)?.testMode ?? false;
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { canonicalAddress } from "./ip.ts";
+
 /** One data center's address. */
 export interface DcAddress {
   /** The data center id. */
@@ -84,6 +86,7 @@ export function dcAddress(
  * @returns The entry, or undefined for an address not in the table.
  */
 export function findDcByAddress(address: string): DcAddress | undefined {
+  const canonical = canonicalAddress(address);
   const tables: Array<[Record<number, string>, boolean, boolean]> = [
     [PROD, false, false],
     [TEST, true, false],
@@ -92,7 +95,7 @@ export function findDcByAddress(address: string): DcAddress | undefined {
   ];
   for (const [table, testMode, ipv6] of tables) {
     for (const [id, a] of Object.entries(table)) {
-      if (a === address) return dcAddress(Number(id), testMode, ipv6);
+      if (a === canonical) return dcAddress(Number(id), testMode, ipv6);
     }
   }
   return undefined;
