@@ -173,7 +173,9 @@ export function checkPeer(p: PeerRecord): PeerRecord {
   ) {
     throw new TypeError("Expected usernames to be an array of strings");
   }
-  if (p.phone !== null && !/^\d+$/.test(String(p.phone))) {
+  if (
+    p.phone !== null && (typeof p.phone !== "string" || !/^\d+$/.test(p.phone))
+  ) {
     throw new TypeError("Expected phone to be digits or null");
   }
   if (p.name !== null && typeof p.name !== "string") {

@@ -518,7 +518,7 @@ export class Session {
       const record = await this.#lookup(step);
       if (record) return { as: "record", value: record };
     }
-    return { as: "missing", ...plan.missing };
+    return { as: "missing", ...plan.missing() };
   }
 
   /**

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { Api } from "telegram";
 import bigInt from "big-integer";
 import {
+  MemoryStorage,
   openSession,
   parsePhone,
   parseUsername,
@@ -202,6 +203,47 @@ describe("lookup errors", () => {
     assert.ok(
       e4 instanceof PeerNotFoundError,
       '"me" is the client\'s to resolve',
+    );
+  });
+
+  it("a negative id as text is an id, never a phone number", async () => {
+    const storage = new MemoryStorage();
+    const asked: string[] = [];
+    const findPeer = storage.findPeer.bind(storage);
+    storage.findPeer = (lookup) => {
+      asked.push(lookup.by);
+      return findPeer(lookup);
+    };
+    const s = await openSession(storage);
+    const e = await s.getInputPeer("-1001987654321").catch((e) => e);
+    assert.ok(e instanceof PeerNotFoundError);
+    assert.equal(e.kind, "id");
+    assert.match(e.message, /-1001987654321/);
+    assert.ok(!asked.includes("phone"), asked.join());
+    await s.processEntities({
+      _: "channel",
+      id: 1987654321,
+      accessHash: 5n,
+    });
+    assert.equal(
+      (await s.getInputPeer("-1001987654321"))._,
+      "inputPeerChannel",
+    );
+  });
+
+  it("a phone must be text: a number is refused, not stored unfindable", async () => {
+    const s = await openSession(":memory:");
+    await assert.rejects(
+      s.putPeers([{
+        id: 1,
+        type: "user",
+        accessHash: 1n,
+        usernames: [],
+        phone: 79991234567 as unknown as string,
+        name: null,
+        updatedAt: 1,
+      }]),
+      TypeError,
     );
   });
 

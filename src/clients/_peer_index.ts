@@ -46,6 +46,6 @@ export class PeerIndex extends BaseIndex {
       const record = this.find(step);
       if (record) return { as: "record", value: record };
     }
-    return { as: "missing", ...plan.missing };
+    return { as: "missing", ...plan.missing() };
   }
 }

@@ -140,15 +140,15 @@ export interface TextKeyPlan {
   /** The lookups, in order; the first that finds a peer answers. */
   readonly steps: readonly PeerLookup[];
   /** What was not found when none does (a phone is never shown). */
-  readonly missing: { readonly kind: PeerKeyKind; readonly key: string };
+  missing(): { readonly kind: PeerKeyKind; readonly key: string };
 }
 
 /**
  * The order in which a text key is tried, shared by
  * `Session.getInputPeer` and the synchronous GramJS binding so that both
- * answer alike: a phone number; a numeric id (when the text is one); a
- * username or `t.me` link; the chat of an old-style invite link; last, an
- * exact display name or title.
+ * answer alike: a phone number; a numeric id (when the text is one; a
+ * negative one is only an id); a username or `t.me` link; the chat of an
+ * old-style invite link; last, an exact display name or title.
  *
  * @param key The key as given.
  * @returns The lookups and the "not found" description.
@@ -158,27 +158,26 @@ export function planTextKey(key: string): TextKeyPlan {
   const text = key.trim();
   if (text === "") throw new TypeError("Expected a non-empty peer key");
   const steps: PeerLookup[] = [];
-  const phone = parsePhone(text);
-  if (phone !== undefined) {
-    steps.push({ by: "phone", value: phone });
-    if (/^-?\d+$/.test(text)) {
-      steps.push({
-        by: "id",
-        ids: idCandidates(toSafeInteger(text, "peer id")),
-      });
-    }
+  const numeric = /^-?\d+$/.test(text);
+  const phone = numeric && text.startsWith("-") ? undefined : parsePhone(text);
+  if (phone !== undefined) steps.push({ by: "phone", value: phone });
+  if (numeric) {
+    steps.push({ by: "id", ids: idCandidates(toSafeInteger(text, "peer id")) });
   }
   const { username, invite } = parseUsername(text);
   if (username !== undefined) steps.push({ by: "username", value: username });
   const chatId = invite === undefined ? undefined : inviteChatId(invite);
   if (chatId !== undefined) steps.push({ by: "id", ids: idCandidates(chatId) });
   steps.push({ by: "name", value: key });
-  const missing = phone !== undefined
-    ? { kind: "phone" as const, key: "<phone number>" }
-    : username !== undefined
-    ? { kind: "username" as const, key: `@${username}` }
-    : invite !== undefined
-    ? { kind: "invite" as const, key: "<invite link>" }
-    : { kind: "name" as const, key: JSON.stringify(key) };
+  const missing = () =>
+    phone !== undefined
+      ? { kind: "phone" as const, key: "<phone number>" }
+      : numeric
+      ? { kind: "id" as const, key: text }
+      : username !== undefined
+      ? { kind: "username" as const, key: `@${username}` }
+      : invite !== undefined
+      ? { kind: "invite" as const, key: "<invite link>" }
+      : { kind: "name" as const, key: JSON.stringify(key) };
   return { steps, missing };
 }
