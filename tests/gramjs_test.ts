@@ -4,7 +4,7 @@
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
@@ -470,7 +470,9 @@ describe("GramJS on a SQLite session file", () => {
     const bound = await bind(await openSession(path));
     bound.setDC(2, "149.154.167.51", 443);
     await bound.flush();
+    assert.ok(existsSync(`${path}.session`));
     await bound.delete();
+    assert.ok(!existsSync(`${path}.session`), "the file is gone");
     const fresh = await openSession(path);
     assert.equal(fresh.dcId, null);
     await fresh.close();

@@ -33,6 +33,12 @@ describe(`string decoders under fuzzing (${runtime})`, () => {
           random: encrypted ? 50 : 200,
         });
         assert.deepEqual(stats.failures, [], format);
+        // Every session the encoder wrote was read back by the decoder.
+        assert.equal(
+          stats.unreadableCount,
+          0,
+          stats.unreadable.join("\n"),
+        );
         assert.equal(stats.mutatedOutcomes.failure, 0);
         assert.equal(stats.randomOutcomes.failure, 0);
         if (isChecked(format)) {

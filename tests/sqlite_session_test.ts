@@ -23,6 +23,7 @@ import {
   listSessions,
   openSession,
   openSessionStore,
+  readSessionFile,
   SessionFileError,
   SessionInUseError,
 } from "../mod.ts";
@@ -97,12 +98,44 @@ describe("SQLite file sessions", () => {
         (_, i) => ({ _: "user", id: i + 1, accessHash: BigInt(i) }),
       ),
     );
+    // The file itself (read from a copy) has none of them yet.
+    assert.equal((await readSessionFile(`${name}.session`)).peers.length, 0);
+    // A read through the session writes the batch first: it sees them all.
     assert.equal(await s.countPeers(), 50, "reads see pending writes");
     await s.save();
+    assert.equal((await readSessionFile(`${name}.session`)).peers.length, 50);
     await s.close();
     const again = await openSession(name);
     assert.equal(await again.countPeers(), 50);
     await again.close();
+  });
+
+  it("batched peers reach the file after flushDelayMs or at maxBatch; auth at once", async () => {
+    const name = fresh();
+    const file = `${name}.session`;
+    const s = await openSession(name, { flushDelayMs: 40, maxBatch: 30 });
+    await s.setDc(4, "149.154.167.91", 443);
+    s.authKey = new Uint8Array(256).fill(4);
+    await s.processEntities({ _: "user", id: 1, accessHash: 1n });
+    const early = await readSessionFile(file);
+    assert.equal(early.auth.dcId, 4, "setDc is durable when it resolves");
+    assert.equal(early.peers.length, 0);
+    await new Promise((r) => setTimeout(r, 150));
+    const later = await readSessionFile(file);
+    assert.equal(later.peers.length, 1, "written after the delay");
+    assert.ok(later.auth.authKey !== null, "the key setter's write landed");
+    await s.processEntities(
+      Array.from(
+        { length: 30 },
+        (_, i) => ({ _: "user", id: 100 + i, accessHash: 1n }),
+      ),
+    );
+    assert.equal(
+      (await readSessionFile(file)).peers.length,
+      31,
+      "written at once at maxBatch",
+    );
+    await s.close();
   });
 
   it("a second opener in this process gets SessionInUseError at once", async () => {
@@ -137,6 +170,9 @@ describe("SQLite file sessions", () => {
     const s = await openSession(name);
     await s.processEntities({ _: "user", id: 1, accessHash: 1n });
     await s.save();
+    assert.ok(existsSync(`${name}.session-wal`), "a WAL while open");
+    // A leftover SQLite closing would not remove.
+    writeFileSync(`${name}.session-journal`, "stale");
     await s.delete();
     assert.deepEqual(
       readdirSync(dir).filter((f) =>
