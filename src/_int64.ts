@@ -19,8 +19,8 @@ function asBigInt(value: unknown, what: string): bigint | undefined {
     !Number.isSafeInteger(value)
   ) {
     throw new RangeError(
-      `Expected ${what} as a bigint or decimal string: ${value} is beyond ` +
-        `2^53 and has already lost precision as a number`,
+      `Expected ${what} as a bigint or decimal string: a number beyond ` +
+        `2^53 has already lost precision`,
     );
   }
   switch (typeof value) {
@@ -85,7 +85,9 @@ export function toSafeInteger(value: unknown, what: string): number {
     big < BigInt(Number.MIN_SAFE_INTEGER)
   ) {
     throw new RangeError(
-      `Expected ${what} to be a safe integer (|x| < 2^53), got ${big}`,
+      // The value is not repeated: digits may be a phone number.
+      `Expected ${what} to be a safe integer (|x| < 2^53), got one of ` +
+        `${big.toString().replace("-", "").length} digits`,
     );
   }
   return Number(big);

@@ -1,13 +1,8 @@
 // `mtsession info`: what a session holds, redacted unless asked.
 
+import { toHex as hex } from "../_hex.ts";
 import type { Session } from "../session.ts";
 import type { AuthState } from "../types.ts";
-
-function hex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
-}
 
 /** The 8-byte auth key id, sha1(key)[12..20], as hex. */
 export async function authKeyId(key: Uint8Array): Promise<string> {

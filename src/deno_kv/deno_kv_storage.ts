@@ -25,6 +25,7 @@
  * @module
  */
 
+import { fromHex, toHex as hex } from "../_hex.ts";
 import { copyAuth, copyFile, copyPeer, emptyAuth } from "../_copy.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
 import { SessionClosedError, SessionError } from "../errors.ts";
@@ -77,12 +78,6 @@ const MAX_MUTATIONS = 999;
 const MAX_BYTES = 512 * 1024;
 /** How often a write is retried when another writer got in first. */
 const MAX_ATTEMPTS = 100;
-
-function hex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
-}
 
 function keyId(key: DenoKvKey): string {
   return JSON.stringify(
@@ -630,10 +625,7 @@ export class DenoKvStorage implements SessionStorage {
       const [type, md5, size] = e.key.slice(-3) as [FileType, string, number];
       const v = e.value as { id: bigint; accessHash: bigint };
       out.push({
-        md5: Uint8Array.from(
-          md5.match(/../g) ?? [],
-          (h) => parseInt(h, 16),
-        ),
+        md5: fromHex(md5),
         size,
         type,
         id: v.id,

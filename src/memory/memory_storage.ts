@@ -5,6 +5,7 @@
  * @module
  */
 
+import { toHex } from "../_hex.ts";
 import { SessionClosedError } from "../errors.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
 import {
@@ -25,9 +26,7 @@ import type {
 } from "../types.ts";
 
 function fileKey(md5: Uint8Array, size: number, type: FileType): string {
-  let hex = "";
-  for (const b of md5) hex += b.toString(16).padStart(2, "0");
-  return `${hex}:${size}:${type}`;
+  return `${toHex(md5)}:${size}:${type}`;
 }
 
 /**

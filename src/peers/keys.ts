@@ -6,6 +6,7 @@
  * @module
  */
 
+import { fromHex } from "../_hex.ts";
 import { decodeBase64 } from "../_base64.ts";
 import { toSafeInteger } from "../_int64.ts";
 import type { PeerKeyKind } from "../errors.ts";
@@ -119,10 +120,7 @@ export function parseUsername(text: string): ParsedUsername {
 export function inviteChatId(hash: string): number | undefined {
   let bytes: Uint8Array | undefined;
   if (/^[a-f\d]+$/i.test(hash) && (hash.length === 24 || hash.length === 32)) {
-    bytes = new Uint8Array(hash.length / 2);
-    for (let i = 0; i < bytes.length; i++) {
-      bytes[i] = parseInt(hash.slice(i * 2, i * 2 + 2), 16);
-    }
+    bytes = fromHex(hash);
   } else {
     bytes = decodeBase64(hash, "urlsafe");
   }

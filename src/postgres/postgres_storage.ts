@@ -13,6 +13,7 @@
  * @module
  */
 
+import { fromHex, toHex } from "../_hex.ts";
 import { copyFile } from "../_copy.ts";
 import { denoInspect, nodeInspect } from "../_inspect.ts";
 import { SessionClosedError } from "../errors.ts";
@@ -88,22 +89,6 @@ const AUTH_COLUMNS: Record<keyof AuthState, [column: string, cast: string]> = {
   date: ["date", "double precision"],
   takeoutId: ["takeout_id", "bigint"],
 };
-
-/** Lower-case hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
-}
-
-/** Bytes of lower-case hex (as `encode(x, 'hex')` writes it). */
-export function fromHex(text: string): Uint8Array {
-  const out = new Uint8Array(text.length >> 1);
-  for (let i = 0; i < out.length; i++) {
-    out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);
-  }
-  return out;
-}
 
 function text(v: unknown): string | null {
   return v === null || v === undefined ? null : String(v);
