@@ -17,7 +17,8 @@
  * `Uint8Array` are stored as such: 64-bit values and bytes are exact.
  *
  * Peer writes are batched and written in atomic operations of at most
- * 1000 mutations, each peer's record and index entries in the same one.
+ * 1000 mutations: a run of records is read, merged by the rules every
+ * backend shares, and written with its index entries in one operation.
  * Every such operation checks and bumps the session's version key, so
  * concurrent writers of one session never interleave: the loser reads
  * again and retries.
@@ -27,8 +28,16 @@
 
 import { fromHex, toHex as hex } from "../_hex.ts";
 import { copyAuth, copyFile, copyPeer, emptyAuth } from "../_copy.ts";
-import { denoInspect, nodeInspect } from "../_inspect.ts";
-import { SessionClosedError, SessionError } from "../errors.ts";
+import { redactInspect } from "../_redacted.ts";
+import { checkOpen } from "../backend/_lifecycle.ts";
+import {
+  mergeNeeds,
+  type MergePlan,
+  planMerge,
+  sourceOf,
+} from "../backend/_merge.ts";
+import { batchOptions, WriteBehind } from "../backend/_write_behind.ts";
+import { SessionError } from "../errors.ts";
 import type { PeerLookup, SessionStorage } from "../storage.ts";
 import type {
   AuthState,
@@ -37,13 +46,7 @@ import type {
   PeerRecord,
   UpdateState,
 } from "../types.ts";
-import { WriteBehind } from "../postgres/_write_behind.ts";
-import {
-  commitAtomic,
-  type DenoKvAtomicOperation,
-  type DenoKvKey,
-  type DenoKvLike,
-} from "./kv.ts";
+import { commitAtomic, type DenoKvKey, type DenoKvLike } from "./kv.ts";
 
 /**
  * Options for {@linkcode DenoKvStorage}.
@@ -79,16 +82,6 @@ const MAX_BYTES = 512 * 1024;
 /** How often a write is retried when another writer got in first. */
 const MAX_ATTEMPTS = 100;
 
-function keyId(key: DenoKvKey): string {
-  return JSON.stringify(
-    key.map((p) =>
-      p instanceof Uint8Array
-        ? ["u8", hex(p)]
-        : [typeof p, typeof p === "bigint" ? String(p) : p]
-    ),
-  );
-}
-
 /** A generous guess of the serialized size of a key and its value. */
 function sizeOf(key: DenoKvKey, value: unknown): number {
   let n = 16;
@@ -107,109 +100,16 @@ function sizeOf(key: DenoKvKey, value: unknown): number {
 /** A peer as stored (the record itself). */
 type StoredPeer = PeerRecord;
 
-interface Write {
+/** One change of an atomic operation; `value: undefined` deletes. */
+interface Mutation {
   readonly key: DenoKvKey;
-  /** `undefined` deletes. */
   readonly value: unknown;
-  readonly size: number;
 }
 
-/**
- * Reads through a cache and collects writes for one atomic operation;
- * `mark()`/`rollback()` undo the writes of a peer that does not fit.
- */
-class KvTransaction {
-  #kv: DenoKvLike;
-  #reads = new Map<string, unknown>();
-  #writes = new Map<string, Write>();
-  #log: Array<[string, Write | undefined]> = [];
-  #bytes = 0;
-
-  constructor(kv: DenoKvLike) {
-    this.#kv = kv;
-  }
-
-  get mutations(): number {
-    return this.#writes.size;
-  }
-
-  get bytes(): number {
-    return this.#bytes;
-  }
-
-  async prefetch(keys: readonly DenoKvKey[]): Promise<void> {
-    const todo: DenoKvKey[] = [];
-    const seen = new Set<string>();
-    for (const k of keys) {
-      const id = keyId(k);
-      if (this.#reads.has(id) || seen.has(id)) continue;
-      seen.add(id);
-      todo.push(k);
-    }
-    const groups: DenoKvKey[][] = [];
-    for (let i = 0; i < todo.length; i += 10) {
-      groups.push(todo.slice(i, i + 10));
-    }
-    // A few requests in flight at a time.
-    for (let i = 0; i < groups.length; i += 16) {
-      const results = await Promise.all(
-        groups.slice(i, i + 16).map((g) => this.#kv.getMany(g)),
-      );
-      for (const entries of results) {
-        for (const e of entries) this.#reads.set(keyId(e.key), e.value);
-      }
-    }
-  }
-
-  async get(key: DenoKvKey): Promise<unknown> {
-    const id = keyId(key);
-    const w = this.#writes.get(id);
-    if (w !== undefined) return w.value === undefined ? null : w.value;
-    if (!this.#reads.has(id)) {
-      this.#reads.set(id, (await this.#kv.get(key)).value);
-    }
-    return this.#reads.get(id) ?? null;
-  }
-
-  #put(key: DenoKvKey, value: unknown): void {
-    const id = keyId(key);
-    const before = this.#writes.get(id);
-    this.#log.push([id, before]);
-    const w: Write = { key, value, size: sizeOf(key, value) };
-    this.#bytes += w.size - (before?.size ?? 0);
-    this.#writes.set(id, w);
-  }
-
-  set(key: DenoKvKey, value: unknown): void {
-    this.#put(key, value);
-  }
-
-  delete(key: DenoKvKey): void {
-    this.#put(key, undefined);
-  }
-
-  mark(): number {
-    return this.#log.length;
-  }
-
-  rollback(mark: number): void {
-    while (this.#log.length > mark) {
-      const [id, before] = this.#log.pop()!;
-      this.#bytes -= this.#writes.get(id)?.size ?? 0;
-      if (before === undefined) this.#writes.delete(id);
-      else {
-        this.#writes.set(id, before);
-        this.#bytes += before.size;
-      }
-    }
-  }
-
-  applyTo(op: DenoKvAtomicOperation): void {
-    for (const w of this.#writes.values()) {
-      if (w.value === undefined) op.delete(w.key);
-      else op.set(w.key, w.value);
-    }
-  }
+/** A guess, from above, of the mutations one record's write makes. */
+function mutationsOf(r: PeerRecord): number {
+  return 3 + 2 * r.usernames.length + (r.phone === null ? 0 : 2) +
+    (r.name === null ? 0 : 1);
 }
 
 /**
@@ -242,6 +142,10 @@ export class DenoKvStorage implements SessionStorage {
   #queue: WriteBehind<PeerRecord>;
   #closed = false;
 
+  static {
+    redactInspect(this);
+  }
+
   /**
    * Wraps one session of a KV database.
    *
@@ -259,12 +163,10 @@ export class DenoKvStorage implements SessionStorage {
     this.#prefix = options.prefix ?? "mtsession";
     this.#label = options.label ?? `${this.#prefix}/${sessionId}`;
     this.#onClose = options.onClose;
-    this.#queue = new WriteBehind((batch) => this.#writePeers(batch), {
-      ...(options.flushDelayMs === undefined
-        ? {}
-        : { flushDelayMs: options.flushDelayMs }),
-      ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
-    });
+    this.#queue = new WriteBehind(
+      (batch) => this.#writePeers(batch),
+      batchOptions(options),
+    );
   }
 
   #key(...parts: DenoKvKey): DenoKvKey {
@@ -272,56 +174,58 @@ export class DenoKvStorage implements SessionStorage {
   }
 
   #check(what: string): void {
-    if (this.#closed) throw new SessionClosedError(what);
+    checkOpen(this.#closed, what);
   }
 
   // ---- atomic peer writes --------------------------------------------------
 
   /**
-   * Applies `items` in order, as many per atomic operation as fit, each
-   * operation checked against (and bumping) the session's version key;
-   * a lost race reads again and retries.
+   * Applies `items` in order, in runs that fit one atomic operation:
+   * `build` reads what a run needs and returns its mutations. Each
+   * operation is checked against (and bumps) the session's version key; a
+   * lost race reads again and retries. A run that does not fit is halved;
+   * a single item that does not fit is an error.
    */
-  async #atomically<T>(
+  async #inRuns<T>(
     items: readonly T[],
-    prefetch: (item: T) => DenoKvKey[],
-    apply: (tx: KvTransaction, item: T) => Promise<void>,
+    guess: (item: T) => number,
+    build: (run: readonly T[]) => Promise<Mutation[]>,
   ): Promise<void> {
     const versionKey = this.#key("version");
     let i = 0;
     while (i < items.length) {
-      let attempt = 0;
-      for (;;) {
+      // As many items as probably fit.
+      let n = 0;
+      for (let m = 0; i + n < items.length && n < 400; n++) {
+        m += guess(items[i + n]!);
+        if (m > MAX_MUTATIONS && n > 0) break;
+      }
+      for (let attempt = 0;;) {
         const version = await this.#kv.get(versionKey);
-        const tx = new KvTransaction(this.#kv);
-        const ahead = items.slice(i, i + 400);
-        await tx.prefetch(ahead.flatMap(prefetch));
-        let j = i;
-        for (; j < items.length; j++) {
-          const mark = tx.mark();
-          await apply(tx, items[j]!);
-          if (tx.mutations > MAX_MUTATIONS || tx.bytes > MAX_BYTES) {
-            tx.rollback(mark);
-            break;
+        const mutations = await build(items.slice(i, i + n));
+        let bytes = 0;
+        for (const m of mutations) bytes += sizeOf(m.key, m.value);
+        if (mutations.length > MAX_MUTATIONS || bytes > MAX_BYTES) {
+          if (n === 1) {
+            throw new SessionError(
+              "Cannot store a peer in Deno KV: its record and index entries " +
+                "do not fit one atomic operation (1000 mutations, 800 KiB)",
+            );
           }
-        }
-        if (j === i) {
-          throw new SessionError(
-            "Cannot store a peer in Deno KV: it needs more than 1000 " +
-              "mutations (too many usernames)",
-          );
+          n = Math.ceil(n / 2);
+          continue;
         }
         const result = await commitAtomic(() => {
           const op = this.#kv.atomic()
             .check({ key: versionKey, versionstamp: version.versionstamp })
             .set(versionKey, Date.now());
-          tx.applyTo(op);
+          for (const m of mutations) {
+            if (m.value === undefined) op.delete(m.key);
+            else op.set(m.key, m.value);
+          }
           return op;
         });
-        if (result.ok) {
-          i = j;
-          break;
-        }
+        if (result.ok) break;
         if (++attempt >= MAX_ATTEMPTS) {
           throw new SessionError(
             `Cannot write to Deno KV (${this.#label}): another writer kept ` +
@@ -330,80 +234,87 @@ export class DenoKvStorage implements SessionStorage {
         }
         await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
       }
+      i += n;
     }
   }
 
-  #peerPrefetch = (r: PeerRecord): DenoKvKey[] => [
-    this.#key("peer", r.id),
-    ...r.usernames.map((u) => this.#key("username", u)),
-    ...(r.phone === null ? [] : [this.#key("phone", r.phone)]),
-  ];
+  /** The values of many keys, ten per request, a few requests at a time. */
+  async #getMany(keys: readonly DenoKvKey[]): Promise<unknown[]> {
+    const out: unknown[] = [];
+    for (let i = 0; i < keys.length; i += 160) {
+      const groups: DenoKvKey[][] = [];
+      for (let j = i; j < Math.min(i + 160, keys.length); j += 10) {
+        groups.push(keys.slice(j, Math.min(j + 10, i + 160)));
+      }
+      const results = await Promise.all(
+        groups.map((g) => this.#kv.getMany(g)),
+      );
+      for (const entries of results) for (const e of entries) out.push(e.value);
+    }
+    return out;
+  }
 
-  async #applyPeer(tx: KvTransaction, r: PeerRecord): Promise<void> {
-    const id = r.id;
-    const old = await tx.get(this.#key("peer", id)) as StoredPeer | null;
-    const merged: StoredPeer = {
-      id,
-      type: r.type,
-      accessHash: r.accessHash,
-      usernames: [...new Set(r.usernames)],
-      phone: r.phone ?? old?.phone ?? null,
-      name: r.name ?? old?.name ?? null,
-      updatedAt: r.updatedAt,
-    };
-    if (old !== null) {
-      for (const u of old.usernames) {
-        if (merged.usernames.includes(u)) continue;
-        const key = this.#key("username", u);
-        if (await tx.get(key) === id) tx.delete(key);
+  /** The stored records of these ids (those that exist). */
+  async #peers(ids: Iterable<number>): Promise<StoredPeer[]> {
+    const values = await this.#getMany(
+      [...ids].map((id) => this.#key("peer", id)),
+    );
+    return values.filter((v): v is StoredPeer => v !== null);
+  }
+
+  /** Reads what a run of records touches, and plans its merge. */
+  async #plan(run: readonly PeerRecord[]): Promise<MergePlan> {
+    const needs = mergeNeeds(run);
+    const holders = await this.#getMany([
+      ...needs.usernames.map((u) => this.#key("username", u)),
+      ...needs.phones.map((f) => this.#key("phone", f)),
+    ]);
+    const ids = new Set(needs.ids);
+    for (const h of holders) if (typeof h === "number") ids.add(h);
+    return planMerge(run, sourceOf(await this.#peers(ids)));
+  }
+
+  /** A plan as mutations: rows, username, phone and name entries. */
+  #mutations(plan: MergePlan): Mutation[] {
+    const out: Mutation[] = [];
+    const w = Date.now();
+    for (const { record, before, written } of plan.peers) {
+      const id = record.id;
+      out.push({ key: this.#key("peer", id), value: record });
+      if (!written) continue;
+      if (
+        before !== undefined && before.name !== null &&
+        before.name !== record.name
+      ) {
+        out.push({ key: this.#key("name", before.name, id), value: undefined });
       }
-      if (old.phone !== null && old.phone !== merged.phone) {
-        const key = this.#key("phone", old.phone);
-        if (await tx.get(key) === id) tx.delete(key);
-      }
-      if (old.name !== null && old.name !== merged.name) {
-        tx.delete(this.#key("name", old.name, id));
-      }
-    }
-    for (const u of merged.usernames) {
-      const key = this.#key("username", u);
-      const holder = await tx.get(key);
-      if (holder === id) continue;
-      if (typeof holder === "number") {
-        const hk = this.#key("peer", holder);
-        const h = await tx.get(hk) as StoredPeer | null;
-        if (h !== null) {
-          tx.set(hk, { ...h, usernames: h.usernames.filter((x) => x !== u) });
-        }
-      }
-      tx.set(key, id);
-    }
-    if (merged.phone !== null) {
-      const key = this.#key("phone", merged.phone);
-      const holder = await tx.get(key);
-      if (holder !== id) {
-        if (typeof holder === "number") {
-          const hk = this.#key("peer", holder);
-          const h = await tx.get(hk) as StoredPeer | null;
-          if (h !== null) tx.set(hk, { ...h, phone: null });
-        }
-        tx.set(key, id);
+      if (record.name !== null) {
+        out.push({
+          key: this.#key("name", record.name, id),
+          value: { at: record.updatedAt, w },
+        });
       }
     }
-    if (merged.name !== null) {
-      tx.set(this.#key("name", merged.name, id), {
-        at: merged.updatedAt,
-        w: Date.now(),
+    for (const [u, holder] of plan.usernames) {
+      out.push({
+        key: this.#key("username", u),
+        value: holder === null ? undefined : holder,
       });
     }
-    tx.set(this.#key("peer", id), merged);
+    for (const [f, holder] of plan.phones) {
+      out.push({
+        key: this.#key("phone", f),
+        value: holder === null ? undefined : holder,
+      });
+    }
+    return out;
   }
 
   async #writePeers(batch: readonly PeerRecord[]): Promise<void> {
-    await this.#atomically(
+    await this.#inRuns(
       batch,
-      this.#peerPrefetch,
-      (tx, r) => this.#applyPeer(tx, r),
+      mutationsOf,
+      async (run) => this.#mutations(await this.#plan(run)),
     );
   }
 
@@ -535,24 +446,32 @@ export class DenoKvStorage implements SessionStorage {
   async deletePeers(ids: readonly number[]): Promise<void> {
     this.#check("delete peers");
     await this.#queue.flush();
-    await this.#atomically(
-      ids,
-      (id) => [this.#key("peer", id)],
-      async (tx, id) => {
-        const old = await tx.get(this.#key("peer", id)) as StoredPeer | null;
-        if (old === null) return;
-        for (const u of old.usernames) {
-          const key = this.#key("username", u);
-          if (await tx.get(key) === id) tx.delete(key);
+    await this.#inRuns(ids, () => 5, async (run) => {
+      const out: Mutation[] = [];
+      const peers = await this.#peers(new Set(run));
+      // Index entries go only where they still name the peer.
+      const index: DenoKvKey[] = [];
+      const owner: number[] = [];
+      for (const p of peers) {
+        out.push({ key: this.#key("peer", p.id), value: undefined });
+        if (p.name !== null) {
+          out.push({ key: this.#key("name", p.name, p.id), value: undefined });
         }
-        if (old.phone !== null) {
-          const key = this.#key("phone", old.phone);
-          if (await tx.get(key) === id) tx.delete(key);
+        for (const u of p.usernames) {
+          index.push(this.#key("username", u));
+          owner.push(p.id);
         }
-        if (old.name !== null) tx.delete(this.#key("name", old.name, id));
-        tx.delete(this.#key("peer", id));
-      },
-    );
+        if (p.phone !== null) {
+          index.push(this.#key("phone", p.phone));
+          owner.push(p.id);
+        }
+      }
+      const holders = await this.#getMany(index);
+      holders.forEach((h, k) => {
+        if (h === owner[k]) out.push({ key: index[k]!, value: undefined });
+      });
+      return out;
+    });
   }
 
   /** {@inheritDoc SessionStorage.getUpdateStates} */
@@ -642,7 +561,6 @@ export class DenoKvStorage implements SessionStorage {
   async flush(): Promise<void> {
     this.#check("save");
     await this.#queue.flush();
-    this.#queue.takeFailure();
   }
 
   /** Writes any batched peers and releases the session. */
@@ -684,24 +602,6 @@ export class DenoKvStorage implements SessionStorage {
    */
   toJSON(): { kind: string; label: string } {
     return { kind: this.kind, label: this.#label };
-  }
-
-  /**
-   * Node's and Bun's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [nodeInspect](): string {
-    return this.toString();
-  }
-
-  /**
-   * Deno's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [denoInspect](): string {
-    return this.toString();
   }
 }
 

@@ -6,8 +6,8 @@
  */
 
 import { toHex } from "../_hex.ts";
-import { SessionClosedError } from "../errors.ts";
-import { denoInspect, nodeInspect } from "../_inspect.ts";
+import { redactInspect } from "../_redacted.ts";
+import { runOpen } from "../backend/_lifecycle.ts";
 import {
   copyAuth,
   copyFile,
@@ -61,14 +61,13 @@ export class MemoryStorage implements SessionStorage {
   #files = new Map<string, CachedFile>();
   #closed = false;
 
+  static {
+    redactInspect(this);
+  }
+
   /** Runs `fn` on an open storage; any throw becomes a rejection. */
   #run<T>(what: string, fn: () => T): Promise<T> {
-    try {
-      if (this.#closed) throw new SessionClosedError(what);
-      return Promise.resolve(fn());
-    } catch (e) {
-      return Promise.reject(e);
-    }
+    return runOpen(this.#closed, what, fn);
   }
 
   /** {@inheritDoc SessionStorage.getAuth} */
@@ -204,23 +203,5 @@ export class MemoryStorage implements SessionStorage {
    */
   toJSON(): { kind: string; peers: number } {
     return { kind: this.kind, peers: this.#peers.size };
-  }
-
-  /**
-   * Node's and Bun's inspect hook: the redacted description.
-   *
-   * @returns The same as `toString()`.
-   */
-  [nodeInspect](): string {
-    return this.toString();
-  }
-
-  /**
-   * Deno's inspect hook: the redacted description.
-   *
-   * @returns The same as `toString()`.
-   */
-  [denoInspect](): string {
-    return this.toString();
   }
 }

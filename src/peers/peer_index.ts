@@ -7,6 +7,11 @@
  * @module
  */
 
+import {
+  type MergePlan,
+  type MergeSource,
+  planMerge,
+} from "../backend/_merge.ts";
 import type { PeerLookup } from "../storage.ts";
 import type { PeerRecord } from "../types.ts";
 
@@ -46,7 +51,7 @@ export class PeerIndex {
 
   /** Stores records with the merge rules of `SessionStorage.putPeers`. */
   put(records: readonly PeerRecord[]): void {
-    for (const record of records) this.#putOne(record);
+    if (records.length > 0) this.#apply(planMerge(records, this.#source));
   }
 
   /** Removes peers by marked id. */
@@ -66,54 +71,45 @@ export class PeerIndex {
     if (p.phone !== null && this.#byPhone.get(p.phone) === p.id) {
       this.#byPhone.delete(p.phone);
     }
-    if (p.name !== null) {
-      const ids = this.#byName.get(p.name);
-      ids?.delete(p.id);
-      if (ids?.size === 0) this.#byName.delete(p.name);
-    }
+    if (p.name !== null) this.#unname(p.name, p.id);
   }
 
-  #putOne(record: PeerRecord): void {
-    const id = record.id;
-    const old = this.#peers.get(id);
-    if (old) this.#unindex(old);
-    const merged: PeerRecord = {
-      id,
-      type: record.type,
-      accessHash: record.accessHash,
-      usernames: [...new Set(record.usernames.map((u) => u.toLowerCase()))],
-      phone: record.phone ?? old?.phone ?? null,
-      name: record.name ?? old?.name ?? null,
-      updatedAt: record.updatedAt,
-    };
-    for (const u of merged.usernames) {
-      const holder = this.#byUsername.get(u);
-      const h = holder === undefined || holder === id
-        ? undefined
-        : this.#peers.get(holder);
-      if (h) {
-        this.#peers.set(h.id, {
-          ...h,
-          usernames: h.usernames.filter((x) => x !== u),
-        });
+  #unname(name: string, id: number): void {
+    const ids = this.#byName.get(name);
+    ids?.delete(id);
+    if (ids?.size === 0) this.#byName.delete(name);
+  }
+
+  #source: MergeSource = {
+    peer: (id) => this.#peers.get(id),
+    usernameHolder: (u) => this.#byUsername.get(u),
+    phoneHolder: (p) => this.#byPhone.get(p),
+  };
+
+  /** Applies a merge plan (see backend/_merge.ts) to the maps. */
+  #apply(plan: MergePlan): void {
+    for (const [u, holder] of plan.usernames) {
+      if (holder === null) this.#byUsername.delete(u);
+      else this.#byUsername.set(u, holder);
+    }
+    for (const [p, holder] of plan.phones) {
+      if (holder === null) this.#byPhone.delete(p);
+      else this.#byPhone.set(p, holder);
+    }
+    for (const { record, before, written } of plan.peers) {
+      const id = record.id;
+      this.#peers.set(id, record);
+      if (!written) continue;
+      // Re-inserted on every write: the latest written is found first.
+      if (before !== undefined && before.name !== null) {
+        this.#unname(before.name, id);
       }
-      this.#byUsername.set(u, id);
+      if (record.name !== null) {
+        let ids = this.#byName.get(record.name);
+        if (!ids) this.#byName.set(record.name, ids = new Set());
+        ids.add(id);
+      }
     }
-    if (merged.phone !== null) {
-      const holder = this.#byPhone.get(merged.phone);
-      const h = holder === undefined || holder === id
-        ? undefined
-        : this.#peers.get(holder);
-      if (h) this.#peers.set(h.id, { ...h, phone: null });
-      this.#byPhone.set(merged.phone, id);
-    }
-    if (merged.name !== null) {
-      let ids = this.#byName.get(merged.name);
-      if (!ids) this.#byName.set(merged.name, ids = new Set());
-      ids.delete(id); // re-insert: the latest written is found first
-      ids.add(id);
-    }
-    this.#peers.set(id, merged);
   }
 
   /** What a storage's `findPeer` answers, from the index. */

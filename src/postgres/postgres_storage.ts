@@ -5,29 +5,43 @@
  * on `close()` and before any read.
  *
  * Several processes may write the same session at once (with a store
- * opened `{ exclusive: false }`): every write is an upsert, the merge rules
- * run in SQL, and the peer writes of one session are serialized by a
- * transaction advisory lock, so no update is lost and no username or
- * phone ends up with two peers.
+ * opened `{ exclusive: false }`): the peer writes of one session are
+ * serialized by a transaction advisory lock, under which a batch reads
+ * what it touches, plans the merge (the rules every backend shares) and
+ * writes the plan, so no update is lost and no username or phone ends up
+ * with two peers.
  *
  * @module
  */
 
 import { fromHex, toHex } from "../_hex.ts";
 import { copyFile } from "../_copy.ts";
-import { denoInspect, nodeInspect } from "../_inspect.ts";
-import { SessionClosedError } from "../errors.ts";
+import { redactInspect } from "../_redacted.ts";
+import { checkOpen } from "../backend/_lifecycle.ts";
+import {
+  mergeNeeds,
+  type MergePlan,
+  planMerge,
+  sourceOf,
+} from "../backend/_merge.ts";
+import {
+  AUTH_COLUMNS,
+  type AuthColumnKind,
+  authOf,
+  patchedColumns,
+  peerOf,
+  toBigInt,
+  toNumber,
+} from "../backend/_rows.ts";
+import { batchOptions, WriteBehind } from "../backend/_write_behind.ts";
 import type { PeerLookup, SessionStorage } from "../storage.ts";
 import type {
   AuthState,
   CachedFile,
   FileType,
   PeerRecord,
-  PeerType,
   UpdateState,
 } from "../types.ts";
-import { planPeers } from "./_merge.ts";
-import { WriteBehind } from "./_write_behind.ts";
 import {
   checkSchemaName,
   describeInstance,
@@ -77,57 +91,81 @@ export interface InternalStorageOptions extends PostgresStorageOptions {
   client?: PgClient;
 }
 
-const AUTH_COLUMNS: Record<keyof AuthState, [column: string, cast: string]> = {
-  dcId: ["dc_id", "integer"],
-  serverAddress: ["server_address", "text"],
-  port: ["port", "integer"],
-  authKey: ["auth_key", "bytea"],
-  testMode: ["test_mode", "boolean"],
-  apiId: ["api_id", "bigint"],
-  userId: ["user_id", "bigint"],
-  isBot: ["is_bot", "boolean"],
-  date: ["date", "double precision"],
-  takeoutId: ["takeout_id", "bigint"],
+/** The PostgreSQL type of each kind of auth column. */
+const CASTS: Record<AuthColumnKind, string> = {
+  int32: "integer",
+  int64: "bigint",
+  real: "double precision",
+  text: "text",
+  bool: "boolean",
+  bytes: "bytea",
 };
 
-function text(v: unknown): string | null {
-  return v === null || v === undefined ? null : String(v);
-}
-
-function num(v: unknown): number | null {
-  return v === null || v === undefined ? null : Number(v);
-}
-
-function big(v: unknown): bigint | null {
-  return v === null || v === undefined ? null : BigInt(String(v));
-}
-
-function flag(v: unknown): boolean | null {
-  if (v === null || v === undefined) return null;
-  return v === true || v === "true" || v === "t";
-}
+/** The auth columns as text (the key as hex), in AUTH_COLUMNS order. */
+const AUTH_SELECT = AUTH_COLUMNS.map(({ column, kind }) =>
+  kind === "bytes"
+    ? `encode(${column}, 'hex')`
+    : kind === "text"
+    ? column
+    : `${column}::text`
+).join(", ");
 
 function now(): string {
   return String(Math.floor(Date.now() / 1000));
 }
 
-function toParam(key: keyof AuthState, value: unknown): PostgresParameter {
+function toParam(field: keyof AuthState, value: unknown): PostgresParameter {
   if (value === null || value === undefined) return null;
-  if (key === "authKey") return toHex(value as Uint8Array);
+  if (field === "authKey") return toHex(value as Uint8Array);
   return String(value);
 }
 
-function peerOf(row: PgRow): PeerRecord {
+// The columns #peerSelect() returns, in order.
+function rowPeer(row: PgRow): PeerRecord {
   const names = row[6];
-  return {
-    id: num(row[0])!,
-    type: String(row[1]) as PeerType,
-    accessHash: big(row[2])!,
-    usernames: typeof names === "string" ? JSON.parse(names) as string[] : [],
-    phone: text(row[3]),
-    name: text(row[4]),
-    updatedAt: num(row[5])!,
-  };
+  return peerOf(
+    row[0],
+    row[1],
+    row[2],
+    typeof names === "string" ? JSON.parse(names) as string[] : [],
+    row[3],
+    row[4],
+    row[5],
+  );
+}
+
+/** A merge plan as the JSON document the write statement reads. */
+function planPayload(plan: MergePlan): string {
+  const peers = plan.peers.map((m) => m.record).sort((a, b) => a.id - b.id);
+  const held: { u: string; i: number; p: number }[] = [];
+  for (const m of plan.peers) {
+    if (!m.usernamesChanged) continue;
+    m.record.usernames.forEach((u, p) => held.push({ u, i: m.record.id, p }));
+  }
+  // Rows locked in a stable order: fewer deadlocks between writers.
+  held.sort((a, b) => (a.u < b.u ? -1 : a.u > b.u ? 1 : 0));
+  const freed: string[] = [];
+  for (const [u, holder] of plan.usernames) if (holder === null) freed.push(u);
+  const phones: { f: string; i: number }[] = [];
+  const dropped: string[] = [];
+  for (const [f, holder] of plan.phones) {
+    if (holder === null) dropped.push(f);
+    else phones.push({ f, i: holder });
+  }
+  phones.sort((a, b) => (a.f < b.f ? -1 : a.f > b.f ? 1 : 0));
+  return JSON.stringify({
+    peers: peers.map((p) => ({
+      id: p.id,
+      type: p.type,
+      hash: String(p.accessHash),
+      name: p.name,
+      at: p.updatedAt,
+    })),
+    uh: held,
+    ud: freed,
+    ph: phones,
+    pd: dropped,
+  });
 }
 
 /**
@@ -166,6 +204,10 @@ export class PostgresStorage implements SessionStorage {
   #closed = false;
   #t: Record<string, string>;
 
+  static {
+    redactInspect(this);
+  }
+
   /**
    * Wraps one session of a migrated schema.
    *
@@ -190,12 +232,10 @@ export class PostgresStorage implements SessionStorage {
     this.#label = options.label ??
       `${this.#client.server}#${this.#client.schemaName}/${sessionId}`;
     this.#onClose = options.onClose;
-    this.#queue = new WriteBehind((batch) => this.#writePeers(batch), {
-      ...(options.flushDelayMs === undefined
-        ? {}
-        : { flushDelayMs: options.flushDelayMs }),
-      ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
-    });
+    this.#queue = new WriteBehind(
+      (batch) => this.#writePeers(batch),
+      batchOptions(options),
+    );
     const t: Record<string, string> = {};
     for (
       const name of [...TABLES, "meta"]
@@ -204,7 +244,7 @@ export class PostgresStorage implements SessionStorage {
   }
 
   #check(what: string): void {
-    if (this.#closed) throw new SessionClosedError(what);
+    checkOpen(this.#closed, what);
   }
 
   #rows(
@@ -229,39 +269,39 @@ export class PostgresStorage implements SessionStorage {
     );
   }
 
+  /**
+   * Writes a batch under the session's write lock: reads the batch's peers
+   * and the holders of the usernames and phones it claims, plans the merge,
+   * and writes the plan in one statement.
+   */
   async #writePeers(batch: readonly PeerRecord[]): Promise<void> {
-    const plan = planPeers(batch);
+    const needs = mergeNeeds(batch);
     const t = this.#t;
-    const payload = JSON.stringify({
-      peers: plan.peers.map((p) => ({
-        id: p.id,
-        type: p.type,
-        hash: p.hash,
-        name: p.name,
-        at: p.updatedAt,
-      })),
-      ids: plan.ids,
-      us: plan.usernamesSettled,
-      uh: plan.usernamesHeld,
-      ud: plan.usernamesDropped,
-      pi: plan.phoneIds,
-      ps: plan.phonesSettled,
-      ph: plan.phonesHeld,
-      pd: plan.phonesDropped,
-    });
     const what = "store peers";
     await this.#client.transaction(what, async (tx) => {
       await this.#lockWrites(tx, what);
-      // One statement: its parts touch disjoint rows (see _merge.ts).
+      const loaded = (await this.#rows(
+        what,
+        `WITH b AS MATERIALIZED (SELECT $2::text::jsonb AS j),
+ids AS (SELECT v::bigint AS id FROM b, jsonb_array_elements_text(b.j->'ids') v
+  UNION SELECT u.peer_id FROM ${t.usernames} u WHERE u.session_id = $1::text
+    AND u.username IN (SELECT jsonb_array_elements_text(b.j->'us') FROM b)
+  UNION SELECT f.peer_id FROM ${t.phones} f WHERE f.session_id = $1::text
+    AND f.phone IN (SELECT jsonb_array_elements_text(b.j->'ps') FROM b))
+${this.#peerSelect()} WHERE p.session_id = $1::text AND p.id IN (SELECT id FROM ids)`,
+        [JSON.stringify({
+          ids: needs.ids,
+          us: needs.usernames,
+          ps: needs.phones,
+        })],
+        tx,
+      )).map(rowPeer);
+      const plan = planMerge(batch, sourceOf(loaded));
+      // One statement: its parts touch disjoint rows (a username or phone
+      // is either given to a peer or freed, never both).
       await this.#rows(
         what,
         `WITH b AS MATERIALIZED (SELECT $2::text::jsonb AS j),
-ids AS MATERIALIZED (SELECT v::bigint AS id FROM b, jsonb_array_elements_text(b.j->'ids') v),
-us AS MATERIALIZED (SELECT v AS u FROM b, jsonb_array_elements_text(b.j->'us') v),
-ux AS MATERIALIZED (SELECT v AS u FROM b, jsonb_array_elements_text(b.j->'ud') v),
-pis AS MATERIALIZED (SELECT v::bigint AS id FROM b, jsonb_array_elements_text(b.j->'pi') v),
-ps AS MATERIALIZED (SELECT v AS f FROM b, jsonb_array_elements_text(b.j->'ps') v),
-px AS MATERIALIZED (SELECT v AS f FROM b, jsonb_array_elements_text(b.j->'pd') v),
 s AS (INSERT INTO ${t.sessions} (session_id, created_at, updated_at)
   VALUES ($1::text, $3::text::bigint, $3::text::bigint)
   ON CONFLICT (session_id) DO NOTHING),
@@ -269,27 +309,23 @@ p AS (INSERT INTO ${t.peers} AS o (session_id, id, type, access_hash, name, upda
   SELECT $1::text, x.id, x.type, x.hash, x.name, x.at
   FROM b, jsonb_to_recordset(b.j->'peers') AS x(id bigint, type text, hash bigint, name text, at bigint)
   ON CONFLICT (session_id, id) DO UPDATE SET type = excluded.type,
-    access_hash = excluded.access_hash, name = COALESCE(excluded.name, o.name),
+    access_hash = excluded.access_hash, name = excluded.name,
     updated_at = excluded.updated_at),
-ud AS (DELETE FROM ${t.usernames} d WHERE d.session_id = $1::text AND (
-  (d.peer_id = ANY ((SELECT array_agg(id) FROM ids)::bigint[])
-    AND d.username NOT IN (SELECT u FROM us))
-  OR d.username = ANY ((SELECT array_agg(u) FROM ux)::text[]))),
+ud AS (DELETE FROM ${t.usernames} d WHERE d.session_id = $1::text AND
+  d.username IN (SELECT jsonb_array_elements_text(b.j->'ud') FROM b)),
 ui AS (INSERT INTO ${t.usernames} (session_id, username, peer_id, position)
   SELECT $1::text, x.u, x.i, x.p
   FROM b, jsonb_to_recordset(b.j->'uh') AS x(u text, i bigint, p integer)
   ON CONFLICT (session_id, username) DO UPDATE SET peer_id = excluded.peer_id,
     position = excluded.position),
-pd AS (DELETE FROM ${t.phones} d WHERE d.session_id = $1::text AND (
-  (d.peer_id = ANY ((SELECT array_agg(id) FROM pis)::bigint[])
-    AND d.phone NOT IN (SELECT f FROM ps))
-  OR d.phone = ANY ((SELECT array_agg(f) FROM px)::text[]))),
+pd AS (DELETE FROM ${t.phones} d WHERE d.session_id = $1::text AND
+  d.phone IN (SELECT jsonb_array_elements_text(b.j->'pd') FROM b)),
 pi AS (INSERT INTO ${t.phones} (session_id, phone, peer_id)
-  SELECT $1::text, x.f, x.p
-  FROM b, jsonb_to_recordset(b.j->'ph') AS x(f text, p bigint)
+  SELECT $1::text, x.f, x.i
+  FROM b, jsonb_to_recordset(b.j->'ph') AS x(f text, i bigint)
   ON CONFLICT (session_id, phone) DO UPDATE SET peer_id = excluded.peer_id)
 SELECT 1`,
-        [payload, now()],
+        [planPayload(plan), now()],
         tx,
       );
     });
@@ -312,50 +348,38 @@ SELECT 1`,
     this.#check("read the auth state");
     const [r] = await this.#rows(
       "read the auth state",
-      "SELECT dc_id::text, server_address, port::text, encode(auth_key, 'hex'), " +
-        "test_mode::text, api_id::text, user_id::text, is_bot::text, " +
-        `date::text, takeout_id::text FROM ${this.#t.sessions} WHERE session_id = $1::text`,
+      `SELECT ${AUTH_SELECT} FROM ${this.#t.sessions} WHERE session_id = $1::text`,
       [],
     );
     const row: PgRow = r ?? [];
-    const key = typeof row[3] === "string" ? fromHex(row[3]) : null;
-    return {
-      dcId: num(row[0]),
-      serverAddress: text(row[1]),
-      port: num(row[2]),
-      authKey: key !== null && key.length === 256 ? key : null,
-      testMode: flag(row[4]),
-      apiId: num(row[5]),
-      userId: num(row[6]),
-      isBot: flag(row[7]),
-      date: num(row[8]),
-      takeoutId: big(row[9]),
-    };
+    const at = new Map(AUTH_COLUMNS.map((c, i) => [c.column, row[i]]));
+    const key = at.get("auth_key");
+    return authOf(
+      (column) => at.get(column),
+      typeof key === "string" ? fromHex(key) : null,
+    );
   }
 
   /** {@inheritDoc SessionStorage.setAuth} */
   async setAuth(patch: Partial<AuthState>): Promise<void> {
     this.#check("change the auth state");
-    const keys = (Object.keys(AUTH_COLUMNS) as (keyof AuthState)[]).filter((
-      k,
-    ) => k in patch);
-    if (keys.length === 0) return;
-    const cols = keys.map((k) => AUTH_COLUMNS[k]);
-    const values = cols.map(([, cast], i) =>
-      cast === "bytea"
+    const cols = patchedColumns(patch);
+    if (cols.length === 0) return;
+    const values = cols.map(({ kind }, i) =>
+      kind === "bytes"
         ? `decode($${i + 3}::text, 'hex')`
-        : `$${i + 3}::text::${cast}`
+        : `$${i + 3}::text::${CASTS[kind]}`
     );
     await this.#rows(
       "change the auth state",
       `INSERT INTO ${this.#t.sessions} (session_id, created_at, updated_at, ${
-        cols.map(([c]) => c).join(", ")
+        cols.map((c) => c.column).join(", ")
       }) VALUES ($1::text, $2::text::bigint, $2::text::bigint, ${
         values.join(", ")
       }) ON CONFLICT (session_id) DO UPDATE SET ${
-        cols.map(([c]) => `${c} = excluded.${c}`).join(", ")
+        cols.map(({ column: c }) => `${c} = excluded.${c}`).join(", ")
       }, updated_at = excluded.updated_at`,
-      [now(), ...keys.map((k) => toParam(k, patch[k]))],
+      [now(), ...cols.map((c) => toParam(c.field, patch[c.field]))],
     );
   }
 
@@ -385,7 +409,7 @@ SELECT 1`,
             "(SELECT v::bigint FROM json_array_elements_text($2::text::json) v)",
           [JSON.stringify(lookup.ids)],
         );
-        const found = rows.map(peerOf);
+        const found = rows.map(rowPeer);
         for (const id of lookup.ids) {
           const p = found.find((x) => x.id === id);
           if (p) return p;
@@ -399,7 +423,7 @@ SELECT 1`,
             `FROM ${t.usernames} WHERE session_id = $1::text AND username = $2::text)`,
           [lookup.value],
         );
-        return row && peerOf(row);
+        return row && rowPeer(row);
       }
       case "phone": {
         const [row] = await this.#rows(
@@ -408,7 +432,7 @@ SELECT 1`,
             `FROM ${t.phones} WHERE session_id = $1::text AND phone = $2::text)`,
           [lookup.value],
         );
-        return row && peerOf(row);
+        return row && rowPeer(row);
       }
       case "name": {
         const [row] = await this.#rows(
@@ -417,7 +441,7 @@ SELECT 1`,
             "ORDER BY p.updated_at DESC LIMIT 1",
           [lookup.value],
         );
-        return row && peerOf(row);
+        return row && rowPeer(row);
       }
     }
   }
@@ -430,7 +454,7 @@ SELECT 1`,
       "list peers",
       `${this.#peerSelect()} WHERE p.session_id = $1::text`,
       [],
-    )).map(peerOf);
+    )).map(rowPeer);
   }
 
   /** {@inheritDoc SessionStorage.countPeers} */
@@ -442,7 +466,7 @@ SELECT 1`,
       `SELECT count(*)::text FROM ${this.#t.peers} WHERE session_id = $1::text`,
       [],
     );
-    return num(row?.[0]) ?? 0;
+    return toNumber(row?.[0]) ?? 0;
   }
 
   /** {@inheritDoc SessionStorage.deletePeers} */
@@ -477,11 +501,11 @@ DELETE FROM ${t.peers} WHERE session_id = $1::text AND id IN (SELECT id FROM i)`
       [],
     );
     return rows.map((r) => ({
-      entityId: num(r[0])!,
-      pts: num(r[1])!,
-      qts: num(r[2])!,
-      date: num(r[3])!,
-      seq: num(r[4])!,
+      entityId: toNumber(r[0])!,
+      pts: toNumber(r[1])!,
+      qts: toNumber(r[2])!,
+      date: toNumber(r[3])!,
+      seq: toNumber(r[4])!,
     }));
   }
 
@@ -541,8 +565,8 @@ ON CONFLICT (session_id, entity_id) DO UPDATE SET pts = excluded.pts,
       md5,
       size,
       type,
-      id: big(r[0])!,
-      accessHash: big(r[1])!,
+      id: toBigInt(r[0])!,
+      accessHash: toBigInt(r[1])!,
     });
   }
 
@@ -584,10 +608,10 @@ ON CONFLICT (session_id, md5, size, type) DO UPDATE SET id = excluded.id,
     );
     return rows.map((r) => ({
       md5: fromHex(String(r[0])),
-      size: num(r[1])!,
+      size: toNumber(r[1])!,
       type: String(r[2]) as FileType,
-      id: big(r[3])!,
-      accessHash: big(r[4])!,
+      id: toBigInt(r[3])!,
+      accessHash: toBigInt(r[4])!,
     }));
   }
 
@@ -598,7 +622,6 @@ ON CONFLICT (session_id, md5, size, type) DO UPDATE SET id = excluded.id,
   async flush(): Promise<void> {
     this.#check("save");
     await this.#queue.flush();
-    this.#queue.takeFailure(); // written now: the earlier failure is moot
   }
 
   /** Writes any batched peers and releases the session. */
@@ -640,24 +663,6 @@ ON CONFLICT (session_id, md5, size, type) DO UPDATE SET id = excluded.id,
    */
   toJSON(): { kind: string; label: string } {
     return { kind: this.kind, label: this.#label };
-  }
-
-  /**
-   * Node's and Bun's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [nodeInspect](): string {
-    return this.toString();
-  }
-
-  /**
-   * Deno's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [denoInspect](): string {
-    return this.toString();
   }
 }
 

@@ -7,17 +7,25 @@
  * @module
  */
 
-import { unrefTimer } from "../_timer.ts";
 import { copyFile } from "../_copy.ts";
-import { SessionClosedError, SessionError } from "../errors.ts";
-import { denoInspect, nodeInspect } from "../_inspect.ts";
+import { redactInspect } from "../_redacted.ts";
+import { checkOpen, runOpen } from "../backend/_lifecycle.ts";
+import { mergeNeeds, planMerge, sourceOf } from "../backend/_merge.ts";
+import {
+  authOf,
+  patchedColumns,
+  peerOf,
+  toBigInt,
+  toNumber,
+} from "../backend/_rows.ts";
+import { batchOptions, WriteBehind } from "../backend/_write_behind.ts";
+import { SessionError } from "../errors.ts";
 import type { PeerLookup, SessionStorage } from "../storage.ts";
 import type {
   AuthState,
   CachedFile,
   FileType,
   PeerRecord,
-  PeerType,
   UpdateState,
 } from "../types.ts";
 import type {
@@ -47,45 +55,14 @@ export interface SqliteStorageOptions {
   label?: string;
 }
 
-function num(v: SqlValue | undefined): number | null {
-  if (v === null || v === undefined) return null;
-  if (typeof v === "bigint") return Number(v);
-  return Number(v);
-}
-
-function big(v: SqlValue | undefined): bigint | null {
-  if (v === null || v === undefined) return null;
-  return typeof v === "bigint" ? v : BigInt(v as number);
-}
-
-function flag(v: SqlValue | undefined): boolean | null {
-  const n = num(v);
-  return n === null ? null : n !== 0;
-}
-
 function bytes(v: SqlValue | undefined): Uint8Array | null {
-  if (v === null || v === undefined) return null;
-  if (!(v instanceof Uint8Array)) return null;
-  return v.slice();
+  return v instanceof Uint8Array ? v.slice() : null;
 }
 
-const AUTH_COLUMNS: Record<keyof AuthState, string> = {
-  dcId: "dc_id",
-  serverAddress: "server_address",
-  port: "port",
-  authKey: "auth_key",
-  testMode: "test_mode",
-  apiId: "api_id",
-  userId: "user_id",
-  isBot: "is_bot",
-  date: "date",
-  takeoutId: "takeout_id",
-};
-
-function toSql(key: keyof AuthState, value: unknown): SqlValue {
+function toSql(field: keyof AuthState, value: unknown): SqlValue {
   if (value === null || value === undefined) return null;
   if (typeof value === "boolean") return value ? 1 : 0;
-  if (key === "authKey") return (value as Uint8Array).slice();
+  if (field === "authKey") return (value as Uint8Array).slice();
   return value as SqlValue;
 }
 
@@ -116,32 +93,23 @@ export const SQL = {
   all: `SELECT ${PEER_COLUMNS} FROM mts_peers p WHERE p.session_id = ?`,
   dropUsername:
     "DELETE FROM mts_usernames WHERE session_id = ? AND username = ? AND peer_id = ?",
+  freeUsername:
+    "DELETE FROM mts_usernames WHERE session_id = ? AND username = ?",
   claimUsername: "INSERT OR REPLACE INTO mts_usernames " +
     "(session_id, username, peer_id) VALUES (?, ?, ?)",
-  setUsernames:
-    "UPDATE mts_peers SET usernames = ? WHERE session_id = ? AND id = ?",
   claimPhone: "UPDATE mts_peers INDEXED BY mts_peers_phone SET phone = NULL " +
     "WHERE session_id = ? AND phone = ? AND id <> ?",
+  // A merged record is written whole (the merge plan has read the row).
   upsert: "INSERT INTO mts_peers " +
     "(session_id, id, type, access_hash, usernames, phone, name, updated_at) " +
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, id) DO UPDATE SET " +
     "type = excluded.type, access_hash = excluded.access_hash, " +
-    "usernames = excluded.usernames, " +
-    "phone = COALESCE(excluded.phone, mts_peers.phone), " +
-    "name = COALESCE(excluded.name, mts_peers.name), " +
-    "updated_at = excluded.updated_at",
+    "usernames = excluded.usernames, phone = excluded.phone, " +
+    "name = excluded.name, updated_at = excluded.updated_at",
   usernamesOf:
     "SELECT usernames FROM mts_peers WHERE session_id = ? AND id = ?",
   deletePeer: "DELETE FROM mts_peers WHERE session_id = ? AND id = ?",
 } as const;
-
-/** What a batch write needs to know of a peer already in the file. */
-interface Known {
-  phone: string | null;
-  usernames: readonly string[];
-  /** Its usernames changed (taken by another peer) since its last upsert. */
-  dirty: boolean;
-}
 
 /** How much of a session file is read through a memory map. */
 const MMAP_BYTES = 64 * 1024 * 1024;
@@ -170,22 +138,16 @@ function usernamesText(usernames: readonly string[]): string | null {
   return usernames.length === 0 ? null : JSON.stringify(usernames);
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function peerOf(row: SqlRow): PeerRecord {
-  return {
-    id: num(row.id)!,
-    type: String(row.type) as PeerType,
-    accessHash: big(row.access_hash)!,
-    usernames: usernamesOf(row.usernames),
-    phone: row.phone === null ? null : String(row.phone),
-    name: row.name === null ? null : String(row.name),
-    updatedAt: num(row.updated_at)!,
-  };
+function rowPeer(row: SqlRow): PeerRecord {
+  return peerOf(
+    row.id,
+    row.type,
+    row.access_hash,
+    usernamesOf(row.usernames),
+    row.phone,
+    row.name,
+    row.updated_at,
+  );
 }
 
 /**
@@ -220,10 +182,12 @@ export class SqliteStorage implements SessionStorage {
   #sid: string;
   #options: SqliteStorageOptions;
   #statements = new Map<string, SqliteStatement>();
-  #pending: PeerRecord[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #failure: unknown = undefined;
+  #queue: WriteBehind<PeerRecord>;
   #closed = false;
+
+  static {
+    redactInspect(this);
+  }
 
   /**
    * Wraps one session of a migrated database (see `migrateSqlite`).
@@ -240,6 +204,10 @@ export class SqliteStorage implements SessionStorage {
     this.#db = db;
     this.#sid = sessionId;
     this.#options = options;
+    this.#queue = new WriteBehind(
+      (batch) => withTransaction(db, () => this.#writeBatch(batch)),
+      batchOptions(options),
+    );
     try {
       // Read the file through a memory map (up to 64 MiB) unless the
       // connection has one already: a random lookup then costs no read()
@@ -287,59 +255,10 @@ export class SqliteStorage implements SessionStorage {
   }
 
   #run<T>(what: string, fn: () => T): Promise<T> {
-    try {
-      if (this.#closed) throw new SessionClosedError(what);
-      return Promise.resolve(fn());
-    } catch (e) {
-      return Promise.reject(this.#typed(e));
-    }
+    return runOpen(this.#closed, what, fn, (e) => this.#typed(e));
   }
 
-  // ---- write-behind batch --------------------------------------------------
-
-  #schedule(): void {
-    if (this.#timer !== undefined) return;
-    const delay = this.#options.flushDelayMs ?? 1000;
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      try {
-        this.#flushPending();
-      } catch (e) {
-        this.#failure ??= e;
-      }
-    }, delay);
-    unrefTimer(this.#timer);
-  }
-
-  #flushPending(): void {
-    if (this.#timer !== undefined) {
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-    }
-    if (this.#pending.length === 0) return;
-    const batch = this.#pending;
-    this.#pending = [];
-    try {
-      withTransaction(this.#db, () => this.#writeBatch(batch));
-    } catch (e) {
-      this.#pending = batch.concat(this.#pending);
-      throw e;
-    }
-    // A background write that failed is moot once its batch is written.
-    this.#failure = undefined;
-  }
-
-  #reportFailure(): void {
-    if (this.#failure === undefined) return;
-    const cause = this.#failure;
-    this.#failure = undefined;
-    const typed = this.#typed(cause);
-    if (typed !== cause) throw typed;
-    throw new SessionError(
-      "A batched write of peers failed; it is kept and retried",
-      { cause },
-    );
-  }
+  // ---- batched peer writes -------------------------------------------------
 
   /** Runs `sql` (with one `IN (…)` list at its end) over `values`, chunked. */
   #selectIn(
@@ -363,126 +282,74 @@ export class SqliteStorage implements SessionStorage {
   }
 
   /**
-   * Writes a batch with the merge rules of `putPeers`, record by record in
-   * order, but reading first what the file knows of the batch (its peers'
-   * phones and usernames, who holds the usernames and phones it claims) in
-   * a few statements, so that a record only writes what changes: a new peer
-   * costs its upsert and its usernames; a known peer whose usernames and
-   * phone are unchanged costs the upsert alone. The effect on the file is
-   * that of running, for each record, "take each of its usernames and its
-   * phone from any other peer, drop the usernames it no longer has, upsert
-   * it"; a peer that loses a username to the batch has its row's list
-   * rewritten once, at the end.
+   * Writes a batch with the merge rules of `putPeers` (planned by
+   * backend/_merge.ts). It reads what the plan needs in a few statements:
+   * the batch's peers, and the peers outside it that hold a username or
+   * phone the batch claims (they lose it). Then each changed peer's row is
+   * written once, whole, and only the username entries whose holder
+   * changes are touched: a known peer whose usernames are unchanged costs
+   * its upsert alone.
    */
   #writeBatch(batch: readonly PeerRecord[]): void {
     const sid = this.#sid;
-    const known = new Map<number, Known>();
-    // username → the peer of `known` holding it
-    const owner = new Map<string, number>();
-    // phone of the batch → every peer of the file holding it
-    const holders = new Map<string, Set<number>>();
-
+    const needs = mergeNeeds(batch);
+    const loaded = new Map<number, PeerRecord>();
     const load = (ids: readonly number[]): void =>
       this.#selectIn(
         (list) =>
-          "SELECT id, phone, usernames FROM mts_peers WHERE session_id = ? " +
-          `AND id IN ${list}`,
+          `SELECT ${PEER_COLUMNS} FROM mts_peers p WHERE p.session_id = ? ` +
+          `AND p.id IN ${list}`,
         ids,
         (row) => {
-          const id = num(row.id)!;
-          const usernames = usernamesOf(row.usernames);
-          known.set(id, {
-            phone: row.phone === null ? null : String(row.phone),
-            usernames,
-            dirty: false,
-          });
-          for (const u of usernames) owner.set(u, id);
+          const p = rowPeer(row);
+          loaded.set(p.id, p);
         },
       );
-    load([...new Set(batch.map((p) => p.id))]);
+    load(needs.ids);
 
-    // Peers outside the batch that hold a username the batch claims: they
-    // lose it, so their rows are read too.
-    const claimed = new Set<string>();
-    for (const p of batch) {
-      for (const u of p.usernames) if (!owner.has(u)) claimed.add(u);
+    // Holders outside the batch of what the batch claims: only what no
+    // peer of the batch holds already needs looking up.
+    const held = new Set<string>();
+    for (const p of loaded.values()) {
+      for (const u of p.usernames) held.add(u);
+      if (p.phone !== null) held.add(`+${p.phone}`);
     }
-    if (claimed.size > 0) {
-      const others = new Set<number>();
+    const others = new Set<number>();
+    const claimed = needs.usernames.filter((u) => !held.has(u));
+    if (claimed.length > 0) {
       this.#selectIn(
         (list) =>
           "SELECT peer_id FROM mts_usernames WHERE session_id = ? AND " +
           `username IN ${list}`,
-        [...claimed],
-        (row) => {
-          const id = num(row.peer_id)!;
-          if (!known.has(id)) others.add(id);
-        },
+        claimed,
+        (row) => others.add(Number(row.peer_id)),
       );
-      if (others.size > 0) load([...others]);
     }
-
-    const phones: string[] = [];
-    for (const p of batch) {
-      if (p.phone !== null && !holders.has(p.phone)) {
-        holders.set(p.phone, new Set());
-        phones.push(p.phone);
-      }
-    }
+    const phones = needs.phones.filter((f) => !held.has(`+${f}`));
     if (phones.length > 0) {
       this.#selectIn(
         (list) =>
-          "SELECT id, phone FROM mts_peers INDEXED BY mts_peers_phone " +
+          "SELECT id FROM mts_peers INDEXED BY mts_peers_phone " +
           `WHERE session_id = ? AND phone IN ${list}`,
         phones,
-        (row) => holders.get(String(row.phone))?.add(num(row.id)!),
+        (row) => others.add(Number(row.id)),
       );
     }
+    for (const id of loaded.keys()) others.delete(id);
+    if (others.size > 0) load([...others]);
 
-    const claim = this.#stmt(SQL.claimUsername);
+    const plan = planMerge(batch, sourceOf(loaded.values()));
+    for (const [u, holder] of plan.usernames) {
+      if (holder === null) this.#stmt(SQL.freeUsername).run(sid, u);
+      else this.#stmt(SQL.claimUsername).run(sid, u, holder);
+    }
+    // A phone the batch gives away is cleared from whoever else holds it
+    // (rows the plan did not read included).
+    for (const [f, holder] of plan.phones) {
+      if (holder !== null) this.#stmt(SQL.claimPhone).run(sid, f, holder);
+    }
     const upsert = this.#stmt(SQL.upsert);
-    for (const p of batch) {
-      const old = known.get(p.id);
-      if (old === undefined || !sameList(old.usernames, p.usernames)) {
-        for (const u of old?.usernames ?? []) {
-          if (!p.usernames.includes(u) && owner.get(u) === p.id) {
-            this.#stmt(SQL.dropUsername).run(sid, u, p.id);
-            owner.delete(u);
-          }
-        }
-        for (const u of p.usernames) {
-          const previous = owner.get(u);
-          if (previous === p.id) continue;
-          claim.run(sid, u, p.id);
-          owner.set(u, p.id);
-          const k = previous === undefined ? undefined : known.get(previous);
-          if (k !== undefined) {
-            k.usernames = k.usernames.filter((x) => x !== u);
-            k.dirty = true;
-          }
-        }
-      }
-      let phone = old === undefined ? null : old.phone;
-      if (p.phone !== null) {
-        const holding = holders.get(p.phone)!;
-        let others = false;
-        for (const id of holding) {
-          if (id !== p.id) {
-            others = true;
-            const k = known.get(id);
-            if (k !== undefined) k.phone = null;
-          }
-        }
-        if (others) {
-          this.#stmt(SQL.claimPhone).run(sid, p.phone, p.id);
-          holding.clear();
-        }
-        holding.add(p.id);
-        if (phone !== null && phone !== p.phone) {
-          holders.get(phone)?.delete(p.id);
-        }
-        phone = p.phone;
-      }
+    for (const { record: p } of plan.peers) {
       upsert.run(
         sid,
         p.id,
@@ -493,12 +360,6 @@ export class SqliteStorage implements SessionStorage {
         p.name,
         p.updatedAt,
       );
-      known.set(p.id, { phone, usernames: p.usernames, dirty: false });
-    }
-    for (const [id, k] of known) {
-      if (k.dirty) {
-        this.#stmt(SQL.setUsernames).run(usernamesText(k.usernames), sid, id);
-      }
     }
   }
 
@@ -509,37 +370,20 @@ export class SqliteStorage implements SessionStorage {
     return this.#run("read the auth state", () => {
       const r = this.#stmt("SELECT * FROM mts_sessions WHERE session_id = ?")
         .get(this.#sid) ?? {};
-      const key = bytes(r.auth_key);
-      return {
-        dcId: num(r.dc_id),
-        serverAddress:
-          r.server_address === null || r.server_address === undefined
-            ? null
-            : String(r.server_address),
-        port: num(r.port),
-        authKey: key !== null && key.length === 256 ? key : null,
-        testMode: flag(r.test_mode),
-        apiId: num(r.api_id),
-        userId: num(r.user_id),
-        isBot: flag(r.is_bot),
-        date: num(r.date),
-        takeoutId: big(r.takeout_id),
-      };
+      return authOf((column) => r[column], bytes(r.auth_key));
     });
   }
 
   /** {@inheritDoc SessionStorage.setAuth} */
   setAuth(patch: Partial<AuthState>): Promise<void> {
     return this.#run("change the auth state", () => {
-      const keys = (Object.keys(patch) as (keyof AuthState)[]).filter((k) =>
-        k in AUTH_COLUMNS
-      );
-      if (keys.length === 0) return;
+      const columns = patchedColumns(patch);
+      if (columns.length === 0) return;
       const sql = `UPDATE mts_sessions SET ${
-        keys.map((k) => `${AUTH_COLUMNS[k]} = ?`).join(", ")
+        columns.map((c) => `${c.column} = ?`).join(", ")
       }, updated_at = ? WHERE session_id = ?`;
       this.#stmt(sql).run(
-        ...keys.map((k) => toSql(k, patch[k])),
+        ...columns.map((c) => toSql(c.field, patch[c.field])),
         Math.floor(Date.now() / 1000),
         this.#sid,
       );
@@ -549,22 +393,16 @@ export class SqliteStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.putPeers} */
   putPeers(records: readonly PeerRecord[]): Promise<void> {
     return this.#run("store peers", () => {
-      for (const r of records) this.#pending.push(r);
-      if (this.#pending.length >= (this.#options.maxBatch ?? 2000)) {
-        this.#flushPending();
-      } else if (this.#pending.length > 0) {
-        this.#schedule();
-      }
+      this.#queue.push(records);
+      if (this.#queue.full) this.#queue.flushSync();
     });
   }
 
   /** {@inheritDoc SessionStorage.findPeer} */
   findPeer(lookup: PeerLookup): Promise<PeerRecord | undefined> {
-    if (this.#closed) {
-      return Promise.reject(new SessionClosedError("look up a peer"));
-    }
     try {
-      this.#flushPending();
+      checkOpen(this.#closed, "look up a peer");
+      if (this.#queue.size > 0) this.#queue.flushSync();
       const sid = this.#sid;
       let row: SqlRow | undefined;
       switch (lookup.by) {
@@ -586,7 +424,7 @@ export class SqliteStorage implements SessionStorage {
           row = this.#stmt(SQL.byName).get(sid, lookup.value);
           break;
       }
-      return Promise.resolve(row === undefined ? undefined : peerOf(row));
+      return Promise.resolve(row === undefined ? undefined : rowPeer(row));
     } catch (e) {
       return Promise.reject(this.#typed(e));
     }
@@ -595,16 +433,16 @@ export class SqliteStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.listPeers} */
   listPeers(): Promise<PeerRecord[]> {
     return this.#run("list peers", () => {
-      this.#flushPending();
-      return this.#stmt(SQL.all).all(this.#sid).map(peerOf);
+      this.#queue.flushSync();
+      return this.#stmt(SQL.all).all(this.#sid).map(rowPeer);
     });
   }
 
   /** {@inheritDoc SessionStorage.countPeers} */
   countPeers(): Promise<number> {
     return this.#run("count peers", () => {
-      this.#flushPending();
-      return num(
+      this.#queue.flushSync();
+      return toNumber(
         this.#stmt("SELECT count(*) AS n FROM mts_peers WHERE session_id = ?")
           .get(this.#sid)?.n,
       ) ?? 0;
@@ -614,7 +452,7 @@ export class SqliteStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.deletePeers} */
   deletePeers(ids: readonly number[]): Promise<void> {
     return this.#run("delete peers", () => {
-      this.#flushPending();
+      this.#queue.flushSync();
       withTransaction(this.#db, () => {
         const read = this.#stmt(SQL.usernamesOf);
         const drop = this.#stmt(SQL.dropUsername);
@@ -637,11 +475,11 @@ export class SqliteStorage implements SessionStorage {
       this.#stmt(
         "SELECT entity_id, pts, qts, date, seq FROM mts_update_states WHERE session_id = ?",
       ).all(this.#sid).map((r) => ({
-        entityId: num(r.entity_id)!,
-        pts: num(r.pts)!,
-        qts: num(r.qts)!,
-        date: num(r.date)!,
-        seq: num(r.seq)!,
+        entityId: toNumber(r.entity_id)!,
+        pts: toNumber(r.pts)!,
+        qts: toNumber(r.qts)!,
+        date: toNumber(r.date)!,
+        seq: toNumber(r.seq)!,
       })));
   }
 
@@ -683,8 +521,8 @@ export class SqliteStorage implements SessionStorage {
         md5,
         size,
         type,
-        id: big(r.id)!,
-        accessHash: big(r.access_hash)!,
+        id: toBigInt(r.id)!,
+        accessHash: toBigInt(r.access_hash)!,
       });
     });
   }
@@ -710,18 +548,20 @@ export class SqliteStorage implements SessionStorage {
         "SELECT md5, size, type, id, access_hash FROM mts_files WHERE session_id = ?",
       ).all(this.#sid).map((r) => ({
         md5: bytes(r.md5)!,
-        size: num(r.size)!,
+        size: toNumber(r.size)!,
         type: String(r.type) as FileType,
-        id: big(r.id)!,
-        accessHash: big(r.access_hash)!,
+        id: toBigInt(r.id)!,
+        accessHash: toBigInt(r.access_hash)!,
       })));
   }
 
-  /** Writes any batched peers; reports a failed background write. */
+  /**
+   * Writes any batched peers. A batch whose background write failed was
+   * kept: it is written now, or this rejects with the error.
+   */
   flush(): Promise<void> {
     return this.#run("save", () => {
-      this.#flushPending();
-      this.#reportFailure();
+      this.#queue.flushSync();
     });
   }
 
@@ -730,14 +570,14 @@ export class SqliteStorage implements SessionStorage {
     if (this.#closed) return Promise.resolve();
     let failure: unknown;
     try {
-      this.#flushPending();
+      this.#queue.flushSync();
     } catch (e) {
       failure = this.#typed(e);
     }
     // Released even when the last write failed: a session that cannot be
     // used again must not keep the file locked.
     this.#closed = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#queue.stop();
     this.#statements.clear();
     try {
       this.#options.onClose?.();
@@ -750,9 +590,7 @@ export class SqliteStorage implements SessionStorage {
   /** Deletes the session's rows (a file session: the file) and closes. */
   destroy(): Promise<void> {
     return this.#run("delete the session", () => {
-      this.#pending = [];
-      if (this.#timer !== undefined) clearTimeout(this.#timer);
-      this.#timer = undefined;
+      void this.#queue.clear();
       deleteSessionRows(this.#db, this.#sid);
       this.#closed = true;
       this.#statements.clear();
@@ -777,24 +615,6 @@ export class SqliteStorage implements SessionStorage {
    */
   toJSON(): { kind: string; label: string } {
     return { kind: this.kind, label: this.#options.label ?? this.#db.path };
-  }
-
-  /**
-   * Node's and Bun's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [nodeInspect](): string {
-    return this.toString();
-  }
-
-  /**
-   * Deno's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [denoInspect](): string {
-    return this.toString();
   }
 }
 

@@ -1,0 +1,26 @@
+// Redacted printing for every class that holds or reaches a secret
+// (sessions, storages, stores, client bindings): `console.log`,
+// `util.inspect` and `Deno.inspect` show what the class's own `toString()`
+// says, which never names a key, a session string or a phone number.
+// Private to the library.
+
+import { denoInspect, nodeInspect } from "./_inspect.ts";
+
+/**
+ * Makes the inspect hooks of Node, Bun and Deno print `toString()` for
+ * every instance of `cls`. Call it from the class's static block:
+ * `static { redactInspect(this); }`.
+ */
+export function redactInspect(
+  cls: { readonly prototype: { toString(): string } },
+): void {
+  for (const symbol of [nodeInspect, denoInspect]) {
+    Object.defineProperty(cls.prototype, symbol, {
+      value(this: { toString(): string }): string {
+        return this.toString();
+      },
+      writable: true,
+      configurable: true,
+    });
+  }
+}

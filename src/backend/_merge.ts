@@ -1,0 +1,209 @@
+// The merge rules of SessionStorage.putPeers, planned once for every
+// backend. A backend reads what a batch touches (see mergeNeeds), hands it
+// to planMerge as a MergeSource, and applies the plan in its own terms:
+// rows to write in full, and the username and phone index entries whose
+// holder changes. Private to the library.
+
+import type { PeerRecord } from "../types.ts";
+
+/** The stored state a plan reads: what the backend holds before the batch. */
+export interface MergeSource {
+  /** The stored record of a peer, or undefined. */
+  peer(id: number): PeerRecord | undefined;
+  /** Which peer holds a username, or undefined. */
+  usernameHolder(username: string): number | undefined;
+  /** Which peer holds a phone number, or undefined. */
+  phoneHolder(phone: string): number | undefined;
+}
+
+/** One peer the batch changes. */
+export interface MergedPeer {
+  /** What the peer is after the batch. */
+  readonly record: PeerRecord;
+  /** What it was before (undefined for a new peer). */
+  readonly before: PeerRecord | undefined;
+  /**
+   * True when a record of the batch was this peer's (its type, hash, name
+   * and time changed); false when it only lost a username or its phone to
+   * another peer of the batch.
+   */
+  readonly written: boolean;
+  /** Its list of usernames differs from `before` (order included). */
+  readonly usernamesChanged: boolean;
+}
+
+/** What a batch does to a backend. */
+export interface MergePlan {
+  /**
+   * Every peer whose stored record changes. The peers the batch wrote come
+   * in the order of their last write.
+   */
+  readonly peers: readonly MergedPeer[];
+  /** Usernames whose holder changes: the new holder, or null for nobody. */
+  readonly usernames: ReadonlyMap<string, number | null>;
+  /** Phones whose holder changes: the new holder, or null for nobody. */
+  readonly phones: ReadonlyMap<string, number | null>;
+}
+
+/** The keys of the stored state a batch's plan may read. */
+export interface MergeNeeds {
+  /** Marked ids of the batch. */
+  readonly ids: number[];
+  /** Every username the batch gives a peer. */
+  readonly usernames: string[];
+  /** Every phone the batch gives a peer. */
+  readonly phones: string[];
+}
+
+/**
+ * What a backend must read before planning: the batch's peers, and who
+ * holds the usernames and phones it claims (whose records it must then
+ * read too: a holder loses what the batch takes).
+ */
+export function mergeNeeds(batch: readonly PeerRecord[]): MergeNeeds {
+  const ids = new Set<number>();
+  const usernames = new Set<string>();
+  const phones = new Set<string>();
+  for (const r of batch) {
+    ids.add(r.id);
+    for (const u of r.usernames) usernames.add(u);
+    if (r.phone !== null) phones.add(r.phone);
+  }
+  return { ids: [...ids], usernames: [...usernames], phones: [...phones] };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function unique(list: readonly string[]): readonly string[] {
+  return list.length < 2 ? list : [...new Set(list)];
+}
+
+/**
+ * Plans a batch: the effect of applying its records one by one, in order,
+ * with the rules of `SessionStorage.putPeers`:
+ * - type, access hash, usernames and time come from the latest record;
+ *   phone and name too, unless it has null there (the known value stays);
+ * - a username or phone belongs to one peer: the latest record to carry it
+ *   takes it from whichever peer held it.
+ */
+export function planMerge(
+  batch: readonly PeerRecord[],
+  source: MergeSource,
+): MergePlan {
+  // What the batch has changed so far, over the stored state.
+  const current = new Map<number, PeerRecord>();
+  const written = new Set<number>();
+  const usernames = new Map<string, number | null>();
+  const phones = new Map<string, number | null>();
+
+  const peer = (id: number): PeerRecord | undefined => {
+    return current.get(id) ?? source.peer(id);
+  };
+  // A peer a record writes moves to the end: the plan lists peers in the
+  // order of their last write (the name index finds the latest first).
+  const put = (record: PeerRecord, write: boolean): void => {
+    if (write) current.delete(record.id);
+    current.set(record.id, record);
+  };
+  const usernameHolder = (u: string): number | null | undefined =>
+    usernames.has(u) ? usernames.get(u) : source.usernameHolder(u);
+  const phoneHolder = (p: string): number | null | undefined =>
+    phones.has(p) ? phones.get(p) : source.phoneHolder(p);
+
+  for (const r of batch) {
+    const id = r.id;
+    const old = peer(id);
+    const next: PeerRecord = {
+      id,
+      type: r.type,
+      accessHash: r.accessHash,
+      usernames: unique(r.usernames),
+      phone: r.phone ?? old?.phone ?? null,
+      name: r.name ?? old?.name ?? null,
+      updatedAt: r.updatedAt,
+    };
+    if (old !== undefined && !sameList(old.usernames, next.usernames)) {
+      for (const u of old.usernames) {
+        if (!next.usernames.includes(u) && usernameHolder(u) === id) {
+          usernames.set(u, null);
+        }
+      }
+    }
+    for (const u of next.usernames) {
+      const holder = usernameHolder(u);
+      if (holder === id) continue;
+      if (holder !== undefined && holder !== null) {
+        const h = peer(holder);
+        if (h !== undefined) {
+          put({ ...h, usernames: h.usernames.filter((x) => x !== u) }, false);
+        }
+      }
+      usernames.set(u, id);
+    }
+    if (
+      old !== undefined && old.phone !== null && old.phone !== next.phone &&
+      phoneHolder(old.phone) === id
+    ) {
+      phones.set(old.phone, null);
+    }
+    if (next.phone !== null) {
+      const holder = phoneHolder(next.phone);
+      if (holder !== id) {
+        if (holder !== undefined && holder !== null) {
+          const h = peer(holder);
+          if (h !== undefined) put({ ...h, phone: null }, false);
+        }
+        phones.set(next.phone, id);
+      }
+    }
+    put(next, true);
+    written.add(id);
+  }
+
+  const peers: MergedPeer[] = [];
+  for (const [id, record] of current) {
+    const before = source.peer(id);
+    peers.push({
+      record,
+      before,
+      written: written.has(id),
+      usernamesChanged: before === undefined
+        ? record.usernames.length > 0
+        : !sameList(before.usernames, record.usernames),
+    });
+  }
+  // Keep only the index entries whose holder really changes.
+  for (const [u, holder] of usernames) {
+    if ((source.usernameHolder(u) ?? null) === holder) usernames.delete(u);
+  }
+  for (const [p, holder] of phones) {
+    if ((source.phoneHolder(p) ?? null) === holder) phones.delete(p);
+  }
+  return { peers, usernames, phones };
+}
+
+/**
+ * A MergeSource over records a backend has read: the holders of usernames
+ * and phones are taken from the records themselves, so `loaded` must hold
+ * every peer that holds a username or phone of the batch (and the batch's
+ * own peers).
+ */
+export function sourceOf(loaded: Iterable<PeerRecord>): MergeSource {
+  const peers = new Map<number, PeerRecord>();
+  const byUsername = new Map<string, number>();
+  const byPhone = new Map<string, number>();
+  for (const p of loaded) {
+    peers.set(p.id, p);
+    for (const u of p.usernames) byUsername.set(u, p.id);
+    if (p.phone !== null) byPhone.set(p.phone, p.id);
+  }
+  return {
+    peer: (id) => peers.get(id),
+    usernameHolder: (u) => byUsername.get(u),
+    phoneHolder: (p) => byPhone.get(p),
+  };
+}
