@@ -5,7 +5,8 @@
  */
 
 import { toSafeInteger } from "./_int64.ts";
-import { denoInspect, nodeInspect } from "./_inspect.ts";
+import { PendingWrites } from "./_pending.ts";
+import { redactInspect } from "./_redacted.ts";
 import {
   checkAuthKey,
   checkAuthPatch,
@@ -19,7 +20,6 @@ import {
   type PeerKeyKind,
   PeerNotFoundError,
   SessionClosedError,
-  SessionError,
 } from "./errors.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
 import {
@@ -114,11 +114,14 @@ export class Session {
   #storage: SessionStorage;
   #auth: AuthState;
   #closed = false;
-  #pending = new Set<Promise<void>>();
-  #failure: unknown = undefined;
+  #pending = new PendingWrites();
 
   /** Whether `processEntities` stores peers. */
   saveEntities: boolean;
+
+  static {
+    redactInspect(this);
+  }
 
   private constructor(
     storage: SessionStorage,
@@ -280,11 +283,7 @@ export class Session {
     this.#check("change the auth state");
     const clean = checkAuthPatch(patch);
     this.#auth = { ...this.#auth, ...clean };
-    const write = this.#writeAuth(clean).catch((e: unknown) => {
-      this.#failure ??= e;
-    });
-    this.#pending.add(write);
-    void write.finally(() => this.#pending.delete(write));
+    this.#pending.track(this.#writeAuth(clean));
   }
 
   /**
@@ -630,16 +629,10 @@ export class Session {
 
   // ---- lifecycle ---------------------------------------------------------
 
-  async #settle(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
-    if (this.#failure !== undefined) {
-      const cause = this.#failure;
-      this.#failure = undefined;
-      throw new SessionError(
-        "An earlier change of the auth state was not saved",
-        { cause },
-      );
-    }
+  #settle(): Promise<void> {
+    return this.#pending.settle(
+      "An earlier change of the auth state was not saved",
+    );
   }
 
   /** Makes every change so far durable. */
@@ -663,7 +656,7 @@ export class Session {
   /** Deletes everything the session stored (a file session: its file). */
   async delete(): Promise<void> {
     this.#closed = true;
-    await Promise.allSettled([...this.#pending]);
+    await this.#pending.drain();
     await this.#storage.destroy();
   }
 
@@ -728,23 +721,5 @@ export class Session {
       isBot: a.isBot,
       authorized: a.authKey !== null,
     };
-  }
-
-  /**
-   * Node's and Bun's inspect hook: the redacted description.
-   *
-   * @returns The same as `toString()`.
-   */
-  [nodeInspect](): string {
-    return this.toString();
-  }
-
-  /**
-   * Deno's inspect hook: the redacted description.
-   *
-   * @returns The same as `toString()`.
-   */
-  [denoInspect](): string {
-    return this.toString();
   }
 }

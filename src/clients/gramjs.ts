@@ -16,7 +16,9 @@
 
 import { Buffer } from "node:buffer";
 import { toInt64 } from "../_int64.ts";
-import { PeerNotFoundError, SessionError } from "../errors.ts";
+import { PendingWrites } from "../_pending.ts";
+import { redactInspect } from "../_redacted.ts";
+import { PeerNotFoundError } from "../errors.ts";
 import { markedIdOf } from "../peers/input_peer.ts";
 import { parsePeerId } from "../peers/ids.ts";
 import { collectEntities, entityToPeer, isEntity } from "../peers/normalize.ts";
@@ -359,8 +361,11 @@ function bindingClass(telegram: GramjsModule): BindingClass {
     #peersLoaded = false;
     #authKey: GramjsAuthKey | undefined = undefined;
     #otherKeys = new Map<number, GramjsAuthKey>();
-    #pending = new Set<Promise<unknown>>();
-    #failure: unknown = undefined;
+    #pending = new PendingWrites();
+
+    static {
+      redactInspect(this);
+    }
 
     constructor(inner: Inner) {
       super();
@@ -473,7 +478,7 @@ function bindingClass(telegram: GramjsModule): BindingClass {
       }
       if (records.length === 0) return;
       this.#peers.put(records);
-      this.#track(this.#session.putPeers(records));
+      this.#pending.track(this.#session.putPeers(records));
     }
 
     getInputEntity(key: unknown): object {
@@ -549,16 +554,8 @@ function bindingClass(telegram: GramjsModule): BindingClass {
 
     // ---- lifecycle ----------------------------------------------------------
 
-    #track(write: Promise<unknown>): void {
-      const tracked = write.catch((e: unknown) => {
-        this.#failure ??= e;
-      });
-      this.#pending.add(tracked);
-      void tracked.finally(() => this.#pending.delete(tracked));
-    }
-
     save(): string {
-      if (!this.#session.closed) this.#track(this.#session.save());
+      if (!this.#session.closed) this.#pending.track(this.#session.save());
       const key = this.#session.authKey;
       const { dcId, serverAddress, port } = this.#session;
       if (
@@ -575,15 +572,9 @@ function bindingClass(telegram: GramjsModule): BindingClass {
     }
 
     async flush(): Promise<void> {
-      while (this.#pending.size > 0) await Promise.all([...this.#pending]);
-      if (this.#failure !== undefined) {
-        const cause = this.#failure;
-        this.#failure = undefined;
-        throw new SessionError(
-          "An earlier change of the GramJS session was not saved",
-          { cause },
-        );
-      }
+      await this.#pending.settle(
+        "An earlier change of the GramJS session was not saved",
+      );
       await this.#session.save();
     }
 
@@ -597,8 +588,7 @@ function bindingClass(telegram: GramjsModule): BindingClass {
     }
 
     async delete(): Promise<void> {
-      await Promise.allSettled([...this.#pending]);
-      this.#failure = undefined;
+      await this.#pending.drain();
       this.#peers.clear();
       this.#authKey = undefined;
       this.#otherKeys.clear();
