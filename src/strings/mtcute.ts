@@ -2,46 +2,16 @@
 //   u8 3 | int32 LE flags (1 self, 2 legacy test mode, 4 media DC)
 //   | TL bytes main DC | [TL bytes media DC] | [int53 LE user id + TL Bool]
 //   | TL bytes auth key
-// DC blob: u8 2 | u8 id | u8 flags (1 ipv6, 2 media only, 4 test mode)
-//          | TL string address | int32 LE port
+// DC blob: see _mtcute_dc.ts (read strictly here)
 
 import { decodeBase64, encodeBase64 } from "../_base64.ts";
 import { ByteReader, ByteWriter } from "./_bytes.ts";
 import { blankAuth, userIdOf } from "./_common.ts";
+import { readMtcuteDc, writeMtcuteDc } from "./_mtcute_dc.ts";
 import { type DcOption, type DecodedSessionString, Unfit } from "./types.ts";
 
 const BOOL_TRUE = 0x997275b5;
 const BOOL_FALSE = 0xbc799737;
-
-function readDc(blob: Uint8Array): DcOption {
-  const r = new ByteReader(blob);
-  const version = r.u8();
-  if (version !== 2) throw new Unfit(`has a DC blob of version ${version}`);
-  const id = r.u8();
-  const flags = r.u8();
-  if (flags & ~7) throw new Unfit("has unknown DC flags");
-  const address = r.tlString();
-  const port = r.i32le();
-  if (r.remaining !== 0) throw new Unfit("has trailing bytes in a DC blob");
-  if (id === 0 || port <= 0 || port > 65535 || address === "") {
-    throw new Unfit("has an invalid DC option");
-  }
-  return {
-    id,
-    address,
-    port,
-    ipv6: (flags & 1) !== 0,
-    mediaOnly: (flags & 2) !== 0,
-    testMode: (flags & 4) !== 0,
-  };
-}
-
-function writeDc(dc: DcOption): Uint8Array {
-  const flags = (dc.ipv6 ? 1 : 0) | (dc.mediaOnly ? 2 : 0) |
-    (dc.testMode ? 4 : 0);
-  return new ByteWriter().u8(2).u8(dc.id).u8(flags).tlString(dc.address)
-    .i32le(dc.port).finish();
-}
 
 /** Decodes an mtcute v3 string session. */
 export function decodeMtcute(text: string): DecodedSessionString {
@@ -56,8 +26,8 @@ export function decodeMtcute(text: string): DecodedSessionString {
   }
   const flags = r.i32le();
   if (flags & ~7) throw new Unfit("has unknown flags");
-  const main = readDc(r.tlBytes());
-  const media = flags & 4 ? readDc(r.tlBytes()) : undefined;
+  const main = readMtcuteDc(r.tlBytes(), true);
+  const media = flags & 4 ? readMtcuteDc(r.tlBytes(), true) : undefined;
   let userId: number | null = null;
   let isBot: boolean | null = null;
   if (flags & 1) {
@@ -108,8 +78,8 @@ export function encodeMtcute(a: {
     testMode: a.testMode,
   };
   const flags = (a.self ? 1 : 0) | (a.media ? 4 : 0);
-  const w = new ByteWriter().u8(3).i32le(flags).tlBytes(writeDc(main));
-  if (a.media) w.tlBytes(writeDc(a.media));
+  const w = new ByteWriter().u8(3).i32le(flags).tlBytes(writeMtcuteDc(main));
+  if (a.media) w.tlBytes(writeMtcuteDc(a.media));
   if (a.self) {
     w.i64le(BigInt(a.self.userId)).u32le(a.self.isBot ? BOOL_TRUE : BOOL_FALSE);
   }
