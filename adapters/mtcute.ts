@@ -59,14 +59,14 @@
  * @module
  */
 
-export {
-  type MtcuteAuthKeysRepository,
-  type MtcuteKeyValueRepository,
-  type MtcutePeerInfo,
-  type MtcutePeersRepository,
-  type MtcuteReferenceMessagesRepository,
-  type MtcuteStorage,
-  mtcuteStorage,
-  type MtcuteStorageDriver,
-  type MtcuteStorageOptions,
-} from "../src/clients/mtcute.ts";
+export { mtcuteStorage } from "../src/clients/mtcute/mtcute_storage.ts";
+export type {
+  MtcuteAuthKeysRepository,
+  MtcuteKeyValueRepository,
+  MtcutePeerInfo,
+  MtcutePeersRepository,
+  MtcuteReferenceMessagesRepository,
+  MtcuteStorage,
+  MtcuteStorageDriver,
+  MtcuteStorageOptions,
+} from "../src/clients/mtcute/types.ts";
