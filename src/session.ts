@@ -22,14 +22,9 @@ import {
   SessionClosedError,
 } from "./errors.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
-import {
-  isInputPeerLike,
-  markedIdOf,
-  toInputPeer,
-} from "./peers/input_peer.ts";
-import { idCandidates, planTextKey } from "./peers/keys.ts";
-import { collectEntities, entityToPeer, isEntity } from "./peers/normalize.ts";
-import { isObject } from "./peers/tl.ts";
+import { toInputPeer } from "./peers/input_peer.ts";
+import { idCandidates, planObjectKey, planTextKey } from "./peers/keys.ts";
+import { collectEntities, entityToPeer } from "./peers/normalize.ts";
 import type { PeerLookup, SessionStorage } from "./storage.ts";
 import { encodeSessionString } from "./strings/codec.ts";
 import type { EncodeOptions, StringFormat } from "./strings/types.ts";
@@ -484,31 +479,15 @@ export class Session {
       return this.#byIds(idCandidates(id), "id", String(id));
     }
     if (typeof key === "string") return this.#findText(key);
-    if (!isObject(key)) {
-      throw new TypeError(
-        "Expected a peer key: an id, a string, or a TL peer object",
-      );
+    const plan = planObjectKey(key, wantInput ? "any" : "none");
+    switch (plan.as) {
+      case "input":
+        return Promise.resolve({ as: "input", value: plan.value });
+      case "entity":
+        return Promise.resolve({ as: "input", value: toInputPeer(plan.value) });
+      case "ids":
+        return this.#byIds(plan.ids, "peer", plan.key);
     }
-    let marked: number | undefined;
-    if (isEntity(key)) {
-      const record = entityToPeer(key, now());
-      if (record && wantInput) {
-        return Promise.resolve({ as: "input", value: toInputPeer(record) });
-      }
-      // A min entity or one without a hash: look its id up in the cache.
-      marked = entityToPeer({ ...key, min: false, accessHash: 0n }, 0)?.id;
-    } else if (isInputPeerLike(key) && wantInput) {
-      return Promise.resolve({ as: "input", value: key });
-    } else {
-      marked = markedIdOf(key);
-    }
-    if (marked === undefined) {
-      throw new TypeError(
-        "Expected a peer key: this object is not an input peer with an id, " +
-          "a peer or a User/Chat/Channel",
-      );
-    }
-    return this.#byIds([marked], "peer", String(marked));
   }
 
   async #findText(key: string): Promise<Found> {

@@ -353,6 +353,55 @@ describe("GramJS entities through the binding", () => {
     assert.equal((await session.getPeer(5123456789))?.accessHash, -2222n);
   });
 
+  it("object keys resolve as Session.getInputPeer resolves them", async () => {
+    const session = await openSession(":memory:");
+    await withEntities(session);
+    const bound = await bind(session);
+    // What an input peer names, from either side: kind, id, hash.
+    const named = (p: object): string => {
+      const o = p as Record<string, unknown>;
+      const kind = String(o.className ?? o._).toLowerCase();
+      const id = o.userId ?? o.channelId ?? o.chatId;
+      return `${kind} ${dec(id)} ${dec(o.accessHash ?? "-")}`;
+    };
+    const outcome = async (get: () => unknown): Promise<string> => {
+      try {
+        return named(await get() as object);
+      } catch (e) {
+        const err = e as Error;
+        return e instanceof PeerNotFoundError
+          ? `not found: ${e.kind} ${e.key}`
+          : `${err.name}: ${err.message}`;
+      }
+    };
+    const keys: [unknown, string][] = [
+      // A full user answers with its own hash, not the cached one.
+      [gramUser({ id: ALICE, hash: 42n }), `inputpeeruser ${ALICE} 42`],
+      // A min user and peer objects are looked up by their id.
+      [
+        gramUser({ id: ALICE, hash: 7n, min: true }),
+        `inputpeeruser ${ALICE} ${MIN64}`,
+      ],
+      [
+        new Api.PeerChannel({ channelId: bigInt(NEWS) }),
+        `inputpeerchannel ${NEWS} ${MAX64}`,
+      ],
+      [new Api.PeerChat({ chatId: bigInt(GROUP) }), `inputpeerchat ${GROUP} -`],
+      [
+        gramUser({ id: 99n, hash: 1n, min: true }),
+        "not found: peer 99",
+      ],
+      [{ _: "message", id: 1 }, "TypeError: "],
+      [true, "TypeError: "],
+    ];
+    for (const [key, expected] of keys) {
+      const ours = await outcome(() => bound.getInputEntity(key));
+      const theirs = await outcome(() => session.getInputPeer(key as never));
+      assert.ok(ours.startsWith(expected), `${ours} for ${expected}`);
+      assert.equal(ours, theirs);
+    }
+  });
+
   it("not found: throws PeerNotFoundError, and the client falls back to Telegram", async () => {
     const bound = await bind(await openSession(":memory:"));
     const tg = client(bound);

@@ -19,9 +19,9 @@ import { toInt64 } from "../_int64.ts";
 import { PendingWrites } from "../_pending.ts";
 import { redactInspect } from "../_redacted.ts";
 import { PeerNotFoundError } from "../errors.ts";
-import { markedIdOf } from "../peers/input_peer.ts";
 import { parsePeerId } from "../peers/ids.ts";
-import { collectEntities, entityToPeer, isEntity } from "../peers/normalize.ts";
+import { planObjectKey } from "../peers/keys.ts";
+import { collectEntities, entityToPeer } from "../peers/normalize.ts";
 import { isObject } from "../peers/tl.ts";
 import type { Session } from "../session.ts";
 import { encodeGramjs } from "../strings/gramjs.ts";
@@ -496,31 +496,13 @@ function bindingClass(telegram: GramjsModule): BindingClass {
       if (typeof key === "string") {
         return this.#found(this.#peers.findText(key));
       }
-      if (!isObject(key)) {
-        throw new TypeError(
-          "Expected a peer key: an id, a string, or a TL peer object",
-        );
-      }
-      if (isIntegerLike(key)) {
+      if (isObject(key) && isIntegerLike(key)) {
         return this.#found(this.#peers.findId(toInt64(key, "peer id")));
       }
-      let marked: number | undefined;
-      if (isEntity(key)) {
-        const record = entityToPeer(key, now());
-        if (record) return record;
-        // A min entity or one without a hash: look its id up.
-        marked = entityToPeer({ ...key, min: false, accessHash: 0n }, 0)?.id;
-      } else {
-        marked = markedIdOf(key);
-      }
-      if (marked === undefined) {
-        throw new TypeError(
-          "Expected a peer key: this object is not a peer, an input peer or " +
-            "a User/Chat/Channel",
-        );
-      }
-      const record = this.#peers.byId([marked]);
-      if (!record) throw new PeerNotFoundError("peer", String(marked));
+      const plan = planObjectKey(key, "entity");
+      if (plan.as === "entity") return plan.value;
+      const record = this.#peers.byId(plan.ids);
+      if (!record) throw new PeerNotFoundError("peer", plan.key);
       return record;
     }
 

@@ -1,7 +1,7 @@
 /**
  * Reading lookup keys the way Telethon users write them: marked and bare
  * ids, `@names`, `t.me` links, invite links, phone numbers in any common
- * spelling.
+ * spelling; and TL objects (input peers, peers, users, chats, channels).
  *
  * @module
  */
@@ -11,7 +11,11 @@ import { decodeBase64 } from "../_base64.ts";
 import { toSafeInteger } from "../_int64.ts";
 import type { PeerKeyKind } from "../errors.ts";
 import type { PeerLookup } from "../storage.ts";
+import type { PeerRecord } from "../types.ts";
 import { CHANNEL_ID_OFFSET } from "./ids.ts";
+import { isInputPeerLike, markedIdOf } from "./input_peer.ts";
+import { entityToPeer, isEntity } from "./normalize.ts";
+import { isObject, type TlObject } from "./tl.ts";
 
 /**
  * The marked ids a numeric key may stand for, in order of preference. A
@@ -178,4 +182,75 @@ export function planTextKey(key: string): TextKeyPlan {
       ? { kind: "invite" as const, key: "<invite link>" }
       : { kind: "name" as const, key: JSON.stringify(key) };
   return { steps, missing };
+}
+
+/** How an object key is resolved. */
+export type ObjectKeyPlan =
+  /** The key is an input peer: it answers itself. */
+  | { readonly as: "input"; readonly value: TlObject }
+  /** The key is a User/Chat/Channel with a usable hash: its record. */
+  | { readonly as: "entity"; readonly value: PeerRecord }
+  /** Look these marked ids up; `key` is what to report when none is found. */
+  | {
+    readonly as: "ids";
+    readonly ids: readonly number[];
+    readonly key: string;
+  };
+
+/**
+ * Which object keys answer themselves in {@linkcode planObjectKey}: `any`
+ * (an input peer as it is, a User/Chat/Channel with a usable hash by its
+ * record), only an `entity`, or `none` (every object is looked up by the id
+ * it names).
+ */
+export type ObjectKeyDirect = "any" | "entity" | "none";
+
+/**
+ * How an object key is resolved, shared by `Session.getInputPeer` /
+ * `getPeer` and the synchronous GramJS binding: an entity by its own hash
+ * (when allowed), a min entity or one without a hash by its id; an input
+ * peer as it is (when allowed), else, like a `peer*` object, by the id it
+ * names.
+ *
+ * @param key The key as given.
+ * @param direct Which keys answer themselves.
+ * @returns The answer, or the ids to look up.
+ * @throws {TypeError} When the key is not an object naming a peer.
+ * @throws {TypeError | RangeError} When an id or hash in it is malformed.
+ */
+export function planObjectKey(
+  key: unknown,
+  direct: "entity" | "none",
+): Exclude<ObjectKeyPlan, { as: "input" }>;
+export function planObjectKey(
+  key: unknown,
+  direct: ObjectKeyDirect,
+): ObjectKeyPlan;
+export function planObjectKey(
+  key: unknown,
+  direct: ObjectKeyDirect,
+): ObjectKeyPlan {
+  if (!isObject(key)) {
+    throw new TypeError(
+      "Expected a peer key: an id, a string, or a TL peer object",
+    );
+  }
+  let marked: number | undefined;
+  if (isEntity(key)) {
+    const record = entityToPeer(key, Math.floor(Date.now() / 1000));
+    if (record && direct !== "none") return { as: "entity", value: record };
+    // A min entity, one without a hash, or "none": look its id up.
+    marked = entityToPeer({ ...key, min: false, accessHash: 0n }, 0)?.id;
+  } else if (isInputPeerLike(key) && direct === "any") {
+    return { as: "input", value: key };
+  } else {
+    marked = markedIdOf(key);
+  }
+  if (marked === undefined) {
+    throw new TypeError(
+      "Expected a peer key: this object is not an input peer with an id, " +
+        "a peer or a User/Chat/Channel",
+    );
+  }
+  return { as: "ids", ids: [marked], key: String(marked) };
 }
