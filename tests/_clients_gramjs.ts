@@ -27,10 +27,10 @@ export function client(
   });
 }
 
-/** A real `Api.User`. */
+/** A real `Api.User` (without `hash`: a user without an access hash). */
 export function gramUser(o: {
   id: bigint;
-  hash: bigint;
+  hash?: bigint;
   first?: string;
   last?: string;
   username?: string;
@@ -41,7 +41,7 @@ export function gramUser(o: {
 }): Api.User {
   return new Api.User({
     id: bigInt(o.id),
-    accessHash: bigInt(o.hash),
+    ...(o.hash === undefined ? {} : { accessHash: bigInt(o.hash) }),
     ...(o.first === undefined ? {} : { firstName: o.first }),
     ...(o.last === undefined ? {} : { lastName: o.last }),
     ...(o.username === undefined ? {} : { username: o.username }),

@@ -7,36 +7,9 @@ import { Api, utils } from "telegram";
 import bigInt from "big-integer";
 import { Long } from "@mtcute/core";
 import { entityToPeer, openSession, type PeerRecord } from "../mod.ts";
+import { gramUser } from "./_clients_gramjs.ts";
 
 const photo = () => new Api.ChatPhotoEmpty();
-
-function gramUser(o: {
-  id: string;
-  hash?: string;
-  first?: string;
-  last?: string;
-  username?: string;
-  usernames?: string[];
-  phone?: string;
-  bot?: boolean;
-  min?: boolean;
-}): Api.User {
-  return new Api.User({
-    id: bigInt(o.id),
-    ...(o.hash === undefined ? {} : { accessHash: bigInt(o.hash) }),
-    ...(o.first === undefined ? {} : { firstName: o.first }),
-    ...(o.last === undefined ? {} : { lastName: o.last }),
-    ...(o.username === undefined ? {} : { username: o.username }),
-    ...(o.usernames === undefined ? {} : {
-      usernames: o.usernames.map((u) =>
-        new Api.Username({ username: u, active: true })
-      ),
-    }),
-    ...(o.phone === undefined ? {} : { phone: o.phone }),
-    bot: o.bot ?? false,
-    min: o.min ?? false,
-  });
-}
 
 function gramChannel(
   id: string,
@@ -62,16 +35,16 @@ describe("processEntities with real GramJS objects", () => {
     const s = await openSession(":memory:");
     const entities = [
       gramUser({
-        id: "5123456789",
-        hash: "9223372036854775807",
+        id: 5123456789n,
+        hash: 9223372036854775807n,
         first: "Big",
         last: "Id",
         username: "Big_Id_User",
         phone: "79991234567",
       }),
       gramUser({
-        id: "6123456789",
-        hash: "7777777777777777777",
+        id: 6123456789n,
+        hash: 7777777777777777777n,
         first: "Example Bot",
         username: "example_bot",
         bot: true,
@@ -145,20 +118,20 @@ describe("processEntities with real GramJS objects", () => {
     const resolved = new Api.contacts.ResolvedPeer({
       peer: new Api.PeerChannel({ channelId: bigInt(1987654321) }),
       chats: [gramChannel("1987654321", "-5", "News", { username: "news" })],
-      users: [gramUser({ id: "42", hash: "-42", first: "A" })],
+      users: [gramUser({ id: 42n, hash: -42n, first: "A" })],
     });
     assert.equal(await s.processEntities(resolved), 2);
     const full = new Api.users.UserFull({
       fullUser: undefined as never,
       chats: [],
-      users: [gramUser({ id: "43", hash: "43", first: "B" })],
+      users: [gramUser({ id: 43n, hash: 43n, first: "B" })],
     });
     assert.equal(await s.processEntities(full), 1);
     assert.equal(
-      await s.processEntities({ user: gramUser({ id: "44", hash: "1" }) }),
+      await s.processEntities({ user: gramUser({ id: 44n, hash: 1n }) }),
       1,
     );
-    assert.equal(await s.processEntities(gramUser({ id: "45", hash: "1" })), 1);
+    assert.equal(await s.processEntities(gramUser({ id: 45n, hash: 1n })), 1);
     assert.equal(await s.countPeers(), 5);
   });
 
@@ -166,8 +139,8 @@ describe("processEntities with real GramJS objects", () => {
     const s = await openSession(":memory:");
     const stored = await s.processEntities({
       users: [
-        gramUser({ id: "333333333", hash: "1", first: "Min", min: true }),
-        gramUser({ id: "444444444", first: "No Hash" }),
+        gramUser({ id: 333333333n, hash: 1n, first: "Min", min: true }),
+        gramUser({ id: 444444444n, first: "No Hash" }),
         new Api.UserEmpty({ id: bigInt(1) }),
       ],
       chats: [
@@ -183,8 +156,8 @@ describe("processEntities with real GramJS objects", () => {
     const s = await openSession(":memory:");
     await s.processEntities([
       gramUser({
-        id: "5223456789",
-        hash: "-9223372036854775808",
+        id: 5223456789n,
+        hash: -9223372036854775808n,
         first: "Multi",
         usernames: ["Multi_A", "multi_b"],
       }),
