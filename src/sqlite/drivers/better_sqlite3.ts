@@ -8,10 +8,10 @@
 import type {
   SqliteDatabase,
   SqliteOpenOptions,
-  SqliteStatement,
   SqlRow,
   SqlValue,
 } from "../driver.ts";
+import { type Prepared, wrapDriver } from "./_wrap.ts";
 import process from "node:process";
 import { detectRuntime, importDriver } from "../_runtime.ts";
 import { SqliteDriverUnavailableError } from "../errors.ts";
@@ -212,46 +212,16 @@ function plainRow(row: Record<string, unknown>): SqlRow {
 }
 
 function wrap(db: BetterSqlite3DatabaseLike, path: string): SqliteDatabase {
-  let closed = false;
-  return {
+  return wrapDriver({
     driver: "better-sqlite3",
     path,
-    exec(sql: string): void {
-      db.exec(sql);
+    exec: (sql) => db.exec(sql),
+    prepare(sql): Prepared {
+      const statement = db.prepare(sql);
+      statement.safeIntegers(true);
+      return { statement, reader: statement.reader };
     },
-    prepare(sql: string): SqliteStatement {
-      const stmt = db.prepare(sql);
-      stmt.safeIntegers(true);
-      const reader = stmt.reader;
-      return {
-        run(...params: SqlValue[]): void {
-          stmt.run(...params);
-        },
-        get(...params: SqlValue[]): SqlRow | undefined {
-          if (!reader) {
-            stmt.run(...params);
-            return undefined;
-          }
-          const row = stmt.get(...params) as
-            | Record<string, unknown>
-            | undefined;
-          return row === undefined ? undefined : plainRow(row);
-        },
-        all(...params: SqlValue[]): SqlRow[] {
-          if (!reader) {
-            stmt.run(...params);
-            return [];
-          }
-          return (stmt.all(...params) as Record<string, unknown>[]).map(
-            plainRow,
-          );
-        },
-      };
-    },
-    close(): void {
-      if (closed) return;
-      closed = true;
-      db.close();
-    },
-  };
+    close: () => db.close(),
+    row: plainRow,
+  });
 }

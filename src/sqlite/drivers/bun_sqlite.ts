@@ -4,13 +4,8 @@
  * @module
  */
 
-import type {
-  SqliteDatabase,
-  SqliteOpenOptions,
-  SqliteStatement,
-  SqlRow,
-  SqlValue,
-} from "../driver.ts";
+import type { SqliteDatabase, SqliteOpenOptions, SqlValue } from "../driver.ts";
+import { type Prepared, wrapDriver } from "./_wrap.ts";
 import { importDriver } from "../_runtime.ts";
 
 const SPECIFIER = "bun:sqlite";
@@ -156,35 +151,18 @@ export async function openBunSqlite(
 }
 
 function wrap(db: BunSqliteDatabaseLike, path: string): SqliteDatabase {
-  let closed = false;
-  return {
+  return wrapDriver({
     driver: "bun:sqlite",
     path,
-    exec(sql: string): void {
-      db.exec(sql);
-    },
-    prepare(sql: string): SqliteStatement {
-      const stmt = db.prepare(sql);
+    exec: (sql) => db.exec(sql),
+    prepare(sql): Prepared {
+      const statement = db.prepare(sql);
       // Present since Bun 1.1.14, checked by fromBunSqlite(); openBunSqlite()
       // opened the database with safeIntegers anyway.
-      stmt.safeIntegers?.(true);
-      return {
-        run(...params: SqlValue[]): void {
-          stmt.run(...params);
-        },
-        get(...params: SqlValue[]): SqlRow | undefined {
-          // bun:sqlite returns null for "no row".
-          return (stmt.get(...params) ?? undefined) as SqlRow | undefined;
-        },
-        all(...params: SqlValue[]): SqlRow[] {
-          return stmt.all(...params) as SqlRow[];
-        },
-      };
+      statement.safeIntegers?.(true);
+      return { statement };
     },
-    close(): void {
-      if (closed) return;
-      closed = true;
-      db.close(true);
-    },
-  };
+    // close(true) finalizes the statements, so the -wal and -shm go too.
+    close: () => db.close(true),
+  });
 }

@@ -6,13 +6,8 @@
  * @module
  */
 
-import type {
-  SqliteDatabase,
-  SqliteOpenOptions,
-  SqliteStatement,
-  SqlRow,
-  SqlValue,
-} from "../driver.ts";
+import type { SqliteDatabase, SqliteOpenOptions, SqlValue } from "../driver.ts";
+import { type Prepared, wrapDriver } from "./_wrap.ts";
 import { detectRuntime, importDriver } from "../_runtime.ts";
 import { SqliteDriverUnavailableError } from "../errors.ts";
 
@@ -221,35 +216,18 @@ export async function openDenoSqlite(
 }
 
 function wrap(db: DenoSqliteDatabaseLike, path: string): SqliteDatabase {
-  let closed = false;
-  return {
+  return wrapDriver({
     driver: "@db/sqlite",
     path,
-    exec(sql: string): void {
-      db.exec(sql);
-    },
-    prepare(sql: string): SqliteStatement {
-      const stmt = db.prepare(sql);
+    exec: (sql) => db.exec(sql),
+    prepare(sql): Prepared {
+      const statement = db.prepare(sql);
       // Without enableInt64() (old versions), the database's int64 option
       // applies: fromDenoSqlite() checked it, openDenoSqlite() set it.
-      stmt.enableInt64?.();
-      stmt.disableParseJson?.();
-      return {
-        run(...params: SqlValue[]): void {
-          stmt.run(...params);
-        },
-        get(...params: SqlValue[]): SqlRow | undefined {
-          return (stmt.get(...params) ?? undefined) as SqlRow | undefined;
-        },
-        all(...params: SqlValue[]): SqlRow[] {
-          return stmt.all(...params) as SqlRow[];
-        },
-      };
+      statement.enableInt64?.();
+      statement.disableParseJson?.();
+      return { statement };
     },
-    close(): void {
-      if (closed) return;
-      closed = true;
-      db.close();
-    },
-  };
+    close: () => db.close(),
+  });
 }

@@ -8,10 +8,10 @@
 import type {
   SqliteDatabase,
   SqliteOpenOptions,
-  SqliteStatement,
   SqlRow,
   SqlValue,
 } from "../driver.ts";
+import { type Prepared, wrapDriver } from "./_wrap.ts";
 import { importDriver } from "../_runtime.ts";
 import { pathExists } from "../_fs.ts";
 
@@ -183,33 +183,18 @@ function isMemory(path: string): boolean {
 }
 
 function wrap(db: NodeSqliteDatabaseLike, path: string): SqliteDatabase {
-  let closed = false;
-  return {
+  return wrapDriver({
     driver: "node:sqlite",
     path,
-    exec(sql: string): void {
-      db.exec(sql);
+    exec: (sql) => db.exec(sql),
+    prepare(sql): Prepared {
+      const statement = db.prepare(sql);
+      statement.setReadBigInts(true);
+      return { statement };
     },
-    prepare(sql: string): SqliteStatement {
-      const stmt = db.prepare(sql);
-      stmt.setReadBigInts(true);
-      return {
-        run(...params: SqlValue[]): void {
-          stmt.run(...params);
-        },
-        get(...params: SqlValue[]): SqlRow | undefined {
-          const row = stmt.get(...params) as SqlRow | undefined;
-          return row === undefined ? undefined : { ...row };
-        },
-        all(...params: SqlValue[]): SqlRow[] {
-          return (stmt.all(...params) as SqlRow[]).map((row) => ({ ...row }));
-        },
-      };
-    },
-    close(): void {
-      if (closed || db.isOpen === false) return;
-      closed = true;
-      db.close();
-    },
-  };
+    close: () => db.close(),
+    isOpen: () => db.isOpen !== false,
+    // Rows come with a null prototype: copied into plain objects.
+    row: (row) => ({ ...row }) as SqlRow,
+  });
 }
