@@ -1,7 +1,7 @@
 // The skeleton every driver wrapper shares: a SqliteDatabase over a
-// driver's own database and statements. Each driver says how it prepares
-// a statement (turning on exact 64-bit integers), how it closes, and how
-// a row it returns becomes a plain SqlRow. Private to the library.
+// driver's own database and statements. Each driver says how a statement
+// is set up (exact 64-bit integers), how it closes, and how a row it
+// returns becomes a plain SqlRow. Private to the library.
 
 import type {
   SqliteDatabase,
@@ -18,28 +18,25 @@ export interface DriverStatement {
   all(...params: SqlValue[]): unknown[];
 }
 
-/** A compiled statement; `reader` false: it returns no rows. */
-export interface Prepared {
-  readonly statement: DriverStatement;
-  readonly reader?: boolean;
+/** A driver's database, as the wrapper calls it. */
+export interface DriverDatabase<S extends DriverStatement> {
+  exec(sql: string): unknown;
+  prepare(sql: string): S;
+  close(): unknown;
 }
 
-/** What one driver contributes to its wrapper. */
-export interface DriverParts {
+/** How one driver differs from the others. */
+export interface DriverSpec<S extends DriverStatement> {
   /** Which driver this is. */
   readonly driver: SqliteDriverName;
-  /** The database file, `":memory:"`, or `""` when unknown. */
-  readonly path: string;
-  /** Runs SQL without results. */
-  exec(sql: string): void;
   /**
-   * Compiles a statement, set up to return exact integers. `reader` false
-   * marks one that returns no rows (better-sqlite3 refuses `get`/`all` on
-   * those: they are run instead).
+   * Sets a new statement up to return exact integers. Returns false for a
+   * statement that returns no rows when the driver refuses `get`/`all` on
+   * those (better-sqlite3): they are run instead.
    */
-  prepare(sql: string): Prepared;
-  /** Closes the database (called once). */
-  close(): void;
+  setup(statement: S): boolean | void;
+  /** Closes the database (default: `close()`); called once. */
+  close?(): void;
   /** Whether the database is still open, when the driver can tell. */
   isOpen?(): boolean;
   /** Turns a row the driver returned into a plain SqlRow (default: as is). */
@@ -47,17 +44,22 @@ export interface DriverParts {
 }
 
 /** The common interface over one driver's database. */
-export function wrapDriver(parts: DriverParts): SqliteDatabase {
-  const fix = parts.row;
+export function wrapDriver<S extends DriverStatement>(
+  db: DriverDatabase<S>,
+  path: string,
+  spec: DriverSpec<S>,
+): SqliteDatabase {
+  const fix = spec.row;
   let closed = false;
   return {
-    driver: parts.driver,
-    path: parts.path,
+    driver: spec.driver,
+    path,
     exec(sql: string): void {
-      parts.exec(sql);
+      db.exec(sql);
     },
     prepare(sql: string): SqliteStatement {
-      const { statement: stmt, reader = true } = parts.prepare(sql);
+      const stmt = db.prepare(sql);
+      const reader = spec.setup(stmt) !== false;
       return {
         run(...params: SqlValue[]): void {
           stmt.run(...params);
@@ -83,9 +85,10 @@ export function wrapDriver(parts: DriverParts): SqliteDatabase {
       };
     },
     close(): void {
-      if (closed || parts.isOpen?.() === false) return;
+      if (closed || spec.isOpen?.() === false) return;
       closed = true;
-      parts.close();
+      if (spec.close === undefined) db.close();
+      else spec.close();
     },
   };
 }

@@ -11,7 +11,7 @@ import type {
   SqlRow,
   SqlValue,
 } from "../driver.ts";
-import { type Prepared, wrapDriver } from "./_wrap.ts";
+import { wrapDriver } from "./_wrap.ts";
 import process from "node:process";
 import { detectRuntime, importDriver } from "../_runtime.ts";
 import { SqliteDriverUnavailableError } from "../errors.ts";
@@ -212,16 +212,12 @@ function plainRow(row: Record<string, unknown>): SqlRow {
 }
 
 function wrap(db: BetterSqlite3DatabaseLike, path: string): SqliteDatabase {
-  return wrapDriver({
+  return wrapDriver(db, path, {
     driver: "better-sqlite3",
-    path,
-    exec: (sql) => db.exec(sql),
-    prepare(sql): Prepared {
-      const statement = db.prepare(sql);
-      statement.safeIntegers(true);
-      return { statement, reader: statement.reader };
+    setup(s): boolean {
+      s.safeIntegers(true);
+      return s.reader;
     },
-    close: () => db.close(),
     row: plainRow,
   });
 }

@@ -5,7 +5,7 @@
  */
 
 import type { SqliteDatabase, SqliteOpenOptions, SqlValue } from "../driver.ts";
-import { type Prepared, wrapDriver } from "./_wrap.ts";
+import { wrapDriver } from "./_wrap.ts";
 import { importDriver } from "../_runtime.ts";
 
 const SPECIFIER = "bun:sqlite";
@@ -151,18 +151,11 @@ export async function openBunSqlite(
 }
 
 function wrap(db: BunSqliteDatabaseLike, path: string): SqliteDatabase {
-  return wrapDriver({
+  // safeIntegers() is there since Bun 1.1.14 (fromBunSqlite() checks it);
+  // close(true) finalizes the statements, so the -wal and -shm go too.
+  return wrapDriver(db, path, {
     driver: "bun:sqlite",
-    path,
-    exec: (sql) => db.exec(sql),
-    prepare(sql): Prepared {
-      const statement = db.prepare(sql);
-      // Present since Bun 1.1.14, checked by fromBunSqlite(); openBunSqlite()
-      // opened the database with safeIntegers anyway.
-      statement.safeIntegers?.(true);
-      return { statement };
-    },
-    // close(true) finalizes the statements, so the -wal and -shm go too.
+    setup: (s) => void s.safeIntegers?.(true),
     close: () => db.close(true),
   });
 }

@@ -7,7 +7,7 @@
  */
 
 import type { SqliteDatabase, SqliteOpenOptions, SqlValue } from "../driver.ts";
-import { type Prepared, wrapDriver } from "./_wrap.ts";
+import { wrapDriver } from "./_wrap.ts";
 import { detectRuntime, importDriver } from "../_runtime.ts";
 import { SqliteDriverUnavailableError } from "../errors.ts";
 
@@ -216,18 +216,13 @@ export async function openDenoSqlite(
 }
 
 function wrap(db: DenoSqliteDatabaseLike, path: string): SqliteDatabase {
-  return wrapDriver({
+  // Without enableInt64() (old versions) the database's int64 option
+  // applies: fromDenoSqlite() checked it, openDenoSqlite() set it.
+  return wrapDriver(db, path, {
     driver: "@db/sqlite",
-    path,
-    exec: (sql) => db.exec(sql),
-    prepare(sql): Prepared {
-      const statement = db.prepare(sql);
-      // Without enableInt64() (old versions), the database's int64 option
-      // applies: fromDenoSqlite() checked it, openDenoSqlite() set it.
-      statement.enableInt64?.();
-      statement.disableParseJson?.();
-      return { statement };
+    setup(s): void {
+      s.enableInt64?.();
+      s.disableParseJson?.();
     },
-    close: () => db.close(),
   });
 }

@@ -11,7 +11,7 @@ import type {
   SqlRow,
   SqlValue,
 } from "../driver.ts";
-import { type Prepared, wrapDriver } from "./_wrap.ts";
+import { wrapDriver } from "./_wrap.ts";
 import { importDriver } from "../_runtime.ts";
 import { pathExists } from "../_fs.ts";
 
@@ -183,18 +183,11 @@ function isMemory(path: string): boolean {
 }
 
 function wrap(db: NodeSqliteDatabaseLike, path: string): SqliteDatabase {
-  return wrapDriver({
+  // Rows come with a null prototype: copied into plain objects.
+  return wrapDriver(db, path, {
     driver: "node:sqlite",
-    path,
-    exec: (sql) => db.exec(sql),
-    prepare(sql): Prepared {
-      const statement = db.prepare(sql);
-      statement.setReadBigInts(true);
-      return { statement };
-    },
-    close: () => db.close(),
+    setup: (s) => s.setReadBigInts(true),
     isOpen: () => db.isOpen !== false,
-    // Rows come with a null prototype: copied into plain objects.
     row: (row) => ({ ...row }) as SqlRow,
   });
 }
