@@ -70,10 +70,9 @@ export {
   openSessionStore,
   type StringSessionOptions,
 } from "./src/open.ts";
-export type {
-  SessionStore,
-  SqliteSessionOptions,
-} from "./src/sqlite/session_file.ts";
+export type { SessionStore, StoreOpenOptions } from "./src/store/store.ts";
+export type { SqliteSessionOptions } from "./src/sqlite/session_file.ts";
+export type { SqliteSessionStore } from "./src/sqlite/sqlite_store.ts";
 export {
   type ForeignData,
   type ForeignFlavor,

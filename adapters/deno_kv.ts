@@ -52,3 +52,4 @@ export {
   DenoKvUnavailableError,
 } from "../src/deno_kv/kv.ts";
 export { SessionInUseError } from "../src/errors.ts";
+export type { SessionStore, StoreOpenOptions } from "../src/store/store.ts";

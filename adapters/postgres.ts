@@ -58,3 +58,4 @@ export type {
 } from "../src/postgres/driver.ts";
 export { PostgresStoreError } from "../src/postgres/errors.ts";
 export { SessionInUseError } from "../src/errors.ts";
+export type { SessionStore, StoreOpenOptions } from "../src/store/store.ts";

@@ -9,10 +9,8 @@ import { MemoryStorage } from "./memory/memory_storage.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import type { SessionStorage } from "./storage.ts";
 import { decodeSessionString } from "./strings/codec.ts";
-import type {
-  SessionStore,
-  SqliteSessionOptions,
-} from "./sqlite/session_file.ts";
+import type { SqliteSessionOptions } from "./sqlite/session_file.ts";
+import type { SqliteSessionStore } from "./sqlite/sqlite_store.ts";
 
 // The SQLite layer loads only when a file is opened, so that memory and
 // string sessions run where there is no file system; node:fs loads only
@@ -143,8 +141,8 @@ export async function openSession(
 
 /**
  * Opens (creating if needed) a store of many sessions in one SQLite file,
- * each isolated from the others. The file belongs to one process at a
- * time.
+ * each isolated from the others: a `SessionStore`. The file belongs to
+ * one process at a time.
  *
  * @param path The database file (used as given).
  * @param options Driver, waiting and batching options.
@@ -171,9 +169,9 @@ export async function openSession(
 export async function openSessionStore(
   path: string,
   options: SqliteSessionOptions = {},
-): Promise<SessionStore> {
-  const { openSessionStore } = await sqliteFiles();
-  return await openSessionStore(path, options);
+): Promise<SqliteSessionStore> {
+  const { openSqliteSessionStore } = await import("./sqlite/sqlite_store.ts");
+  return await openSqliteSessionStore(path, options);
 }
 
 /**

@@ -1,7 +1,9 @@
-// Test helpers: fixture paths and a JSON reader that keeps integers beyond
-// 2^53 exact (as bigint), since the vectors hold 64-bit access hashes.
+// Test helpers: fixture paths, a JSON reader that keeps integers beyond
+// 2^53 exact (as bigint), since the vectors hold 64-bit access hashes, the
+// runtime at hand, and suites skipped with a reason.
 
 import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 
 /** Absolute path of a file under tests/fixtures. */
@@ -72,3 +74,16 @@ export const runtime: "deno" | "bun" | "node" = "Deno" in globalThis
   : "Bun" in globalThis
   ? "bun"
   : "node";
+
+/**
+ * A describe block, or (when `skip` says why not) one skipped test that
+ * says why, so that a skipped backend shows in every runtime's counts.
+ */
+export function describeOrSkip(
+  name: string,
+  skip: string | false,
+  fn: () => void,
+): void {
+  if (skip) it(name, { skip }, () => {});
+  else describe(name, fn);
+}

@@ -1,12 +1,21 @@
-// Deno KV test helpers: Deno.openKv typed without Deno's global types
-// (this file also loads on Node and Bun), and a wrapper that counts the
-// mutations of each atomic commit.
+// Deno KV test helpers: whether Deno KV is here, Deno.openKv typed
+// without Deno's global types (this file also loads on Node and Bun), and
+// a wrapper that counts the mutations of each atomic commit.
 
 import type {
   DenoKvAtomicOperation,
   DenoKvKey,
   DenoKvLike,
 } from "../adapters/deno_kv.ts";
+import { runtime } from "./_fixtures.ts";
+
+/** Why the Deno KV tests are skipped, or `false` when they run. */
+export const KV_SKIP: string | false = runtime !== "deno"
+  ? `Deno KV runs on Deno only (this is ${runtime})`
+  : typeof (globalThis as { Deno?: { openKv?: unknown } }).Deno?.openKv !==
+      "function"
+  ? "Deno.openKv needs --unstable-kv"
+  : false;
 
 /** Opens a KV database (a temporary in-memory one by default). */
 export function openKv(path = ":memory:"): Promise<DenoKvLike> {

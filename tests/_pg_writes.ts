@@ -1,7 +1,9 @@
-// What each concurrent writer of the PostgreSQL tests writes, so that the
-// test can tell which final states the merge rules allow.
+// What each concurrent writer of one session writes (the PostgreSQL and
+// Deno KV tests of `exclusive: false`), and the check of which final
+// states the merge rules allow.
 
-import type { PeerRecord } from "../mod.ts";
+import assert from "node:assert/strict";
+import type { PeerRecord, SessionStorage } from "../mod.ts";
 
 /** A 64-bit hash unique to (worker, round, peer), spread over ±2^63. */
 export function pgHash(worker: number, round: number, id: number): bigint {
@@ -64,4 +66,77 @@ export function pgWorkerRecords(
     });
   }
   return out;
+}
+
+/** How the concurrent writers were run. */
+export interface WritersRun {
+  /** How many writers. */
+  workers: number;
+  /** Rounds each wrote ({@linkcode pgWorkerRecords}). */
+  rounds: number;
+  /** Shared peers (ids 1…shared). */
+  shared: number;
+  /** Own peers per writer. */
+  own: number;
+}
+
+/**
+ * Checks what concurrent writers left in `storage`: nothing lost, each own
+ * peer exactly its writer's last write, each shared peer one writer's last
+ * write whole, every username and phone held by exactly one peer.
+ *
+ * @returns The usernames held (to compare with the backend's own index).
+ */
+export async function assertMergedWrites(
+  storage: SessionStorage,
+  run: WritersRun,
+): Promise<Set<string>> {
+  const { workers, rounds, shared, own } = run;
+  const peers = await storage.listPeers();
+  assert.equal(peers.length, shared + workers * own);
+  const byId = new Map(peers.map((p) => [p.id, p]));
+  // Own peers: one writer each, so exactly its last write.
+  for (let w = 0; w < workers; w++) {
+    for (let k = 0; k < own; k++) {
+      const p = byId.get(ownId(w, k));
+      assert.ok(p, `own peer ${w}/${k}`);
+      assert.equal(p.accessHash, pgHash(w, rounds - 1, ownId(w, k)));
+      assert.deepEqual(p.usernames, [`w${w}_${k}`]);
+      assert.equal(p.phone, `8${w}00${k}`);
+      assert.equal(p.name, `Own ${w}/${k}`, "a null name never erased it");
+    }
+  }
+  // Shared peers: the last write of one of the writers wins, whole.
+  for (let id = 1; id <= shared; id++) {
+    const p = byId.get(id)!;
+    const last = Array.from(
+      { length: workers },
+      (_, w) => pgHash(w, rounds - 1, id),
+    );
+    assert.ok(last.includes(p.accessHash), `hash of shared peer ${id}`);
+    assert.match(p.name ?? "", new RegExp(`^Shared ${id} by \\d$`));
+    assert.ok(p.usernames.includes(`s${id}`));
+    assert.ok([`7000${id}`, HOT_PHONE, null].includes(p.phone));
+  }
+  // Every username and phone belongs to exactly one peer, which lists it.
+  const holders = new Set<string>();
+  for (const p of peers) {
+    for (const u of p.usernames) {
+      assert.ok(!holders.has(u), `username ${u} listed twice`);
+      holders.add(u);
+      assert.equal(
+        (await storage.findPeer({ by: "username", value: u }))?.id,
+        p.id,
+      );
+    }
+    if (p.phone !== null) {
+      assert.equal(
+        (await storage.findPeer({ by: "phone", value: p.phone }))?.id,
+        p.id,
+      );
+    }
+  }
+  assert.ok(holders.has(HOT_USERNAME), "someone holds the contested username");
+  assert.ok(peers.filter((p) => p.phone === HOT_PHONE).length <= 1);
+  return holders;
 }

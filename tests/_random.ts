@@ -1,4 +1,5 @@
-// A small seeded PRNG (mulberry32) so property tests are repeatable.
+// A small seeded PRNG (mulberry32) so property tests, fuzzers and the
+// benchmark data are repeatable: the one copy, used by tests/ and scripts/.
 
 /** Returns a generator of floats in [0, 1) for a seed. */
 export function seeded(seed: number): () => number {
@@ -22,7 +23,7 @@ export function bytes(rand: () => number, n: number): Uint8Array {
   return Uint8Array.from({ length: n }, () => int(rand, 0, 255));
 }
 
-/** A random element. */
-export function pick<T>(rand: () => number, items: readonly T[]): T {
+/** A random element (of an array, or a character of a string). */
+export function pick<T>(rand: () => number, items: ArrayLike<T>): T {
   return items[int(rand, 0, items.length - 1)]!;
 }

@@ -24,24 +24,9 @@ import {
   encodeSessionString,
   SessionStringError,
 } from "../mod.ts";
-
-/** A seeded PRNG (mulberry32): floats in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { bytes, int, pick, seeded } from "./_random.ts";
 
 type Rand = () => number;
-const int = (r: Rand, min: number, max: number): number =>
-  min + Math.floor(r() * (max - min + 1));
-const pick = <T>(r: Rand, items: ArrayLike<T>): T =>
-  items[Math.floor(r() * items.length)]!;
 
 /** The formats fuzzed, with the encrypted mtsession form on its own. */
 export const FUZZ_FORMATS = [
@@ -87,12 +72,6 @@ const ODD = [
   "\ufeff",
 ];
 
-function randomBytes(r: Rand, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let i = 0; i < n; i++) out[i] = int(r, 0, 255);
-  return out;
-}
-
 function ipv4(r: Rand): string {
   return [int(r, 1, 254), int(r, 0, 255), int(r, 0, 255), int(r, 1, 254)]
     .join(".");
@@ -110,7 +89,7 @@ function randomSession(
   r: Rand,
   format: FuzzFormat,
 ): { auth: Partial<AuthState>; options: EncodeOptions } {
-  const key = randomBytes(r, 256);
+  const key = bytes(r, 256);
   const dcId = int(r, 1, 5);
   switch (format) {
     case "telethon":

@@ -1,6 +1,8 @@
-// Deno KV storage: the conformance suite and stores, on Deno (a temporary
-// KV file per test file). Node and Bun have no Deno.openKv: there the
-// tests are skipped, and opening a store must fail with a typed error.
+// Deno KV storage: the storage and store conformance suites and what only
+// Deno KV does, on Deno (temporary KV files). Node and Bun have no
+// Deno.openKv: there the tests are skipped, and opening a store must fail
+// with a typed error. The model check runs in
+// tests/reliability_storage_test.ts.
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -13,32 +15,12 @@ import {
   DenoKvUnavailableError,
   openDenoKvStore,
 } from "../adapters/deno_kv.ts";
-import {
-  type PeerRecord,
-  SessionClosedError,
-  SessionInUseError,
-} from "../mod.ts";
+import { type PeerRecord, SessionInUseError } from "../mod.ts";
 import { describeSessionStorage } from "./_conformance.ts";
-import { runtime } from "./_fixtures.ts";
-import { checkAgainstMemory, modelSteps } from "./_pg_model.ts";
-import {
-  HOT_PHONE,
-  HOT_USERNAME,
-  ownId,
-  pgHash,
-  pgWorkerRecords,
-} from "./_pg_writes.ts";
-import { countingKv, openKv } from "./_kv_env.ts";
-
-const KV_SKIP: string | false = runtime === "deno"
-  ? false
-  : `Deno KV runs on Deno only (this is ${runtime})`;
-
-/** A suite, or (when skipped) one skipped test that says why. */
-function suite(name: string, skip: string | false, fn: () => void): void {
-  if (skip) it(name, { skip }, () => {});
-  else describe(name, fn);
-}
+import { describeOrSkip, runtime } from "./_fixtures.ts";
+import { describeSessionStore } from "./_store_conformance.ts";
+import { assertMergedWrites, pgWorkerRecords } from "./_pg_writes.ts";
+import { countingKv, KV_SKIP, openKv } from "./_kv_env.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mtsession-kv-"));
 const stores: DenoKvStore[] = [];
@@ -74,16 +56,28 @@ if (KV_SKIP) {
   });
 }
 
-suite("Deno KV stores", KV_SKIP, () => {
-  it("batches give the same result as writing records one by one (model check)", async () => {
-    const s = await store({ flushDelayMs: 60_000 });
-    for (let seed = 1; seed <= 25; seed++) {
-      const session = await s.open(`model-${seed}`);
-      await checkAgainstMemory(session.storage, modelSteps(seed));
-      await session.close();
-    }
-  });
+/** Keys a session has in the KV file at `path` (its registry entry too). */
+async function keysOf(path: string, id: string): Promise<number> {
+  const kv = await openKv(path);
+  try {
+    let n = 0;
+    for await (const _ of kv.list({ prefix: ["mtsession", id] })) n++;
+    const registry = await kv.get(["mtsession:sessions", id]);
+    return n + (registry.value === null ? 0 : 1);
+  } finally {
+    kv.close();
+  }
+}
 
+describeSessionStore(`deno-kv (${runtime})`, () => {
+  const path = freshPath();
+  return {
+    open: () => store({}, path),
+    stored: (id) => keysOf(path, id),
+  };
+}, { skip: KV_SKIP, shared: true });
+
+describeOrSkip("Deno KV stores", KV_SKIP, () => {
   it("stores bigint and bytes as such: exact at ±2^63", async () => {
     // Deno.Kv itself fits the structural type (checked by deno check).
     const kv: DenoKvLike = await Deno.openKv(":memory:");
@@ -175,45 +169,9 @@ suite("Deno KV stores", KV_SKIP, () => {
     kv.close();
   });
 
-  it("lists, refuses to open twice or delete an open session, deletes every key", async () => {
-    const kv = await openKv();
-    const s = await openDenoKvStore(kv);
-    const sessions = await Promise.all(["b", "a", "c"].map((id) => s.open(id)));
-    assert.deepEqual(await s.list(), ["a", "b", "c"]);
-    await assert.rejects(s.open("b"), SessionInUseError);
-    await assert.rejects(s.delete("b"), SessionInUseError);
-    const b = sessions[0]!;
-    await b.setAuthKey(KEY);
-    await b.processEntities({
-      _: "user",
-      id: 5,
-      accessHash: 5n,
-      username: "fivefive",
-      phone: "79990000005",
-    });
-    await b.setUpdateState({ entityId: 0, pts: 1, qts: 2, date: 3, seq: 4 });
-    await b.cacheFile({
-      md5: new Uint8Array(16),
-      size: 1,
-      type: "photo",
-      id: 1n,
-      accessHash: 1n,
-    });
-    await b.close();
-    await s.delete("b");
-    const left: unknown[] = [];
-    for await (const e of kv.list({ prefix: ["mtsession", "b"] })) {
-      left.push(e.key);
-    }
-    assert.deepEqual(left, []);
-    assert.deepEqual(await s.list(), ["a", "c"]);
-    assert.equal((await s.open("b")).authKey, null);
-    await s.close();
-    await assert.rejects(sessions[1]!.save(), SessionClosedError);
-    kv.close();
-  });
-
-  it("a second store (another handle) gets SessionInUseError, waits, and takes over a lapsed lease", async () => {
+  it("a lease is renewed while its session is open, and lapses when its holder died", async () => {
+    // Being in use in another store, and waiting: the store conformance
+    // suite. Here: a lease outlives leaseMs while renewed.
     const path = freshPath();
     const one = await store({ leaseMs: 1000 }, path);
     const two = await store({ leaseMs: 1000 }, path);
@@ -270,45 +228,12 @@ suite("Deno KV stores", KV_SKIP, () => {
     const reader = await (await store({ exclusive: false }, path)).open(
       "shared",
     );
-    const peers = await reader.storage.listPeers();
-    assert.equal(peers.length, SHARED + WORKERS * OWN);
-    const byId = new Map(peers.map((p) => [p.id, p]));
-    for (let w = 0; w < WORKERS; w++) {
-      for (let k = 0; k < OWN; k++) {
-        const p = byId.get(ownId(w, k))!;
-        assert.equal(p.accessHash, pgHash(w, ROUNDS - 1, ownId(w, k)));
-        assert.equal(p.phone, `8${w}00${k}`);
-        assert.equal(p.name, `Own ${w}/${k}`);
-      }
-    }
-    for (let id = 1; id <= SHARED; id++) {
-      const p = byId.get(id)!;
-      const last = Array.from(
-        { length: WORKERS },
-        (_, w) => pgHash(w, ROUNDS - 1, id),
-      );
-      assert.ok(last.includes(p.accessHash), `hash of shared peer ${id}`);
-      assert.match(p.name ?? "", new RegExp(`^Shared ${id} by \\d$`));
-    }
-    const holders = new Set<string>();
-    for (const p of peers) {
-      for (const u of p.usernames) {
-        assert.ok(!holders.has(u), `username ${u} listed twice`);
-        holders.add(u);
-        assert.equal(
-          (await reader.storage.findPeer({ by: "username", value: u }))?.id,
-          p.id,
-        );
-      }
-      if (p.phone !== null) {
-        assert.equal(
-          (await reader.storage.findPeer({ by: "phone", value: p.phone }))?.id,
-          p.id,
-        );
-      }
-    }
-    assert.ok(holders.has(HOT_USERNAME));
-    assert.ok(peers.filter((p) => p.phone === HOT_PHONE).length <= 1);
+    await assertMergedWrites(reader.storage, {
+      workers: WORKERS,
+      rounds: ROUNDS,
+      shared: SHARED,
+      own: OWN,
+    });
     await reader.close();
     for (const w of writers) await w.close();
     for (const h of handles) h.kv.close();

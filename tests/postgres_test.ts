@@ -1,5 +1,7 @@
-// PostgreSQL storage: the conformance suite, stores, 64-bit exactness
-// through a plain instance, and real processes racing each other.
+// PostgreSQL storage: the storage and store conformance suites, batching,
+// 64-bit exactness through a plain instance, pools, URLs and errors, and
+// real processes racing each other. The model check runs in
+// tests/reliability_storage_test.ts.
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -12,11 +14,10 @@ import {
   PostgresStoreError,
   SessionInUseError,
 } from "../adapters/postgres.ts";
-import { SessionClosedError } from "../mod.ts";
 import { redactUrl, urlSecrets } from "../src/postgres/driver.ts";
 import { describeSessionStorage } from "./_conformance.ts";
-import { runtime } from "./_fixtures.ts";
-import { checkAgainstMemory, modelSteps } from "./_pg_model.ts";
+import { describeOrSkip, runtime, toHex } from "./_fixtures.ts";
+import { describeSessionStore } from "./_store_conformance.ts";
 import {
   DATABASE_URL,
   dropSchemas,
@@ -26,13 +27,7 @@ import {
   startChild,
   uniqueSchema,
 } from "./_pg_env.ts";
-import { HOT_PHONE, HOT_USERNAME, ownId, pgHash } from "./_pg_writes.ts";
-
-/** A suite, or (when skipped) one skipped test that says why. */
-function suite(name: string, skip: string | false, fn: () => void): void {
-  if (skip) it(name, { skip }, () => {});
-  else describe(name, fn);
-}
+import { assertMergedWrites } from "./_pg_writes.ts";
 
 const schemas: string[] = [];
 const stores: PostgresStore[] = [];
@@ -74,6 +69,29 @@ if (PG_SKIP) {
   });
 }
 
+/** The server's URL with a password (the test server trusts any). */
+function urlWithPassword(password: string): string {
+  const u = new URL(DATABASE_URL!);
+  u.username = "postgres";
+  u.password = password;
+  return u.href;
+}
+
+describeSessionStore(`postgres (${runtime})`, () => {
+  const name = schema("conf");
+  return {
+    open: async () => {
+      const s = await openPostgresStore(urlWithPassword("s3cret-Pa55"), {
+        schema: name,
+      });
+      stores.push(s);
+      return s;
+    },
+    stored: (id) => rowsOf(name, id),
+    secrets: ["s3cret-Pa55"],
+  };
+}, { skip: PG_SKIP, shared: true });
+
 const KEY = new Uint8Array(256).map((_, i) => (i * 13 + 5) & 0xff);
 
 /** Rows of a session in every table, counted by hand. */
@@ -107,16 +125,7 @@ function schemaOf(s: PostgresStore): string {
   return (s.toJSON() as { schema: string }).schema;
 }
 
-suite("PostgreSQL storage", PG_SKIP, () => {
-  it("batches give the same result as writing records one by one (model check)", async () => {
-    const s = await store({ flushDelayMs: 60_000 });
-    for (let seed = 1; seed <= 25; seed++) {
-      const session = await s.open(`model-${seed}`);
-      await checkAgainstMemory(session.storage, modelSteps(seed));
-      await session.close();
-    }
-  });
-
+describeOrSkip("PostgreSQL storage", PG_SKIP, () => {
   it("writes auth at once, peers after the delay, on save() and on close()", async () => {
     const s = await store({ flushDelayMs: 60_000 });
     const schemaName = schemaOf(s);
@@ -272,124 +281,12 @@ suite("PostgreSQL storage", PG_SKIP, () => {
     }
   });
 
-  it("isolates stores (schemas) and sessions of one store", async () => {
-    const a = await store();
-    const b = await store();
-    const a1 = await a.open("same");
-    const b1 = await b.open("same");
-    const a2 = await a.open("other");
-    await a1.setDc(1, "149.154.175.53", 443);
-    await b1.setDc(2, "149.154.167.51", 443);
-    await a1.processEntities({
-      _: "user",
-      id: 10,
-      accessHash: 1n,
-      username: "shared_name",
-      phone: "79990001122",
-    });
-    await b1.processEntities({
-      _: "user",
-      id: 20,
-      accessHash: 2n,
-      username: "shared_name",
-      phone: "79990001122",
-    });
-    await a2.processEntities({
-      _: "user",
-      id: 30,
-      accessHash: 3n,
-      username: "shared_name",
-      phone: "79990001122",
-    });
-    assert.equal((await a1.getPeer("@shared_name"))?.id, 10);
-    assert.equal((await b1.getPeer("@shared_name"))?.id, 20);
-    assert.equal((await a2.getPeer("@shared_name"))?.id, 30);
-    assert.equal((await a1.getPeer("+79990001122"))?.id, 10);
-    assert.equal(await a1.storage.countPeers(), 1);
-    assert.equal(await a2.storage.countPeers(), 1);
-    await a1.close();
-    await b1.close();
-    const a1again = await a.open("same");
-    const b1again = await b.open("same");
-    assert.equal(a1again.dcId, 1);
-    assert.equal(b1again.dcId, 2);
-  });
-
-  it("lists, refuses to open twice or delete an open session, deletes everything", async () => {
-    const s = await store();
-    const sessions = await Promise.all(["b", "a", "c"].map((id) => s.open(id)));
-    assert.deepEqual(await s.list(), ["a", "b", "c"]);
-    await assert.rejects(s.open("b"), SessionInUseError);
-    await assert.rejects(s.delete("b"), SessionInUseError);
-    const b = sessions[0]!;
-    await b.setAuthKey(KEY);
-    await b.processEntities({
-      _: "user",
-      id: 5,
-      accessHash: 5n,
-      username: "five",
-      phone: "555",
-    });
-    await b.setUpdateState({ entityId: 0, pts: 1, qts: 2, date: 3, seq: 4 });
-    await b.cacheFile({
-      md5: new Uint8Array(16),
-      size: 1,
-      type: "photo",
-      id: 1n,
-      accessHash: 1n,
-    });
-    await b.close();
-    assert.ok(await rowsOf(schemaOf(s), "b") >= 6);
-    await s.delete("b");
-    assert.equal(await rowsOf(schemaOf(s), "b"), 0);
-    assert.deepEqual(await s.list(), ["a", "c"]);
-    const fresh = await s.open("b");
-    assert.equal(fresh.authKey, null);
-    assert.equal(await fresh.storage.countPeers(), 0);
-    await assert.rejects(s.open(""), TypeError);
-    await s.close();
-    await assert.rejects(sessions[1]!.save(), SessionClosedError);
-    await assert.rejects(s.list(), /store is closed/);
-  });
-
-  it("session.delete() removes the session's rows", async () => {
-    const s = await store();
-    const session = await s.open("gone");
-    await session.processEntities({
-      _: "user",
-      id: 5,
-      accessHash: 5n,
-      username: "five",
-    });
-    await session.save();
-    await session.delete();
-    assert.equal(await rowsOf(schemaOf(s), "gone"), 0);
-    assert.deepEqual(await s.list(), []);
-  });
-
-  it("a second store (another connection) gets SessionInUseError, or waits", async () => {
-    const name = schema("inuse");
-    const one = await openPostgresStore(DATABASE_URL!, { schema: name });
-    const two = await openPostgresStore(DATABASE_URL!, { schema: name });
-    stores.push(one, two);
-    const held = await one.open("bot");
-    const error = await two.open("bot").catch((e) => e);
-    assert.ok(error instanceof SessionInUseError, String(error));
-    await assert.rejects(two.delete("bot"), SessionInUseError);
-    const started = Date.now();
-    const waiting = two.open("bot", { wait: 10_000 });
-    setTimeout(() => void held.close(), 200);
-    const got = await waiting;
-    assert.ok(Date.now() - started >= 150);
-    await got.close();
-  });
-
   it("a URL's password shows nowhere; connection failures are typed", async () => {
-    const u = new URL(DATABASE_URL!);
-    u.username = "postgres";
-    u.password = "s3cret-Pa55";
+    const u = new URL(urlWithPassword("s3cret-Pa55"));
     const s = await openPostgresStore(u.href, { schema: schema("pw") });
     stores.push(s);
+    // The label keeps the user and the server (what the store conformance
+    // suite checks: without the password).
     for (const text of [String(s), JSON.stringify(s), inspect(s)]) {
       assert.ok(!text.includes("s3cret-Pa55"), text);
       assert.match(text, /postgres:\/\/postgres@127\.0\.0\.1/);
@@ -428,9 +325,7 @@ suite("PostgreSQL storage", PG_SKIP, () => {
     const error = await session.setAuthKey(KEY).catch((e) => e);
     assert.ok(error instanceof PostgresStoreError, String(error));
     assert.equal(error.code, "42P01");
-    const keyHex = [...KEY].map((b) => b.toString(16).padStart(2, "0")).join(
-      "",
-    );
+    const keyHex = toHex(KEY);
     for (const text of [error.message, inspect(error), inspect(error.cause)]) {
       assert.ok(!text.includes(keyHex.slice(0, 32)), "no key");
     }
@@ -472,7 +367,7 @@ suite("PostgreSQL storage", PG_SKIP, () => {
   });
 });
 
-suite("PostgreSQL with several processes", PG_SKIP, () => {
+describeOrSkip("PostgreSQL with several processes", PG_SKIP, () => {
   it("creating the schema from several processes at once: all succeed, once", async () => {
     const name = schema("race");
     const results = await Promise.all(
@@ -548,55 +443,12 @@ suite("PostgreSQL with several processes", PG_SKIP, () => {
       assert.match(r.output, /done/);
     }
     const session = await s.open("shared");
-    const peers = await session.storage.listPeers();
-    assert.equal(peers.length, SHARED + WORKERS * OWN);
-    const byId = new Map(peers.map((p) => [p.id, p]));
-    // Own peers: one writer each, so exactly its last write.
-    for (let w = 0; w < WORKERS; w++) {
-      for (let k = 0; k < OWN; k++) {
-        const p = byId.get(ownId(w, k));
-        assert.ok(p, `own peer ${w}/${k}`);
-        assert.equal(p.accessHash, pgHash(w, ROUNDS - 1, ownId(w, k)));
-        assert.deepEqual(p.usernames, [`w${w}_${k}`]);
-        assert.equal(p.phone, `8${w}00${k}`);
-        assert.equal(p.name, `Own ${w}/${k}`, "a null name never erased it");
-      }
-    }
-    // Shared peers: the last write of one of the writers wins, whole.
-    for (let id = 1; id <= SHARED; id++) {
-      const p = byId.get(id)!;
-      const last = Array.from(
-        { length: WORKERS },
-        (_, w) => pgHash(w, ROUNDS - 1, id),
-      );
-      assert.ok(last.includes(p.accessHash), `hash of shared peer ${id}`);
-      assert.match(p.name ?? "", new RegExp(`^Shared ${id} by \\d$`));
-      assert.ok(p.usernames.includes(`s${id}`));
-      assert.ok([`7000${id}`, HOT_PHONE, null].includes(p.phone));
-    }
-    // Every username and phone belongs to exactly one peer, which lists it.
-    const holders = new Map<string, number>();
-    for (const p of peers) {
-      for (const u of p.usernames) {
-        assert.ok(!holders.has(u), `username ${u} listed twice`);
-        holders.set(u, p.id);
-        assert.equal(
-          (await session.storage.findPeer({ by: "username", value: u }))?.id,
-          p.id,
-        );
-      }
-      if (p.phone !== null) {
-        assert.equal(
-          (await session.storage.findPeer({ by: "phone", value: p.phone }))?.id,
-          p.id,
-        );
-      }
-    }
-    assert.ok(
-      holders.has(HOT_USERNAME),
-      "someone holds the contested username",
-    );
-    assert.equal(peers.filter((p) => p.phone === HOT_PHONE).length <= 1, true);
+    const holders = await assertMergedWrites(session.storage, {
+      workers: WORKERS,
+      rounds: ROUNDS,
+      shared: SHARED,
+      own: OWN,
+    });
     const sql = rawSql();
     try {
       const [u] = await sql.unsafe(

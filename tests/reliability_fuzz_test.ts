@@ -14,8 +14,8 @@ import {
   isChecked,
   mutate,
   randomInput,
-  seeded,
 } from "./_rel_fuzz.ts";
+import { seeded } from "./_random.ts";
 import { runtime } from "./_fixtures.ts";
 
 describe(`string decoders under fuzzing (${runtime})`, () => {

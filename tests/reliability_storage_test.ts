@@ -1,96 +1,78 @@
-// The batched peer writer of SqliteStorage against the reference merge
-// rules: random sequences of putPeers (ids, usernames and phones drawn from
-// small pools, so that they collide: usernames and phones move between
-// peers, records repeat inside one batch, null phones and names keep the
-// known ones) are applied to MemoryStorage (the reference implementation of
-// the SessionStorage contract) and to SqliteStorage, and every peer and
-// every lookup must agree after each flush. After each round the file's
-// two copies of the usernames (each peer row's ordered list, and the
-// mts_usernames index from username to peer) must say the same thing.
+// The model check (tests/_model_check.ts) on every storage: random batches
+// of colliding peer writes, deletes, flushes and reopens must leave each
+// backend agreeing with MemoryStorage, the reference, after every round:
+// SqliteStorage through each SQLite driver of the runtime (and the file's
+// username index in step with each peer's list), the SQLite store,
+// PostgreSQL and Deno KV (their index rows and keys in step with the
+// peers), and a storage of a user's own. Then the SQLite batch writer's
+// own cases.
 
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   MemoryStorage,
   migrateSqlite,
+  openSessionStore,
+  type PeerLookup,
   type PeerRecord,
-  type PeerType,
   type SessionStorage,
+  type SessionStore,
+  type SqliteDatabase,
   SqliteStorage,
 } from "../mod.ts";
+import { openDenoKvStore } from "../adapters/deno_kv.ts";
+import { openPostgresStore } from "../adapters/postgres.ts";
 import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
-import { int, pick, seeded } from "./_random.ts";
-import { runtime } from "./_fixtures.ts";
+import { driversHere } from "./_drivers.ts";
+import { describeOrSkip, runtime } from "./_fixtures.ts";
+import { KV_SKIP, openKv } from "./_kv_env.ts";
+import { checkAgainstModel, type ModelBackend } from "./_model_check.ts";
+import {
+  DATABASE_URL,
+  dropSchemas,
+  PG_SKIP,
+  rawSql,
+  uniqueSchema,
+} from "./_pg_env.ts";
 
-const IDS = [
-  1,
-  2,
-  3,
-  5_123_456_789,
-  8_600_000_000,
-  -42,
-  -1_001_234_567_890,
-  -1_000_000_000_007,
-  777,
-  778,
-  779,
-  780,
-];
-const USERNAMES = ["alpha", "beta", "gamma", "delta", "eps", "zeta", "eta"];
-const PHONES = ["447700900123", "79991234567", "15550100", "4915112345678"];
-const NAMES = ["Alice", "Bob", "Team", "News"];
-const TYPES: PeerType[] = ["user", "bot", "chat", "channel", "supergroup"];
+const dir = mkdtempSync(join(tmpdir(), "mtsession-model-"));
+const schemas: string[] = [];
+after(async () => {
+  await dropSchemas(...schemas);
+  rmSync(dir, { recursive: true, force: true });
+});
+let files = 0;
+const freshPath = (ext: string): string => join(dir, `m${files++}.${ext}`);
 
-function randomRecord(r: () => number, clock: { t: number }): PeerRecord {
-  const usernames: string[] = [];
-  const n = r() < 0.3 ? 0 : int(r, 1, 3);
-  for (let i = 0; i < n; i++) {
-    const u = pick(r, USERNAMES);
-    if (!usernames.includes(u)) usernames.push(u);
-  }
+/** Batches stay pending until a flush, a read or close: never by time. */
+const BATCHED = { flushDelayMs: 60_000, maxBatch: 1_000_000 } as const;
+
+/** A peer's usernames, phone and name as "kind value -> id" lines. */
+function keysOfPeers(peers: readonly PeerRecord[]): {
+  usernames: string[];
+  phones: string[];
+  names: string[];
+} {
   return {
-    id: pick(r, IDS),
-    type: pick(r, TYPES),
-    accessHash: BigInt.asIntN(64, BigInt(int(r, 0, 2 ** 31)) << 33n) -
-      BigInt(int(r, 0, 1000)),
-    usernames,
-    phone: r() < 0.5 ? null : pick(r, PHONES),
-    name: r() < 0.4 ? null : pick(r, NAMES),
-    updatedAt: clock.t++,
+    usernames: peers.flatMap((p) => p.usernames.map((u) => `${u} -> ${p.id}`))
+      .sort(),
+    phones: peers.flatMap((p) =>
+      p.phone === null ? [] : [`${p.phone} -> ${p.id}`]
+    )
+      .sort(),
+    names: peers.flatMap((p) => p.name === null ? [] : [`${p.name} -> ${p.id}`])
+      .sort(),
   };
-}
-
-async function snapshot(s: SessionStorage): Promise<unknown> {
-  const peers = (await s.listPeers()).sort((a, b) => a.id - b.id);
-  const lookups: Record<string, number | undefined> = {};
-  for (const u of USERNAMES) {
-    lookups[`@${u}`] = (await s.findPeer({ by: "username", value: u }))?.id;
-  }
-  for (const p of PHONES) {
-    lookups[`+${p}`] = (await s.findPeer({ by: "phone", value: p }))?.id;
-  }
-  for (const n of NAMES) {
-    lookups[`name ${n}`] = (await s.findPeer({ by: "name", value: n }))?.id;
-  }
-  return { peers, lookups, count: await s.countPeers() };
-}
-
-async function sqlite(
-  make: (db: Awaited<ReturnType<typeof openDefaultDatabase>>) => SessionStorage,
-): Promise<SessionStorage> {
-  const db = await openDefaultDatabase(":memory:");
-  migrateSqlite(db);
-  return make(db);
 }
 
 /**
  * Every (username, peer) pair of mts_usernames is in that peer's row list,
  * and every name of every row list is in mts_usernames for that peer.
  */
-function assertIndexInStep(
-  db: Awaited<ReturnType<typeof openDefaultDatabase>>,
-  where: string,
-): void {
+function assertIndexInStep(db: SqliteDatabase, where: string): void {
   const fromRows = new Set<string>();
   for (
     const row of db.prepare(
@@ -114,47 +96,227 @@ function assertIndexInStep(
   );
 }
 
-describe(`SqliteStorage batched writes match the merge rules (${runtime})`, () => {
-  it("random batches agree with MemoryStorage; the username index stays in step", async () => {
-    for (let seed = 1; seed <= 40; seed++) {
-      const r = seeded(seed);
-      const clock = { t: 1_700_000_000 };
-      const reference = new MemoryStorage();
-      let file: Awaited<ReturnType<typeof openDefaultDatabase>> | undefined;
-      const ours = await sqlite((db) => {
-        file = db;
-        return new SqliteStorage(db, "s", {
-          flushDelayMs: 60_000,
-          maxBatch: 1_000_000,
-          onClose: () => db.close(),
-        });
+/**
+ * One session of a store under the model check: reopening closes the
+ * session and opens it again; `extra` gets the session's id and storage.
+ */
+async function sessionOf(
+  store: SessionStore,
+  id: string,
+  extra?: (id: string, storage: SessionStorage, where: string) => Promise<void>,
+): Promise<ModelBackend> {
+  let session = await store.open(id);
+  return {
+    get storage(): SessionStorage {
+      return session.storage;
+    },
+    reopen: async () => {
+      await session.close();
+      session = await store.open(id);
+    },
+    ...(extra === undefined
+      ? {}
+      : { extra: (where: string) => extra(id, session.storage, where) }),
+    close: () => session.close(),
+  };
+}
+
+/**
+ * A storage of a user's own: MemoryStorage with a write-behind queue of its
+ * own (peer writes wait for a flush or a read).
+ */
+class QueuedStorage extends MemoryStorage {
+  #queue: PeerRecord[][] = [];
+
+  override putPeers(records: readonly PeerRecord[]): Promise<void> {
+    this.#queue.push(
+      records.map((r) => ({ ...r, usernames: [...r.usernames] })),
+    );
+    return Promise.resolve();
+  }
+
+  async #drain(): Promise<void> {
+    for (const batch of this.#queue.splice(0)) await super.putPeers(batch);
+  }
+
+  override async flush(): Promise<void> {
+    await this.#drain();
+    await super.flush();
+  }
+
+  override async findPeer(lookup: PeerLookup): Promise<PeerRecord | undefined> {
+    await this.#drain();
+    return await super.findPeer(lookup);
+  }
+
+  override async listPeers(): Promise<PeerRecord[]> {
+    await this.#drain();
+    return await super.listPeers();
+  }
+
+  override async countPeers(): Promise<number> {
+    await this.#drain();
+    return await super.countPeers();
+  }
+
+  override async deletePeers(ids: readonly number[]): Promise<void> {
+    await this.#drain();
+    await super.deletePeers(ids);
+  }
+
+  override async close(): Promise<void> {
+    await this.#drain();
+    await super.close();
+  }
+}
+
+describe(`model check: every storage agrees with MemoryStorage (${runtime})`, () => {
+  const drivers = driversHere();
+  it("the runtime has SQLite drivers to check", () => {
+    assert.ok(drivers.length > 0);
+  });
+  for (const driver of drivers) {
+    it(`SqliteStorage over ${driver.name}; the username index stays in step`, async () => {
+      await checkAgainstModel(async () => {
+        const path = freshPath("db");
+        let db = await driver.open(path);
+        migrateSqlite(db);
+        const make = (d: SqliteDatabase): SqliteStorage =>
+          new SqliteStorage(d, "s", { ...BATCHED, onClose: () => d.close() });
+        let storage = make(db);
+        return {
+          get storage(): SessionStorage {
+            return storage;
+          },
+          reopen: async () => {
+            await storage.close();
+            db = await driver.open(path);
+            assert.equal(db.driver, driver.name);
+            storage = make(db);
+          },
+          extra: (where) => assertIndexInStep(db, where),
+          close: () => storage.close(),
+        };
       });
-      for (let round = 0; round < 12; round++) {
-        // Several putPeers calls make one pending batch; a read flushes it.
-        const calls = int(r, 1, 4);
-        for (let c = 0; c < calls; c++) {
-          const batch = Array.from(
-            { length: int(r, 1, 25) },
-            () => randomRecord(r, clock),
-          );
-          for (const s of [reference, ours]) await s.putPeers(batch);
-        }
-        if (r() < 0.15) {
-          const gone = [pick(r, IDS), pick(r, IDS)];
-          for (const s of [reference, ours]) await s.deletePeers(gone);
-        }
-        const want = await snapshot(reference);
-        assert.deepEqual(
-          await snapshot(ours),
-          want,
-          `seed ${seed}, round ${round}`,
-        );
-        assertIndexInStep(file!, `seed ${seed}, round ${round}`);
-      }
-      for (const s of [reference, ours]) await s.close();
-    }
+    });
+  }
+
+  it("the SQLite store (openSessionStore)", async () => {
+    await checkAgainstModel(async (seed) => {
+      const path = freshPath("db");
+      let store = await openSessionStore(path, BATCHED);
+      let session = await store.open(`model-${seed}`);
+      return {
+        get storage(): SessionStorage {
+          return session.storage;
+        },
+        reopen: async () => {
+          await store.close();
+          store = await openSessionStore(path, BATCHED);
+          session = await store.open(`model-${seed}`);
+        },
+        close: () => store.close(),
+      };
+    });
   });
 
+  it("a storage of the user's own (a class extending MemoryStorage)", async () => {
+    await checkAgainstModel(() => {
+      const storage = new QueuedStorage();
+      return Promise.resolve({ storage, close: () => storage.close() });
+    });
+  });
+});
+
+describeOrSkip(`model check: PostgreSQL (${runtime})`, PG_SKIP, () => {
+  it("PostgresStorage; no username or phone row without its peer", async () => {
+    const schema = uniqueSchema("model");
+    schemas.push(schema);
+    const sql = rawSql();
+    const store = await openPostgresStore(DATABASE_URL!, {
+      schema,
+      ...BATCHED,
+    });
+    try {
+      await checkAgainstModel(
+        (seed) =>
+          sessionOf(store, `model-${seed}`, async (id, storage, where) => {
+            const peers = await storage.listPeers();
+            const usernames = await sql.unsafe(
+              `SELECT username, peer_id::text AS peer FROM "${schema}".mtsession_usernames WHERE session_id = $1`,
+              [id],
+            );
+            const phones = await sql.unsafe(
+              `SELECT phone, peer_id::text AS peer FROM "${schema}".mtsession_phones WHERE session_id = $1`,
+              [id],
+            );
+            const want = keysOfPeers(peers);
+            assert.deepEqual(
+              usernames.map((r) => `${r.username} -> ${r.peer}`).sort(),
+              want.usernames,
+              `${where}: username rows`,
+            );
+            assert.deepEqual(
+              phones.map((r) => `${r.phone} -> ${r.peer}`).sort(),
+              want.phones,
+              `${where}: phone rows`,
+            );
+          }),
+        { seeds: 25 },
+      );
+    } finally {
+      await store.close();
+      await sql.end();
+    }
+  });
+});
+
+describeOrSkip(`model check: Deno KV (${runtime})`, KV_SKIP, () => {
+  it("DenoKvStorage; the username, phone and name keys stay in step", async () => {
+    const kv = await openKv(freshPath("kv"));
+    const store = await openDenoKvStore(kv, BATCHED);
+    try {
+      await checkAgainstModel(
+        (seed) =>
+          sessionOf(store, `model-${seed}`, async (id, storage, where) => {
+            const peers = await storage.listPeers();
+            const got = { usernames: [], phones: [], names: [] } as {
+              usernames: string[];
+              phones: string[];
+              names: string[];
+            };
+            for await (const e of kv.list({ prefix: ["mtsession", id] })) {
+              const [kind, value, peer] = e.key.slice(2).map(String);
+              if (kind === "username") {
+                got.usernames.push(`${value} -> ${String(e.value)}`);
+              }
+              if (kind === "phone") {
+                got.phones.push(`${value} -> ${String(e.value)}`);
+              }
+              if (kind === "name") got.names.push(`${value} -> ${peer}`);
+            }
+            for (const list of Object.values(got)) list.sort();
+            assert.deepEqual(got, keysOfPeers(peers), `${where}: index keys`);
+          }),
+        { seeds: 25 },
+      );
+    } finally {
+      await store.close();
+      kv.close();
+    }
+  });
+});
+
+/** A SessionStorage over a new in-memory SQLite database. */
+async function sqlite(
+  make: (db: SqliteDatabase) => SessionStorage,
+): Promise<SessionStorage> {
+  const db = await openDefaultDatabase(":memory:");
+  migrateSqlite(db);
+  return make(db);
+}
+
+describe(`SqliteStorage batched writes (${runtime})`, () => {
   it("keeps usernames exactly, spaces and all", async () => {
     const s = await sqlite((db) =>
       new SqliteStorage(db, "s", { onClose: () => db.close() })

@@ -5,23 +5,21 @@
 // and the error for a driver the runtime does not have.
 //
 // bun:sqlite runs under Bun; node:sqlite under Deno, Node 24 and Bun;
-// better-sqlite3 under Node only; @db/sqlite under Deno only, and only when
-// MTSESSION_DENO_SQLITE_MODULE names the module to import (a path or an
-// absolute specifier), since it cannot be installed from npm.
+// better-sqlite3 under Node, Deno and Bun; @db/sqlite under Deno only, and
+// only when MTSESSION_DENO_SQLITE_MODULE names the module to import (see
+// tests/_drivers.ts, which lists what each runtime must offer).
 
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { isAbsolute, join } from "node:path";
-import process from "node:process";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SessionError } from "../mod.ts";
 import {
   fromBunSqlite,
   openBunSqlite,
   SqliteDriverUnavailableError,
-  type SqliteRuntime,
 } from "../adapters/bun_sqlite.ts";
 import { fromNodeSqlite, openNodeSqlite } from "../adapters/node_sqlite.ts";
 import {
@@ -39,15 +37,7 @@ import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
 import { withTransaction } from "../src/sqlite/transaction.ts";
 import { runtime } from "./_fixtures.ts";
 import { describeSqliteDriver, exactInt } from "./_driver_conformance.ts";
-
-/** The drivers each runtime must offer; a missing one fails, not skips. */
-const EXPECTED: Record<SqliteRuntime, SqliteDriverName[]> = {
-  bun: ["bun:sqlite", "node:sqlite", "better-sqlite3"],
-  deno: ["node:sqlite", "better-sqlite3"],
-  node: ["node:sqlite", "better-sqlite3"],
-};
-const has = (driver: SqliteDriverName): boolean =>
-  EXPECTED[runtime].includes(driver);
+import { denoSqliteModule, EXPECTED_DRIVERS, hasDriver } from "./_drivers.ts";
 
 // Driver modules for building databases "by hand". Specifiers in variables
 // keep deno check from resolving modules it has no types for.
@@ -55,20 +45,15 @@ type Ctor<T> = new (path: string, options?: Record<string, unknown>) => T;
 const bunSpecifier = "bun:sqlite";
 const betterSpecifier = "better-sqlite3";
 const BunDatabase: Ctor<Parameters<typeof fromBunSqlite>[0]> | undefined =
-  has("bun:sqlite") ? (await import(bunSpecifier)).Database : undefined;
-const nodeSqlite = has("node:sqlite") ? await import("node:sqlite") : undefined;
+  hasDriver("bun:sqlite") ? (await import(bunSpecifier)).Database : undefined;
+const nodeSqlite = hasDriver("node:sqlite")
+  ? await import("node:sqlite")
+  : undefined;
 const BetterDatabase: Ctor<BetterSqlite3DatabaseLike> | undefined =
-  has("better-sqlite3") ? (await import(betterSpecifier)).default : undefined;
-const denoModuleSpecifier = runtime === "deno"
-  ? process.env.MTSESSION_DENO_SQLITE_MODULE
-  : undefined;
-const denoModule: DenoSqliteModule | undefined = denoModuleSpecifier
-  ? await import(
-    isAbsolute(denoModuleSpecifier)
-      ? pathToFileURL(denoModuleSpecifier).href
-      : denoModuleSpecifier
-  )
-  : undefined;
+  hasDriver("better-sqlite3")
+    ? (await import(betterSpecifier)).default
+    : undefined;
+const denoModule = denoSqliteModule;
 
 if (BunDatabase !== undefined) {
   describeSqliteDriver("bun:sqlite", (path) => openBunSqlite(path));
@@ -134,7 +119,7 @@ describe("SQLite drivers", () => {
         assert.ok(error instanceof SqliteDriverUnavailableError, String(error));
       }
     }
-    assert.deepEqual(loads.sort(), [...EXPECTED[runtime]].sort());
+    assert.deepEqual(loads.sort(), [...EXPECTED_DRIVERS[runtime]].sort());
   });
 
   it("openDefaultDatabase() picks the runtime's default driver", async () => {
@@ -236,9 +221,9 @@ describe("SQLite drivers", () => {
         ) => Promise<{ exec(sql: string): void; close(): void }>,
       ]
     > = [];
-    if (has("bun:sqlite")) openers.push(["bun:sqlite", openBunSqlite]);
-    if (has("node:sqlite")) openers.push(["node:sqlite", openNodeSqlite]);
-    if (has("better-sqlite3")) {
+    if (hasDriver("bun:sqlite")) openers.push(["bun:sqlite", openBunSqlite]);
+    if (hasDriver("node:sqlite")) openers.push(["node:sqlite", openNodeSqlite]);
+    if (hasDriver("better-sqlite3")) {
       openers.push(["better-sqlite3", openBetterSqlite3]);
     }
     if (denoModule !== undefined) {
@@ -272,7 +257,7 @@ describe("SQLite drivers", () => {
 
   it(
     "better-sqlite3 whose addon does not load is unavailable, with a rebuild hint",
-    { skip: !has("better-sqlite3") },
+    { skip: !hasDriver("better-sqlite3") },
     async () => {
       const error = await openBetterSqlite3(":memory:", {
         nativeBinding: join(dir, "no_such_addon.node"),

@@ -1,6 +1,6 @@
-// SQLite file sessions and stores on the runtime at hand: the storage
-// conformance suite, durability, locking with real processes, files that
-// are not ours left untouched, permissions.
+// SQLite file sessions and stores on the runtime at hand: the storage and
+// store conformance suites, durability, locking with real processes, files
+// that are not ours left untouched, permissions.
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -29,6 +29,7 @@ import {
 } from "../mod.ts";
 import { openFileStorage } from "../src/sqlite/session_file.ts";
 import { describeSessionStorage } from "./_conformance.ts";
+import { describeSessionStore } from "./_store_conformance.ts";
 import { fixturePath, runtime } from "./_fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mtsession-sqlite-"));
@@ -260,66 +261,10 @@ describe("files that are not ours are refused and left untouched", () => {
   }
 });
 
-describe("session stores", () => {
-  it("one session is open once, even when two opens race", async () => {
-    const store = await openSessionStore(join(dir, "race.db"));
-    const results = await Promise.allSettled([
-      store.open("same"),
-      store.open("same"),
-    ]);
-    const opened = results.filter((r) => r.status === "fulfilled");
-    const refused = results.filter((r) => r.status === "rejected");
-    assert.equal(opened.length, 1);
-    assert.equal(refused.length, 1);
-    assert.ok(
-      (refused[0] as PromiseRejectedResult).reason instanceof
-        SessionInUseError,
-    );
-    assert.match(String(store), /1 open/);
-    await store.close();
-    assert.equal(
-      (opened[0] as PromiseFulfilledResult<{ closed: boolean }>).value.closed,
-      true,
-    );
-  });
-
-  it("keeps sessions isolated in one file", async () => {
-    const path = join(dir, "store.db");
-    const store = await openSessionStore(path);
-    const a = await store.open("alice");
-    const b = await store.open("bob");
-    await a.setAuthKey(new Uint8Array(256).fill(1));
-    await b.setAuthKey(new Uint8Array(256).fill(2));
-    await a.processEntities({
-      _: "user",
-      id: 1,
-      accessHash: 11n,
-      username: "shared_name",
-    });
-    await b.processEntities({
-      _: "user",
-      id: 1,
-      accessHash: 22n,
-      username: "shared_name",
-    });
-    assert.equal((await a.getPeer("@shared_name"))?.accessHash, 11n);
-    assert.equal((await b.getPeer("@shared_name"))?.accessHash, 22n);
-    await assert.rejects(store.open("alice"), SessionInUseError);
-    await assert.rejects(store.delete("bob"), SessionInUseError);
-    assert.deepEqual(await store.list(), ["alice", "bob"]);
-    await b.close();
-    await store.delete("bob");
-    assert.deepEqual(await store.list(), ["alice"]);
-    await store.close();
-    assert.equal(a.closed, true);
-    const reopened = await openSessionStore(path);
-    const a2 = await reopened.open("alice");
-    assert.deepEqual(a2.authKey, new Uint8Array(256).fill(1));
-    assert.equal(await a2.countPeers(), 1);
-    await assert.rejects(reopened.open(""), TypeError);
-    await reopened.close();
-  });
-});
+describeSessionStore(`sqlite store (${runtime})`, () => {
+  const path = join(dir, `store${n++}.db`);
+  return { open: () => openSessionStore(path) };
+}, { shared: false });
 
 const CHILD = fileURLToPath(new URL("./_open_child.ts", import.meta.url));
 

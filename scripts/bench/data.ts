@@ -5,6 +5,8 @@
 // with a username, 50% with a phone number; lookup targets drawn from
 // them. Ingested in batches of 100 (one RPC result's worth of users).
 
+import { seeded } from "../../tests/_random.ts";
+
 /** One synthetic user. */
 export interface SynthUser {
   /** Bare user id (also the marked id). */
@@ -21,18 +23,6 @@ export interface SynthUser {
 
 /** The ingest batch size (users per processEntities call / transaction). */
 export const BATCH = 100;
-
-/** A small seeded PRNG (mulberry32): floats in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function u64(rand: () => number): bigint {
   const hi = BigInt(Math.floor(rand() * 2 ** 32));

@@ -1,6 +1,6 @@
 /**
- * Many sessions in one Deno KV database, keyed by id, with the API of the
- * SQLite session store. A session is open in one place at a time: the
+ * Many sessions in one Deno KV database, keyed by id: a
+ * {@linkcode SessionStore}. A session is open in one place at a time: the
  * store holds a lease on it (a KV entry renewed while the session is
  * open), so a second process, isolate or store gets
  * {@linkcode SessionInUseError}. A lease not renewed (its holder crashed)
@@ -15,9 +15,10 @@ import { unrefTimer } from "../_timer.ts";
 import type { Session, SessionOptions } from "../session.ts";
 import {
   batchOptions,
+  OpenSessions,
   reportFirst,
-  StoreSessions,
-} from "../_store_sessions.ts";
+} from "../store/_open_sessions.ts";
+import type { SessionStore, StoreOpenOptions } from "../store/store.ts";
 import {
   deleteSessionKeys,
   DenoKvStorage,
@@ -84,7 +85,7 @@ export interface DenoKvStoreOptions extends SessionOptions {
  * void options;
  * ```
  */
-export interface DenoKvOpenOptions extends SessionOptions {
+export interface DenoKvOpenOptions extends StoreOpenOptions {
   /** Overrides the store's `wait` for this session. */
   wait?: boolean | number;
 }
@@ -191,8 +192,9 @@ class Leases {
 }
 
 /**
- * Many sessions in one Deno KV database, each isolated from the others.
- * Open it with {@linkcode openDenoKvStore}.
+ * Many sessions in one Deno KV database, each isolated from the others (a
+ * {@linkcode SessionStore}: the guarantees listed there hold). Open it
+ * with {@linkcode openDenoKvStore}.
  *
  * @example Usage
  * ```ts ignore
@@ -206,14 +208,14 @@ class Leases {
  * await store.delete("alice");
  * ```
  */
-export class DenoKvStore {
+export class DenoKvStore implements SessionStore {
   #kv: DenoKvLike;
   #owned: boolean;
   #prefix: string;
   #label: string;
   #options: DenoKvStoreOptions;
   #leases: Leases;
-  #sessions: StoreSessions;
+  #sessions: OpenSessions;
 
   /**
    * Wraps an open database; use {@linkcode openDenoKvStore}.
@@ -241,7 +243,7 @@ export class DenoKvStore {
       options.leaseMs ?? 15_000,
     );
     const name = (id: string): string => `${label}#${prefix}/${id}`;
-    this.#sessions = new StoreSessions({
+    this.#sessions = new OpenSessions({
       lock: (options.exclusive ?? true) ? leases : undefined,
       label: name,
       register: async (id) => {

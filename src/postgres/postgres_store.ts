@@ -1,6 +1,6 @@
 /**
- * Many sessions in one PostgreSQL database, keyed by id, with the API of
- * the SQLite session store. A session is open in one place at a time: the
+ * Many sessions in one PostgreSQL database, keyed by id: a
+ * {@linkcode SessionStore}. A session is open in one place at a time: the
  * store takes a session-level advisory lock for it on a connection of its
  * own (reserved from the pool), held until the session is closed, so a
  * second process (or store) gets {@linkcode SessionInUseError}; the server
@@ -15,9 +15,10 @@ import { denoInspect, nodeInspect } from "../_inspect.ts";
 import type { Session, SessionOptions } from "../session.ts";
 import {
   batchOptions,
+  OpenSessions,
   reportFirst,
-  StoreSessions,
-} from "../_store_sessions.ts";
+} from "../store/_open_sessions.ts";
+import type { SessionStore, StoreOpenOptions } from "../store/store.ts";
 import {
   checkSchemaName,
   describeInstance,
@@ -102,7 +103,7 @@ export interface PostgresStoreOptions extends SessionOptions {
  * void options;
  * ```
  */
-export interface PostgresOpenOptions extends SessionOptions {
+export interface PostgresOpenOptions extends StoreOpenOptions {
   /** Overrides the store's `wait` for this session. */
   wait?: boolean | number;
 }
@@ -215,7 +216,8 @@ class SessionLocks {
 }
 
 /**
- * Many sessions in one PostgreSQL schema, each isolated from the others.
+ * Many sessions in one PostgreSQL schema, each isolated from the others
+ * (a {@linkcode SessionStore}: the guarantees listed there hold).
  * Open it with {@linkcode openPostgresStore}. Any number of processes may
  * use the same store; each session is open in one of them at a time
  * (unless the store is opened with `{ exclusive: false }`).
@@ -232,12 +234,12 @@ class SessionLocks {
  * await store.delete("alice");
  * ```
  */
-export class PostgresStore {
+export class PostgresStore implements SessionStore {
   #client: PgClient;
   #owned: boolean;
   #options: PostgresStoreOptions;
   #locks: SessionLocks;
-  #sessions: StoreSessions;
+  #sessions: OpenSessions;
 
   /**
    * Wraps a connected, migrated store; use {@linkcode openPostgresStore}.
@@ -257,7 +259,7 @@ export class PostgresStore {
     const locks = this.#locks = new SessionLocks(client);
     const label = (id: string): string =>
       `${client.server}#${client.schemaName}/${id}`;
-    this.#sessions = new StoreSessions({
+    this.#sessions = new OpenSessions({
       lock: (options.exclusive ?? true) ? locks : undefined,
       label,
       register: async (id) => {

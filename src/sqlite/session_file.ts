@@ -1,6 +1,7 @@
 /**
- * Opening mtsession's SQLite files: one session per `.session` file, or a
- * store of many sessions in one database. A file is only written when it
+ * Opening mtsession's SQLite files: one session per `.session` file, or
+ * the database of a store of many sessions (./sqlite_store.ts). A file is
+ * only written when it
  * is ours; new files are built under a temporary name and linked into
  * place, so a crash never leaves a half-made session file. An open file is
  * held with SQLite's exclusive lock, which the OS releases if the process
@@ -15,21 +16,13 @@ import {
   SessionFileError,
   SessionInUseError,
 } from "../errors.ts";
-import type { Session, SessionOptions } from "../session.ts";
+import type { SessionOptions } from "../session.ts";
 import type { SqliteDatabase, SqliteDriverName } from "./driver.ts";
 import type { DenoSqliteModule } from "./drivers/deno_sqlite.ts";
 import { openDefaultDatabase } from "./pick_driver.ts";
 import { migrate, OUR_TABLE, SCHEMA_VERSION, tableNames } from "./schema.ts";
-import {
-  deleteSessionRows,
-  SqliteStorage,
-  type SqliteStorageOptions,
-} from "./sqlite_storage.ts";
-import {
-  batchOptions,
-  reportFirst,
-  StoreSessions,
-} from "../_store_sessions.ts";
+import { SqliteStorage, type SqliteStorageOptions } from "./sqlite_storage.ts";
+import { batchOptions, waitMs } from "../store/_open_sessions.ts";
 import { corruptedFile, isBusy, isCorrupt } from "./file_check.ts";
 import { looksLikeSoundFile } from "./file_probe.ts";
 import { fsAvailableNow, fsNow, loadFs } from "./_fs.ts";
@@ -50,12 +43,6 @@ export interface SqliteSessionOptions extends SessionOptions {
   flushDelayMs?: number;
   /** Write the batch once this many peers wait (default 2000). */
   maxBatch?: number;
-}
-
-function busyMs(wait: boolean | number | undefined): number {
-  if (wait === true) return 30_000;
-  if (typeof wait === "number" && wait >= 0) return Math.floor(wait);
-  return 0;
 }
 
 async function openDb(
@@ -136,7 +123,7 @@ export async function openSqliteFile(
   kind: "file" | "store",
   options: SqliteSessionOptions = {},
 ): Promise<SqliteDatabase> {
-  const deadline = Date.now() + Math.max(GRACE_MS, busyMs(options.wait));
+  const deadline = Date.now() + Math.max(GRACE_MS, waitMs(options.wait));
   for (let delay = 5;; delay = Math.min(delay * 2, 100)) {
     try {
       return await openOnce(path, kind, options);
@@ -230,14 +217,15 @@ export async function openFileStorage(
   return new SqliteStorage(
     db,
     FILE_SESSION_ID,
-    storageOptions(path, options, {
+    sqliteStorageOptions(path, options, {
       onClose: () => db.close(),
       onDestroy: () => removeFiles(path),
     }),
   );
 }
 
-function storageOptions(
+/** What a storage of a file or store gets: its label, batching, hooks. */
+export function sqliteStorageOptions(
   label: string,
   o: SqliteSessionOptions,
   hooks: Pick<SqliteStorageOptions, "onClose" | "onDestroy">,
@@ -258,128 +246,4 @@ export async function listSessions(dir = "."): Promise<string[]> {
     .filter((f) => f.endsWith(".session") && !f.startsWith("."))
     .map((f) => f.slice(0, -".session".length))
     .sort();
-}
-
-/**
- * Many sessions in one SQLite database, each isolated from the others (the
- * role of Telethon's AlchemySession). The database belongs to one process
- * at a time; within it, each session can be open once.
- */
-export class SessionStore {
-  #db: SqliteDatabase;
-  #path: string;
-  #options: SqliteSessionOptions;
-  #sessions: StoreSessions;
-
-  /**
-   * Wraps an open store database; use {@linkcode openSessionStore}.
-   *
-   * @param db The database.
-   * @param path Its file name (for messages).
-   * @param options Options every session opened from it gets.
-   */
-  constructor(db: SqliteDatabase, path: string, options: SqliteSessionOptions) {
-    this.#db = db;
-    this.#path = path;
-    this.#options = options;
-    const label = (id: string): string => `${path}#${id}`;
-    this.#sessions = new StoreSessions({
-      // The whole file is this process's (SQLite's exclusive lock).
-      lock: undefined,
-      label,
-      register: () => Promise.resolve(), // the storage adds its row
-      storage: (id, onClose) =>
-        new SqliteStorage(
-          db,
-          id,
-          storageOptions(label(id), options, { onClose: () => void onClose() }),
-        ),
-      remove: (id) => {
-        deleteSessionRows(db, id);
-        return Promise.resolve();
-      },
-    });
-  }
-
-  /**
-   * Opens (creating if needed) one session of the store.
-   *
-   * @param id The session's id: any non-empty text up to 255 characters.
-   * @param options Session options.
-   * @returns The session.
-   * @throws {SessionInUseError} When that session is already open (or
-   * being opened).
-   */
-  async open(id: string, options: SessionOptions = {}): Promise<Session> {
-    return await this.#sessions.open(id, options, this.#options);
-  }
-
-  /**
-   * Ids of every session in the store, sorted.
-   *
-   * @returns The ids.
-   */
-  list(): Promise<string[]> {
-    try {
-      this.#sessions.check("list sessions");
-      return Promise.resolve(
-        this.#db.prepare(
-          "SELECT session_id FROM mts_sessions ORDER BY session_id",
-        )
-          .all().map((r) => String(r.session_id)),
-      );
-    } catch (e) {
-      return Promise.reject(e);
-    }
-  }
-
-  /**
-   * Deletes a session and everything it stored.
-   *
-   * @param id The session's id.
-   * @throws {SessionInUseError} When that session is open.
-   */
-  async delete(id: string): Promise<void> {
-    await this.#sessions.delete(id);
-  }
-
-  /**
-   * Closes every open session of the store (each, whatever the others
-   * did), then the database; reports the first failure after.
-   */
-  async close(): Promise<void> {
-    const errors = await this.#sessions.closeAll();
-    if (errors === undefined) return;
-    this.#db.close();
-    reportFirst(errors);
-  }
-
-  /** Closes the store (for `await using`). */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
-
-  /**
-   * A short description.
-   *
-   * @returns E.g. `SessionStore(bots.db, 2 open)`.
-   */
-  toString(): string {
-    return `SessionStore(${this.#path}, ${this.#sessions.size} open)`;
-  }
-}
-
-/**
- * Opens (creating if needed) a store of many sessions in one SQLite file.
- *
- * @param path The database file (used as given, no suffix added).
- * @param options Driver, waiting and batching options.
- * @returns The store.
- */
-export async function openSessionStore(
-  path: string,
-  options: SqliteSessionOptions = {},
-): Promise<SessionStore> {
-  const db = await openSqliteFile(path, "store", options);
-  return new SessionStore(db, path, options);
 }

@@ -1,12 +1,14 @@
-// The bookkeeping every multi-session store shares (PostgreSQL, Deno KV):
-// which sessions are open here or being opened, the per-session exclusive
-// lock around opening and deleting, and closing them all. The backend says
-// how to lock, record, build the storage of, and remove one session.
-// Private to the library.
+// The bookkeeping every store of many sessions shares (SQLite, PostgreSQL,
+// Deno KV): which sessions are open here or being opened, the per-session
+// exclusive lock around opening and deleting, and closing them all. The
+// backend says how to lock, record, build the storage of, and remove one
+// session. The rules it keeps are those promised by the public SessionStore
+// interface (./store.ts). Private to the library.
 
-import { SessionError, SessionInUseError } from "./errors.ts";
-import { Session, type SessionOptions } from "./session.ts";
-import type { SessionStorage } from "./storage.ts";
+import { SessionError, SessionInUseError } from "../errors.ts";
+import { Session } from "../session.ts";
+import type { SessionStorage } from "../storage.ts";
+import type { StoreOpenOptions } from "./store.ts";
 
 /** One exclusive lock per session id, held across processes. */
 export interface SessionLock {
@@ -49,12 +51,6 @@ export function checkSessionId(id: unknown): void {
   }
 }
 
-/** What opening one session of a store takes (and the store's defaults). */
-export interface StoreOpenOptions extends SessionOptions {
-  /** How long to wait for the session's lock (see {@linkcode waitMs}). */
-  wait?: boolean | number;
-}
-
 /** The write-behind settings a store passes on to each session's storage. */
 export interface BatchOptions {
   /** Longest delay before batched peer writes are written (ms). */
@@ -74,7 +70,7 @@ export function batchOptions(options: BatchOptions): BatchOptions {
 }
 
 /** The sessions a store has open, and the rules for opening and deleting. */
-export class StoreSessions {
+export class OpenSessions {
   #backend: StoreBackend;
   #open = new Map<string, Session>();
   #opening = new Set<string>();
