@@ -4,7 +4,13 @@
 // says, which never names a key, a session string or a phone number.
 // Private to the library.
 
-import { denoInspect, nodeInspect } from "./_inspect.ts";
+/** Node's and Bun's `util.inspect.custom`. */
+const nodeInspect: unique symbol = Symbol.for(
+  "nodejs.util.inspect.custom",
+) as never;
+
+/** Deno's `Deno.customInspect`. */
+const denoInspect: unique symbol = Symbol.for("Deno.customInspect") as never;
 
 /**
  * Makes the inspect hooks of Node, Bun and Deno print `toString()` for

@@ -10,14 +10,11 @@
  */
 
 import { SessionInUseError } from "../errors.ts";
-import { denoInspect, nodeInspect } from "../_inspect.ts";
+import { redactInspect } from "../_redacted.ts";
 import { unrefTimer } from "../_timer.ts";
 import type { Session, SessionOptions } from "../session.ts";
-import {
-  batchOptions,
-  OpenSessions,
-  reportFirst,
-} from "../store/_open_sessions.ts";
+import { OpenSessions, reportFirst } from "../store/_open_sessions.ts";
+import { batchOptions } from "../backend/_write_behind.ts";
 import type { SessionStore, StoreOpenOptions } from "../store/store.ts";
 import {
   deleteSessionKeys,
@@ -217,6 +214,10 @@ export class DenoKvStore implements SessionStore {
   #leases: Leases;
   #sessions: OpenSessions;
 
+  static {
+    redactInspect(this);
+  }
+
   /**
    * Wraps an open database; use {@linkcode openDenoKvStore}.
    *
@@ -341,24 +342,6 @@ export class DenoKvStore implements SessionStore {
    */
   toJSON(): { kind: string; label: string; open: number } {
     return { kind: "deno-kv", label: this.#label, open: this.#sessions.size };
-  }
-
-  /**
-   * Node's and Bun's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [nodeInspect](): string {
-    return this.toString();
-  }
-
-  /**
-   * Deno's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [denoInspect](): string {
-    return this.toString();
   }
 }
 

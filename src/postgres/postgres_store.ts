@@ -11,13 +11,10 @@
  */
 
 import { SessionInUseError } from "../errors.ts";
-import { denoInspect, nodeInspect } from "../_inspect.ts";
+import { redactInspect } from "../_redacted.ts";
 import type { Session, SessionOptions } from "../session.ts";
-import {
-  batchOptions,
-  OpenSessions,
-  reportFirst,
-} from "../store/_open_sessions.ts";
+import { OpenSessions, reportFirst } from "../store/_open_sessions.ts";
+import { batchOptions } from "../backend/_write_behind.ts";
 import type { SessionStore, StoreOpenOptions } from "../store/store.ts";
 import {
   checkSchemaName,
@@ -241,6 +238,10 @@ export class PostgresStore implements SessionStore {
   #locks: SessionLocks;
   #sessions: OpenSessions;
 
+  static {
+    redactInspect(this);
+  }
+
   /**
    * Wraps a connected, migrated store; use {@linkcode openPostgresStore}.
    *
@@ -366,24 +367,6 @@ export class PostgresStore implements SessionStore {
       schema: this.#client.schemaName,
       open: this.#sessions.size,
     };
-  }
-
-  /**
-   * Node's and Bun's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [nodeInspect](): string {
-    return this.toString();
-  }
-
-  /**
-   * Deno's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [denoInspect](): string {
-    return this.toString();
   }
 }
 

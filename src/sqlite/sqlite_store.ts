@@ -6,7 +6,7 @@
  * @module
  */
 
-import { denoInspect, nodeInspect } from "../_inspect.ts";
+import { redactInspect } from "../_redacted.ts";
 import type { Session, SessionOptions } from "../session.ts";
 import { OpenSessions, reportFirst } from "../store/_open_sessions.ts";
 import type { SessionStore } from "../store/store.ts";
@@ -45,6 +45,10 @@ export class SqliteSessionStore implements SessionStore {
   #path: string;
   #options: SqliteSessionOptions;
   #sessions: OpenSessions;
+
+  static {
+    redactInspect(this);
+  }
 
   /**
    * Wraps an open store database; use `openSessionStore(path)`.
@@ -152,24 +156,6 @@ export class SqliteSessionStore implements SessionStore {
    */
   toJSON(): { kind: string; path: string; open: number } {
     return { kind: "sqlite", path: this.#path, open: this.#sessions.size };
-  }
-
-  /**
-   * Node's and Bun's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [nodeInspect](): string {
-    return this.toString();
-  }
-
-  /**
-   * Deno's inspect hook.
-   *
-   * @returns The same as `toString()`.
-   */
-  [denoInspect](): string {
-    return this.toString();
   }
 }
 

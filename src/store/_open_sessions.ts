@@ -5,6 +5,7 @@
 // session. The rules it keeps are those promised by the public SessionStore
 // interface (./store.ts). Private to the library.
 
+import type { WriteBehindOptions } from "../backend/_write_behind.ts";
 import { SessionError, SessionInUseError } from "../errors.ts";
 import { Session } from "../session.ts";
 import type { SessionStorage } from "../storage.ts";
@@ -52,22 +53,7 @@ export function checkSessionId(id: unknown): void {
 }
 
 /** The write-behind settings a store passes on to each session's storage. */
-export interface BatchOptions {
-  /** Longest delay before batched peer writes are written (ms). */
-  flushDelayMs?: number;
-  /** Write the batch once this many peers wait. */
-  maxBatch?: number;
-}
-
-/** The batch settings of a store's options, leaving out what is unset. */
-export function batchOptions(options: BatchOptions): BatchOptions {
-  return {
-    ...(options.flushDelayMs === undefined
-      ? {}
-      : { flushDelayMs: options.flushDelayMs }),
-    ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
-  };
-}
+export type BatchOptions = WriteBehindOptions;
 
 /** The sessions a store has open, and the rules for opening and deleting. */
 export class OpenSessions {
