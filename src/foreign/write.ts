@@ -8,7 +8,7 @@
  * @module
  */
 
-import { canonicalAddress } from "../strings/ip.ts";
+import { canonicalAddress } from "../strings/_ip.ts";
 import type {
   AuthState,
   CachedFile,
