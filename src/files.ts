@@ -7,8 +7,7 @@
  */
 
 import { SessionFileError } from "./errors.ts";
-import type { ForeignData } from "./foreign/write.ts";
-import type { ForeignSession } from "./foreign/read.ts";
+import type { ForeignData, ForeignSession } from "./foreign/types.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import type { SqliteDriverName } from "./sqlite/driver.ts";
@@ -19,7 +18,7 @@ export type {
   ForeignFlavor,
   ForeignKind,
   ForeignLibrary,
-} from "./foreign/detect.ts";
+} from "./foreign/types.ts";
 
 /** The session-file formats {@linkcode writeSessionFile} writes. */
 export type SessionFileFormat = "telethon" | "pyrogram" | "mtsession";
@@ -49,7 +48,7 @@ export async function readSessionFile(
   path: string,
   options: { driver?: SqliteDriverName } = {},
 ): Promise<ForeignSession> {
-  const { readSessionFile } = await import("./foreign/file.ts");
+  const { readSessionFile } = await import("./foreign/_file.ts");
   return await readSessionFile(path, options);
 }
 
@@ -85,7 +84,7 @@ export async function writeSessionFile(
   options: { force?: boolean; driver?: SqliteDriverName } = {},
 ): Promise<string[]> {
   if (format !== "mtsession") {
-    const { writeSessionFile } = await import("./foreign/file.ts");
+    const { writeSessionFile } = await import("./foreign/_file.ts");
     return await writeSessionFile(path, format, data, options);
   }
   const { placePrivateFile } = await import("./_private_file.ts");

@@ -23,10 +23,18 @@ import {
 import type { SqliteDatabase } from "../src/sqlite/driver.ts";
 import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
 import type { PeerRecord, UpdateState } from "../src/types.ts";
-import { detectForeign, type ForeignKind } from "../src/foreign/detect.ts";
-import { type ForeignSession, readForeign } from "../src/foreign/read.ts";
-import { writePyrogram, writeTelethon } from "../src/foreign/write.ts";
-import { readSessionFile, writeSessionFile } from "../src/foreign/file.ts";
+import type { ForeignKind, ForeignSession } from "../src/foreign/types.ts";
+import { detectForeign } from "../src/foreign/_detect.ts";
+import { readForeign } from "../src/foreign/_read.ts";
+import { writePyrogram } from "../src/foreign/pyrogram/_write.ts";
+import { writeTelethon } from "../src/foreign/telethon/_write_v1.ts";
+import { readSessionFile, writeSessionFile } from "../src/foreign/_file.ts";
+import { readSchema, type Table } from "../src/foreign/_schema.ts";
+import { TELETHON_7 } from "../src/foreign/telethon/_layout.ts";
+import {
+  VERSION as PYROGRAM_VERSION,
+  WRITE_LAYOUTS as PYROGRAM_LAYOUTS,
+} from "../src/foreign/pyrogram/_layout.ts";
 import {
   fixturePath,
   hex,
@@ -1245,6 +1253,41 @@ describe(`foreign writers (${runtime})`, () => {
     const s = await readSessionFile(path);
     assert.deepEqual(s.auth.authKey, KEY(1));
     hasNote(s, /no self-id row/);
+  });
+
+  it("each write layout lists every column its DDL creates, in order", async () => {
+    const layouts: [string, readonly string[], readonly Table[]][] = [
+      ["telethon 7", TELETHON_7.ddl, [
+        TELETHON_7.version,
+        TELETHON_7.sessions,
+        TELETHON_7.entities,
+        TELETHON_7.sentFiles,
+        TELETHON_7.updateState,
+      ]],
+      ...Object.entries(PYROGRAM_LAYOUTS).map((
+        [flavor, l],
+      ): [string, readonly string[], readonly Table[]] => [
+        `${flavor} ${l.schema}`,
+        l.ddl,
+        [PYROGRAM_VERSION, l.sessions, l.peers],
+      ]),
+    ];
+    for (const [name, ddl, tables] of layouts) {
+      const db = await memoryDb(ddl);
+      try {
+        const schema = readSchema(db);
+        assert.deepEqual(
+          [...schema.tables.keys()].sort(),
+          tables.map((t) => t.name).sort(),
+          name,
+        );
+        for (const t of tables) {
+          assert.deepEqual(schema.tables.get(t.name), t.columns, name);
+        }
+      } finally {
+        db.close();
+      }
+    }
   });
 
   it("writers refuse a database that is not empty", async () => {

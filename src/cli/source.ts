@@ -13,6 +13,7 @@ import {
 import { readSessionFile } from "../files.ts";
 import { MemoryStorage } from "../memory/memory_storage.ts";
 import { Session } from "../session.ts";
+import { hasSqliteMagic } from "../sqlite/header.ts";
 import { decodeSessionString } from "../strings/codec.ts";
 import { shownArgument } from "./args.ts";
 
@@ -44,8 +45,6 @@ async function readStdin(): Promise<string> {
   }
   return new TextDecoder().decode(all);
 }
-
-const SQLITE_HEADER = "SQLite format 3\u0000";
 
 async function fromString(
   text: string,
@@ -86,7 +85,7 @@ export async function loadSource(
         : `cannot read ${shown} (${code ?? "error"})`,
     );
   }
-  if (new TextDecoder().decode(bytes.subarray(0, 16)) !== SQLITE_HEADER) {
+  if (!hasSqliteMagic(bytes)) {
     try {
       return await fromString(new TextDecoder().decode(bytes), passphrase);
     } catch (e) {
@@ -103,12 +102,14 @@ export async function loadSource(
       );
     }
   }
+  // Straight into the storage, not through importSessionFile(): its
+  // Session methods re-check every record, and a file whose counters are
+  // out of range (an update state's pts beyond 2^31) is still shown.
+  // readSessionFile() gives the peers oldest first, as putPeers wants.
   const found = await readSessionFile(source);
   const storage = new MemoryStorage();
   await storage.setAuth(found.auth);
-  await storage.putPeers(
-    [...found.peers].sort((a, b) => a.updatedAt - b.updatedAt),
-  );
+  await storage.putPeers(found.peers);
   await storage.putUpdateStates(found.updateStates);
   await storage.putFiles(found.files);
   return {

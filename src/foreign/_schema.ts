@@ -1,16 +1,19 @@
-// Introspection of a database: tables with their columns in declaration
-// order, indexes, the CREATE statements, and the number in a `version`
-// table. Private to src/foreign/.
+// Tables of a session format (a name and its columns, as the layouts in
+// telethon/_layout.ts and pyrogram/_layout.ts give them), the introspection
+// of a database (tables with their columns in declaration order, indexes,
+// the CREATE statements, the number in a `version` table) and the SELECT
+// the readers run. Private to src/foreign/.
 
-import type { SqliteDatabase } from "../sqlite/driver.ts";
+import type { SqliteDatabase, SqlRow } from "../sqlite/driver.ts";
 import { toInt } from "./_values.ts";
 
-export type {
-  SqliteDatabase,
-  SqliteStatement,
-  SqlRow,
-  SqlValue,
-} from "../sqlite/driver.ts";
+/** A table of a session format: its name and columns, in their order. */
+export interface Table<C extends string = string> {
+  /** The table's name. */
+  readonly name: string;
+  /** Its columns (all of them for a writer, those a detector needs else). */
+  readonly columns: readonly C[];
+}
 
 /** What a database holds, as sqlite_master and table_info tell it. */
 export interface SchemaInfo {
@@ -52,20 +55,15 @@ export function readSchema(db: SqliteDatabase): SchemaInfo {
 }
 
 /**
- * Whether `table` exists and has every one of `columns`.
+ * Whether the database has `table` with every one of its columns.
  *
  * @param schema The schema.
- * @param table A table name.
- * @param columns Column names.
+ * @param table A table of a layout.
  * @returns Whether they are all there.
  */
-export function hasColumns(
-  schema: SchemaInfo,
-  table: string,
-  columns: readonly string[],
-): boolean {
-  const have = schema.tables.get(table);
-  return have !== undefined && columns.every((c) => have.includes(c));
+export function hasTable(schema: SchemaInfo, table: Table): boolean {
+  const have = schema.tables.get(table.name);
+  return have !== undefined && table.columns.every((c) => have.includes(c));
 }
 
 /**
@@ -82,6 +80,24 @@ export function hasColumn(
   column: string,
 ): boolean {
   return schema.tables.get(table)?.includes(column) ?? false;
+}
+
+/**
+ * The rows of `SELECT columns FROM table`, then `tail` (an ORDER BY).
+ *
+ * @param db The connection.
+ * @param table The table's name.
+ * @param columns Column names or expressions.
+ * @param tail What follows the FROM clause, with its leading space.
+ * @returns The rows.
+ */
+export function selectRows(
+  db: SqliteDatabase,
+  table: string,
+  columns: readonly string[],
+  tail = "",
+): SqlRow[] {
+  return db.prepare(`SELECT ${columns.join(", ")} FROM ${table}${tail}`).all();
 }
 
 /**

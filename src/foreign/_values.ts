@@ -4,10 +4,9 @@
 // drivers return INTEGER as bigint or as a safe number. Private to
 // src/foreign/.
 
-import type { SqlValue } from "../sqlite/driver.ts";
+import type { SqlRow, SqlValue } from "../sqlite/driver.ts";
 import { CHANNEL_ID_OFFSET } from "../peers/ids.ts";
-
-export type { SqlValue } from "../sqlite/driver.ts";
+import type { UpdateState } from "../types.ts";
 
 /**
  * A signed 64-bit integer, exact, or null for NULL and for values that are
@@ -128,28 +127,94 @@ export function oldStyleChannelId(id: number): number | undefined {
 }
 
 /**
- * A list as "a, b and c", at most `max` items then "and N more".
+ * A whole number from 1 to `max`, or null.
  *
- * @param items The items.
- * @param max How many to show.
- * @returns The phrase.
+ * @param v A number read from a column.
+ * @param max The largest allowed.
+ * @returns The number, or null when it is out of range.
  */
-export function listOf(items: readonly (string | number)[], max = 5): string {
-  const shown = items.slice(0, max).map(String);
-  const rest = items.length - shown.length;
-  if (rest > 0) return `${shown.join(", ")} and ${rest} more`;
-  if (shown.length <= 1) return shown.join("");
-  return `${shown.slice(0, -1).join(", ")} and ${shown[shown.length - 1]}`;
+export function positive(
+  v: number | null,
+  max: number = Number.MAX_SAFE_INTEGER,
+): number | null {
+  return v !== null && v >= 1 && v <= max ? v : null;
 }
 
 /**
- * "1 peer" / "2 peers".
+ * A DC id (1 to 2^31 - 1), or null.
  *
- * @param n The count.
- * @param word The singular noun.
- * @param plural The plural noun, if not `word + "s"`.
- * @returns The phrase.
+ * @param v A column value.
+ * @returns The DC id, or null.
  */
-export function count(n: number, word: string, plural = `${word}s`): string {
-  return `${n} ${n === 1 ? word : plural}`;
+export function dcOf(v: SqlValue | undefined): number | null {
+  return positive(toInt(v), 0x7fffffff);
+}
+
+/**
+ * A TCP port (1 to 65535), or null.
+ *
+ * @param v A column value.
+ * @returns The port, or null.
+ */
+export function portOf(v: SqlValue | undefined): number | null {
+  return positive(toInt(v), 65535);
+}
+
+/**
+ * An auth key: 256 bytes, or null for none. Telethon writes an empty blob
+ * for "no key", Pyrogram NULL; a key of another length is noted and not
+ * read.
+ *
+ * @param value A column value.
+ * @param notes Where to say that a key was not read.
+ * @returns The key, or null.
+ */
+export function authKeyOf(
+  value: SqlValue | undefined,
+  notes: string[],
+): Uint8Array | null {
+  const key = toBytes(value);
+  if (key === null || key.length === 0) return null;
+  if (key.length !== 256) {
+    notes.push(
+      `The auth key is ${key.length} bytes instead of 256, so it was not ` +
+        `read; the client will have to log in again`,
+    );
+    return null;
+  }
+  return key;
+}
+
+/**
+ * Usernames without `@`, lowercased, blanks and repeats dropped.
+ *
+ * @param names Usernames as stored, null for none.
+ * @returns The usernames, in the order given.
+ */
+export function usernameList(...names: (string | null)[]): string[] {
+  const out: string[] = [];
+  for (const n of names) {
+    if (n === null) continue;
+    const u = n.trim().replace(/^@/, "").toLowerCase();
+    if (u !== "" && !out.includes(u)) out.push(u);
+  }
+  return out;
+}
+
+/**
+ * An update state from a row with `pts, qts, date, seq` (a missing or
+ * unreadable number reads as 0; dates keep their fraction).
+ *
+ * @param entityId 0, or a channel's marked id.
+ * @param row The row.
+ * @returns The update state.
+ */
+export function stateOf(entityId: number, row: SqlRow): UpdateState {
+  return {
+    entityId,
+    pts: toInt(row.pts) ?? 0,
+    qts: toInt(row.qts) ?? 0,
+    date: toReal(row.date) ?? 0,
+    seq: toInt(row.seq) ?? 0,
+  };
 }

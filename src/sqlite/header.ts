@@ -1,6 +1,6 @@
 // SQLite's 100-byte file header, judged without I/O: shared by the full
-// file check (file_header.ts) and the quick look before opening
-// (file_probe.ts).
+// file check (file_header.ts), the quick look before opening
+// (file_probe.ts) and the CLI's telling a file from a session string.
 
 /**
  * What a header says of its file: sound, not SQLite, a bad page size, or
@@ -14,7 +14,14 @@ export type HeaderVerdict =
 
 const SQLITE_MAGIC = "SQLite format 3\u0000";
 
-function hasMagic(head: Uint8Array): boolean {
+/**
+ * Whether the bytes begin with SQLite's 16-byte magic ("SQLite format 3"
+ * and a NUL), whatever follows.
+ *
+ * @param head The file's first bytes (any number).
+ * @returns Whether they are an SQLite database's.
+ */
+export function hasSqliteMagic(head: Uint8Array): boolean {
   for (let i = 0; i < SQLITE_MAGIC.length; i++) {
     if (head[i] !== SQLITE_MAGIC.charCodeAt(i)) return false;
   }
@@ -33,7 +40,7 @@ export function judgeSqliteHeader(
   head: Uint8Array,
   length: number,
 ): HeaderVerdict {
-  if (length < 100 || head.length < 100 || !hasMagic(head)) {
+  if (length < 100 || head.length < 100 || !hasSqliteMagic(head)) {
     return { kind: "not-sqlite" };
   }
   const view = new DataView(head.buffer, head.byteOffset, 100);

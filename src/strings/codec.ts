@@ -3,7 +3,9 @@
  * Telethon, Pyrogram (three layouts), GramJS, mtcute, MTKruto, and
  * mtsession's own checked (optionally encrypted) format.
  *
- * The readers and writers (convert.ts) load on the first call of
+ * This file is the public face (re-exported by mod.ts). The private
+ * `_dispatch.ts` behind it picks each format's reader or writer
+ * (`_telethon.ts`, `_pyrogram.ts`, …); it loads on the first call of
  * {@linkcode decodeSessionString} or {@linkcode encodeSessionString}, not
  * when the library is imported.
  *
@@ -14,14 +16,14 @@ import type { StringFormat } from "../errors.ts";
 import type { AuthState } from "../types.ts";
 import { blankAuth, inferTestMode } from "./_common.ts";
 import { dcAddress } from "./dc_table.ts";
-import { canonicalAddress } from "./ip.ts";
+import { canonicalAddress } from "./_ip.ts";
 import type {
   DecodedSessionString,
   DecodeOptions,
   EncodeOptions,
 } from "./types.ts";
 
-const convert = () => import("./convert.ts");
+const dispatch = () => import("./_dispatch.ts");
 
 /**
  * Reads a session string of any supported format, detecting which one it
@@ -55,7 +57,7 @@ export async function decodeSessionString(
   text: string,
   options: DecodeOptions = {},
 ): Promise<DecodedSessionString> {
-  const { decodeString } = await convert();
+  const { decodeString } = await dispatch();
   return await decodeString(text, options);
 }
 
@@ -150,6 +152,6 @@ export async function encodeSessionString(
   format: StringFormat,
   options: EncodeOptions = {},
 ): Promise<string> {
-  const { encodeString } = await convert();
+  const { encodeString } = await dispatch();
   return await encodeString(data, format, options);
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { canonicalAddress } from "./ip.ts";
+import { canonicalAddress } from "./_ip.ts";
 
 /** One data center's address. */
 export interface DcAddress {

@@ -1,10 +1,7 @@
-/**
- * Session files on disk: reading one (Telethon, Pyrogram or mtsession)
- * without ever touching it, and writing a new Telethon or Pyrogram file
- * atomically.
- *
- * @module
- */
+// Session files on disk: reading one (Telethon, Pyrogram or mtsession)
+// without ever touching it, and writing a new Telethon or Pyrogram file
+// atomically. Private: files.ts (re-exported by mod.ts) loads it on the
+// first call.
 
 import {
   copyFileSync,
@@ -21,22 +18,23 @@ import type { SqliteDatabase, SqliteDriverName } from "../sqlite/driver.ts";
 import { openDefaultDatabase } from "../sqlite/pick_driver.ts";
 import { corruptedFile, isCorrupt } from "../sqlite/file_check.ts";
 import { checkSqliteFile } from "../sqlite/file_header.ts";
-import { readOurFile } from "./ours.ts";
-import { detectForeign } from "./detect.ts";
+import type { ForeignData, ForeignSession } from "./types.ts";
+import { readOurFile } from "./_ours.ts";
+import { detectForeign } from "./_detect.ts";
 import { readSchema } from "./_schema.ts";
-import { type ForeignSession, readForeign } from "./read.ts";
-import { type ForeignData, writePyrogram, writeTelethon } from "./write.ts";
-
-export type { ForeignSession } from "./read.ts";
-export type { ForeignData } from "./write.ts";
-export type { SqliteDriverName } from "../sqlite/driver.ts";
+import { readForeign } from "./_read.ts";
+import {
+  type ForeignFileFormat,
+  isForeignFileFormat,
+  writeForeign,
+} from "./_write.ts";
 
 /**
  * Options of {@linkcode readSessionFile}.
  *
  * @example Usage
  * ```ts
- * import type { ReadSessionFileOptions } from "./file.ts";
+ * import type { ReadSessionFileOptions } from "./_file.ts";
  * import assert from "node:assert/strict";
  *
  * const options: ReadSessionFileOptions = { driver: "node:sqlite" };
@@ -53,7 +51,7 @@ export interface ReadSessionFileOptions {
  *
  * @example Usage
  * ```ts
- * import type { WriteSessionFileOptions } from "./file.ts";
+ * import type { WriteSessionFileOptions } from "./_file.ts";
  * import assert from "node:assert/strict";
  *
  * const options: WriteSessionFileOptions = { force: true };
@@ -66,20 +64,6 @@ export interface WriteSessionFileOptions {
   /** The SQLite driver to use instead of the runtime's default. */
   driver?: SqliteDriverName;
 }
-
-/**
- * The foreign formats {@linkcode writeSessionFile} writes.
- *
- * @example Usage
- * ```ts
- * import type { ForeignFileFormat } from "./file.ts";
- * import assert from "node:assert/strict";
- *
- * const format: ForeignFileFormat = "telethon";
- * assert.equal(format, "telethon");
- * ```
- */
-export type ForeignFileFormat = "telethon" | "pyrogram";
 
 function describeUnknown(db: SqliteDatabase): string {
   const tables = [...readSchema(db).tables.keys()].sort();
@@ -109,7 +93,7 @@ function describeUnknown(db: SqliteDatabase): string {
  *
  * @example Usage
  * ```ts ignore
- * import { readSessionFile } from "./file.ts";
+ * import { readSessionFile } from "./_file.ts";
  *
  * const session = await readSessionFile("anon.session");
  * console.log(session.kind.description, session.auth.dcId, session.notes);
@@ -122,35 +106,9 @@ export async function readSessionFile(
   checkSqliteFile(path);
   const dir = mkdtempSync(join(tmpdir(), "mtsession-read-"));
   try {
-    const copy = join(dir, "session.db");
-    copyFileSync(path, copy);
-    for (const suffix of ["-wal", "-journal"]) {
-      if (existsSync(path + suffix)) copyFileSync(path + suffix, copy + suffix);
-    }
-    let db: SqliteDatabase;
+    const db = await openCopy(path, copyInto(dir, path), options);
     try {
-      db = await openDefaultDatabase(copy, {
-        readonly: false,
-        create: false,
-        ...(options.driver === undefined ? {} : { driver: options.driver }),
-      });
-    } catch (e) {
-      if (isCorrupt(e)) {
-        throw corruptedFile(path, e);
-      }
-      throw e;
-    }
-    try {
-      const ours = await readOurFile(db, path);
-      if (ours) return ours;
-      if (detectForeign(db) === undefined) {
-        throw new SessionFileError(
-          path,
-          describeUnknown(db),
-          "it is not a Telethon or Pyrogram session file",
-        );
-      }
-      return readForeign(db);
+      return await readCopy(db, path);
     } catch (e) {
       if (e instanceof SessionError) throw e;
       if (isCorrupt(e)) {
@@ -165,9 +123,56 @@ export async function readSessionFile(
   }
 }
 
+/** Copies the file, and its `-wal` or `-journal` if any, into `dir`. */
+function copyInto(dir: string, path: string): string {
+  const copy = join(dir, "session.db");
+  copyFileSync(path, copy);
+  for (const suffix of ["-wal", "-journal"]) {
+    if (existsSync(path + suffix)) copyFileSync(path + suffix, copy + suffix);
+  }
+  return copy;
+}
+
+/** Opens the copy (SQLite may recover a WAL or a hot journal there). */
+async function openCopy(
+  path: string,
+  copy: string,
+  options: ReadSessionFileOptions,
+): Promise<SqliteDatabase> {
+  try {
+    return await openDefaultDatabase(copy, {
+      readonly: false,
+      create: false,
+      ...(options.driver === undefined ? {} : { driver: options.driver }),
+    });
+  } catch (e) {
+    if (isCorrupt(e)) {
+      throw corruptedFile(path, e);
+    }
+    throw e;
+  }
+}
+
+/** Reads the copy as an mtsession file, else as a foreign one. */
+async function readCopy(
+  db: SqliteDatabase,
+  path: string,
+): Promise<ForeignSession> {
+  const ours = await readOurFile(db, path);
+  if (ours) return ours;
+  if (detectForeign(db) === undefined) {
+    throw new SessionFileError(
+      path,
+      describeUnknown(db),
+      "it is not a Telethon or Pyrogram session file",
+    );
+  }
+  return readForeign(db);
+}
+
 /**
  * Writes a new Telethon (schema 7) or Pyrogram (schema 3) session file with
- * {@linkcode writeTelethon} or {@linkcode writePyrogram}: built under a
+ * `writeTelethon` or `writePyrogram` (through `writeForeign`): built under a
  * temporary name in the same directory, with mode 0600 and
  * `journal_mode = DELETE` (a plain file, as both libraries expect), then
  * moved into place, so `path` never holds half a session.
@@ -183,7 +188,7 @@ export async function readSessionFile(
  *
  * @example Usage
  * ```ts ignore
- * import { readSessionFile, writeSessionFile } from "./file.ts";
+ * import { readSessionFile, writeSessionFile } from "./_file.ts";
  *
  * const session = await readSessionFile("pyrogram_account.session");
  * const notes = await writeSessionFile("telethon_account.session", "telethon", session);
@@ -196,7 +201,7 @@ export async function writeSessionFile(
   data: ForeignData,
   options: WriteSessionFileOptions = {},
 ): Promise<string[]> {
-  if (format !== "telethon" && format !== "pyrogram") {
+  if (!isForeignFileFormat(format)) {
     throw new TypeError(
       `Unknown session file format "${String(format)}": expected "telethon" ` +
         `or "pyrogram"`,
@@ -221,9 +226,7 @@ export async function writeSessionFile(
       });
       try {
         db.exec("PRAGMA journal_mode = DELETE");
-        return format === "telethon"
-          ? writeTelethon(db, data)
-          : writePyrogram(db, data);
+        return writeForeign(db, format, data);
       } finally {
         db.close();
       }

@@ -1,6 +1,7 @@
-// The work behind decodeSessionString and encodeSessionString: every
-// format's reader and writer. codec.ts loads this module on the first call,
-// so importing the library does not load the codecs.
+// The work behind decodeSessionString and encodeSessionString (codec.ts,
+// the public face): detecting a string's format and picking that format's
+// reader or writer. Private; codec.ts loads it on the first call, so
+// importing the library does not load the codecs.
 
 import { checkAuthPatch } from "../_validate.ts";
 import {
@@ -14,17 +15,17 @@ import { Truncated } from "./_bytes.ts";
 import { blankAuth, inferTestMode } from "./_common.ts";
 import { dcAddress } from "./dc_table.ts";
 import { decodeGramjs, encodeGramjs } from "./gramjs.ts";
-import { decodeMtcute, encodeMtcute } from "./mtcute.ts";
-import { decodeMtkruto, encodeMtkruto } from "./mtkruto.ts";
+import { decodeMtcute, encodeMtcute } from "./_mtcute.ts";
+import { decodeMtkruto, encodeMtkruto } from "./_mtkruto.ts";
 import {
   decodeNative,
   decryptNative,
   encodeNative,
   ENCRYPTED_PREFIX,
   encryptNative,
-} from "./native.ts";
-import { decodePyrogram, encodePyrogram } from "./pyrogram.ts";
-import { decodeTelethon, encodeTelethon } from "./telethon.ts";
+} from "./_native.ts";
+import { decodePyrogram, encodePyrogram } from "./_pyrogram.ts";
+import { decodeTelethon, encodeTelethon } from "./_telethon.ts";
 import {
   type DecodedSessionString,
   type DecodeOptions,

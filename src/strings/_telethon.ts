@@ -4,7 +4,7 @@
 import { decodeBase64, encodeBase64 } from "../_base64.ts";
 import type { AuthState } from "../types.ts";
 import { ByteReader, ByteWriter } from "./_bytes.ts";
-import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from "./ip.ts";
+import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from "./_ip.ts";
 import { type DecodedSessionString, Unfit } from "./types.ts";
 import { blankAuth, keyOrNull } from "./_common.ts";
 

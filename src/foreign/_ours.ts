@@ -11,7 +11,7 @@ import {
   tableNames,
 } from "../sqlite/schema.ts";
 import { SqliteStorage } from "../sqlite/sqlite_storage.ts";
-import type { ForeignSession } from "./read.ts";
+import type { ForeignSession } from "./types.ts";
 
 /** The id a `.session` file keeps its one session under. */
 const FILE_SESSION_ID = "default";
