@@ -176,7 +176,9 @@ describe(`model check: every storage agrees with MemoryStorage (${runtime})`, ()
     assert.ok(drivers.length > 0);
   });
   for (const driver of drivers) {
-    it(`SqliteStorage over ${driver.name}; the username index stays in step`, async () => {
+    it(`SqliteStorage over ${driver.name}; the username index stays in step`, {
+      timeout: 120_000,
+    }, async () => {
       await checkAgainstModel(async () => {
         const path = freshPath("db");
         let db = await driver.open(path);
@@ -201,7 +203,7 @@ describe(`model check: every storage agrees with MemoryStorage (${runtime})`, ()
     });
   }
 
-  it("the SQLite store (openSessionStore)", async () => {
+  it("the SQLite store (openSessionStore)", { timeout: 120_000 }, async () => {
     await checkAgainstModel(async (seed) => {
       const path = freshPath("db");
       let store = await openSessionStore(path, BATCHED);
@@ -229,7 +231,9 @@ describe(`model check: every storage agrees with MemoryStorage (${runtime})`, ()
 });
 
 describeOrSkip(`model check: PostgreSQL (${runtime})`, PG_SKIP, () => {
-  it("PostgresStorage; no username or phone row without its peer", async () => {
+  it("PostgresStorage; no username or phone row without its peer", {
+    timeout: 120_000,
+  }, async () => {
     const schema = uniqueSchema("model");
     schemas.push(schema);
     const sql = rawSql();
@@ -272,7 +276,9 @@ describeOrSkip(`model check: PostgreSQL (${runtime})`, PG_SKIP, () => {
 });
 
 describeOrSkip(`model check: Deno KV (${runtime})`, KV_SKIP, () => {
-  it("DenoKvStorage; the username, phone and name keys stay in step", async () => {
+  it("DenoKvStorage; the username, phone and name keys stay in step", {
+    timeout: 120_000,
+  }, async () => {
     const kv = await openKv(freshPath("kv"));
     const store = await openDenoKvStore(kv, BATCHED);
     try {
