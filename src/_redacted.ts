@@ -4,6 +4,8 @@
 // says, which never names a key, a session string or a phone number.
 // Private to the library.
 
+import type { AuthState } from "./types.ts";
+
 /** Node's and Bun's `util.inspect.custom`. */
 const nodeInspect: unique symbol = Symbol.for(
   "nodejs.util.inspect.custom",
@@ -29,4 +31,28 @@ export function redactInspect(
       configurable: true,
     });
   }
+}
+
+/** The fields of an auth state that are no secret. */
+export interface AuthSummary {
+  dcId: number | null;
+  serverAddress: string | null;
+  port: number | null;
+  testMode: boolean | null;
+  apiId: number | null;
+  userId: number | null;
+  isBot: boolean | null;
+}
+
+/** What an auth state may show anywhere: everything but the key. */
+export function authSummary(a: AuthState): AuthSummary {
+  return {
+    dcId: a.dcId,
+    serverAddress: a.serverAddress,
+    port: a.port,
+    testMode: a.testMode,
+    apiId: a.apiId,
+    userId: a.userId,
+    isBot: a.isBot,
+  };
 }

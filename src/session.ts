@@ -6,7 +6,7 @@
 
 import { toSafeInteger } from "./_int64.ts";
 import { PendingWrites } from "./_pending.ts";
-import { redactInspect } from "./_redacted.ts";
+import { authSummary, redactInspect } from "./_redacted.ts";
 import {
   checkAuthKey,
   checkAuthPatch,
@@ -688,17 +688,10 @@ export class Session {
    * @returns A redacted summary.
    */
   toJSON(): Record<string, unknown> {
-    const a = this.#auth;
     return {
       storage: this.#storage.kind,
-      dcId: a.dcId,
-      serverAddress: a.serverAddress,
-      port: a.port,
-      testMode: a.testMode,
-      apiId: a.apiId,
-      userId: a.userId,
-      isBot: a.isBot,
-      authorized: a.authKey !== null,
+      ...authSummary(this.#auth),
+      authorized: this.#auth.authKey !== null,
     };
   }
 }

@@ -1,6 +1,7 @@
 // `mtsession info`: what a session holds, redacted unless asked.
 
 import { toHex as hex } from "../_hex.ts";
+import { authSummary } from "../_redacted.ts";
 import type { Session } from "../session.ts";
 import type { AuthState } from "../types.ts";
 
@@ -21,13 +22,7 @@ export async function infoObject(
   const a: AuthState = session.getAuth();
   const out: Record<string, unknown> = {
     source,
-    dcId: a.dcId,
-    serverAddress: a.serverAddress,
-    port: a.port,
-    testMode: a.testMode,
-    apiId: a.apiId,
-    userId: a.userId,
-    isBot: a.isBot,
+    ...authSummary(a),
     date: a.date,
     takeoutId: a.takeoutId === null ? null : a.takeoutId.toString(),
     authKeyId: a.authKey === null ? null : await authKeyId(a.authKey),

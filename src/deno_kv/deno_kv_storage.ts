@@ -29,7 +29,7 @@
 import { fromHex, toHex as hex } from "../_hex.ts";
 import { copyAuth, copyFile, copyPeer, emptyAuth } from "../_copy.ts";
 import { redactInspect } from "../_redacted.ts";
-import { checkOpen } from "../backend/_lifecycle.ts";
+import { QueuedLifecycle } from "../backend/_lifecycle.ts";
 import {
   mergeNeeds,
   type MergePlan,
@@ -138,9 +138,8 @@ export class DenoKvStorage implements SessionStorage {
   #sid: string;
   #prefix: string;
   #label: string;
-  #onClose: (() => Promise<void> | void) | undefined;
   #queue: WriteBehind<PeerRecord>;
-  #closed = false;
+  #life: QueuedLifecycle;
 
   static {
     redactInspect(this);
@@ -162,11 +161,11 @@ export class DenoKvStorage implements SessionStorage {
     this.#sid = sessionId;
     this.#prefix = options.prefix ?? "mtsession";
     this.#label = options.label ?? `${this.#prefix}/${sessionId}`;
-    this.#onClose = options.onClose;
     this.#queue = new WriteBehind(
       (batch) => this.#writePeers(batch),
       batchOptions(options),
     );
+    this.#life = new QueuedLifecycle(this.#queue, options.onClose);
   }
 
   #key(...parts: DenoKvKey): DenoKvKey {
@@ -174,7 +173,7 @@ export class DenoKvStorage implements SessionStorage {
   }
 
   #check(what: string): void {
-    checkOpen(this.#closed, what);
+    this.#life.check(what);
   }
 
   // ---- atomic peer writes --------------------------------------------------
@@ -558,32 +557,20 @@ export class DenoKvStorage implements SessionStorage {
    * Writes any batched peers. A batch whose background write failed was
    * kept: it is written now, or this rejects with the error.
    */
-  async flush(): Promise<void> {
-    this.#check("save");
-    await this.#queue.flush();
+  flush(): Promise<void> {
+    return this.#life.flush();
   }
 
   /** Writes any batched peers and releases the session. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      await this.#queue.flush();
-    } finally {
-      await this.#onClose?.();
-    }
+  close(): Promise<void> {
+    return this.#life.close();
   }
 
   /** Deletes every key of the session, then releases it. */
-  async destroy(): Promise<void> {
-    this.#check("delete the session");
-    this.#closed = true;
-    try {
-      await this.#queue.clear();
-      await deleteSessionKeys(this.#kv, this.#prefix, this.#sid);
-    } finally {
-      await this.#onClose?.();
-    }
+  destroy(): Promise<void> {
+    return this.#life.destroy(() =>
+      deleteSessionKeys(this.#kv, this.#prefix, this.#sid)
+    );
   }
 
   /**

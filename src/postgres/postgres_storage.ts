@@ -17,7 +17,7 @@
 import { fromHex, toHex } from "../_hex.ts";
 import { copyFile } from "../_copy.ts";
 import { redactInspect } from "../_redacted.ts";
-import { checkOpen } from "../backend/_lifecycle.ts";
+import { QueuedLifecycle } from "../backend/_lifecycle.ts";
 import {
   mergeNeeds,
   type MergePlan,
@@ -199,9 +199,8 @@ export class PostgresStorage implements SessionStorage {
   #client: PgClient;
   #sid: string;
   #label: string;
-  #onClose: (() => Promise<void> | void) | undefined;
   #queue: WriteBehind<PeerRecord>;
-  #closed = false;
+  #life: QueuedLifecycle;
   #t: Record<string, string>;
 
   static {
@@ -231,11 +230,11 @@ export class PostgresStorage implements SessionStorage {
     this.#sid = sessionId;
     this.#label = options.label ??
       `${this.#client.server}#${this.#client.schemaName}/${sessionId}`;
-    this.#onClose = options.onClose;
     this.#queue = new WriteBehind(
       (batch) => this.#writePeers(batch),
       batchOptions(options),
     );
+    this.#life = new QueuedLifecycle(this.#queue, options.onClose);
     const t: Record<string, string> = {};
     for (
       const name of [...TABLES, "meta"]
@@ -244,7 +243,7 @@ export class PostgresStorage implements SessionStorage {
   }
 
   #check(what: string): void {
-    checkOpen(this.#closed, what);
+    this.#life.check(what);
   }
 
   #rows(
@@ -619,32 +618,18 @@ ON CONFLICT (session_id, md5, size, type) DO UPDATE SET id = excluded.id,
    * Writes any batched peers. A batch whose background write failed was
    * kept: it is written now, or this rejects with the error.
    */
-  async flush(): Promise<void> {
-    this.#check("save");
-    await this.#queue.flush();
+  flush(): Promise<void> {
+    return this.#life.flush();
   }
 
   /** Writes any batched peers and releases the session. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    try {
-      await this.#queue.flush();
-    } finally {
-      await this.#onClose?.();
-    }
+  close(): Promise<void> {
+    return this.#life.close();
   }
 
   /** Deletes every row of the session, then releases it. */
-  async destroy(): Promise<void> {
-    this.#check("delete the session");
-    this.#closed = true;
-    try {
-      await this.#queue.clear();
-      await deleteSessionRows(this.#client, this.#sid);
-    } finally {
-      await this.#onClose?.();
-    }
+  destroy(): Promise<void> {
+    return this.#life.destroy(() => deleteSessionRows(this.#client, this.#sid));
   }
 
   /**
