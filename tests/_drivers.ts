@@ -10,7 +10,7 @@ import { pathToFileURL } from "node:url";
 import type { SqliteRuntime } from "../adapters/bun_sqlite.ts";
 import type { DenoSqliteModule } from "../adapters/deno_sqlite.ts";
 import type { SqliteDatabase, SqliteDriverName } from "../src/sqlite/driver.ts";
-import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
+import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
 import { runtime } from "./_fixtures.ts";
 
 /** The drivers each runtime must offer. */

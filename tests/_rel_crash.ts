@@ -13,7 +13,7 @@ import { basename, dirname } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { openSession } from "../mod.ts";
-import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
+import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
 
 /** Fresh peers written by each step (ids step * 100 + j). */
 export const FRESH = 40;

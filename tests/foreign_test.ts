@@ -21,7 +21,7 @@ import {
   SessionFileError,
 } from "../src/errors.ts";
 import type { SqliteDatabase } from "../src/sqlite/driver.ts";
-import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
+import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
 import type { PeerRecord, UpdateState } from "../src/types.ts";
 import type { ForeignKind, ForeignSession } from "../src/foreign/types.ts";
 import { detectForeign } from "../src/foreign/_detect.ts";

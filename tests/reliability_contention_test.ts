@@ -12,7 +12,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { openSession, openSessionStore } from "../mod.ts";
-import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
+import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
 import { runtime } from "./_fixtures.ts";
 
 // Openers that wait take turns: openSqliteFile waits in JavaScript (busy

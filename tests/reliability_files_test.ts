@@ -27,9 +27,9 @@ import {
   SessionError,
   SessionFileError,
 } from "../mod.ts";
-import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
-import { checkSqliteFile } from "../src/sqlite/file_header.ts";
-import { looksLikeSoundFile } from "../src/sqlite/file_probe.ts";
+import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
+import { checkSqliteFile } from "../src/sqlite/_file_header.ts";
+import { looksLikeSoundFile } from "../src/sqlite/_file_probe.ts";
 import { runCliProcess } from "./_cli.ts";
 import { fixturePath, loadFixtureJson, runtime } from "./_fixtures.ts";
 import { bytes, seeded } from "./_random.ts";

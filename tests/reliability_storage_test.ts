@@ -25,7 +25,7 @@ import {
 } from "../mod.ts";
 import { openDenoKvStore } from "../adapters/deno_kv.ts";
 import { openPostgresStore } from "../adapters/postgres.ts";
-import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
+import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
 import { driversHere } from "./_drivers.ts";
 import { describeOrSkip, runtime } from "./_fixtures.ts";
 import { KV_SKIP, openKv } from "./_kv_env.ts";

@@ -33,7 +33,7 @@ import {
   openDenoSqlite,
 } from "../adapters/deno_sqlite.ts";
 import type { SqliteDriverName } from "../src/sqlite/driver.ts";
-import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
+import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
 import { withTransaction } from "../src/sqlite/transaction.ts";
 import { runtime } from "./_fixtures.ts";
 import { describeSqliteDriver, exactInt } from "./_driver_conformance.ts";

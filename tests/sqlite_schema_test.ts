@@ -23,7 +23,7 @@ import {
   SCHEMA_VERSION,
   SessionFileError,
 } from "../mod.ts";
-import { openDefaultDatabase } from "../src/sqlite/pick_driver.ts";
+import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
 import { SQL } from "../src/sqlite/sqlite_storage.ts";
 import { fixturePath, hex, loadFixtureJson, runtime } from "./_fixtures.ts";
 

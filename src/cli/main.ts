@@ -7,10 +7,10 @@
 
 import process from "node:process";
 import { SessionError } from "../errors.ts";
-import { parseArgs, USAGE, UsageError } from "./args.ts";
-import { convert } from "./convert.ts";
-import { infoObject, infoText } from "./info.ts";
-import { loadSource } from "./source.ts";
+import { parseArgs, USAGE, UsageError } from "./_args.ts";
+import { convert } from "./_convert.ts";
+import { infoObject, infoText } from "./_info.ts";
+import { loadSource } from "./_source.ts";
 
 /** Where the CLI writes. */
 export interface CliOutput {

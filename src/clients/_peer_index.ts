@@ -7,7 +7,7 @@
 import { toSafeInteger } from "../_int64.ts";
 import type { PeerKeyKind } from "../errors.ts";
 import { idCandidates, planTextKey } from "../peers/keys.ts";
-import { PeerIndex as BaseIndex } from "../peers/peer_index.ts";
+import { PeerIndex as BaseIndex } from "../peers/_peer_index.ts";
 import type { PeerRecord } from "../types.ts";
 
 /** What a lookup in the index found. */

@@ -22,9 +22,9 @@ import { PeerNotFoundError } from "../errors.ts";
 import { parsePeerId } from "../peers/ids.ts";
 import { planObjectKey } from "../peers/keys.ts";
 import { collectEntities, entityToPeer } from "../peers/normalize.ts";
-import { isObject } from "../peers/tl.ts";
+import { isObject } from "../peers/_tl.ts";
 import type { Session } from "../session.ts";
-import { encodeGramjs } from "../strings/gramjs.ts";
+import { encodeGramjs } from "../strings/_gramjs.ts";
 import type { PeerRecord } from "../types.ts";
 import { PeerIndex } from "./_peer_index.ts";
 

@@ -15,7 +15,7 @@ import {
   copyState,
   emptyAuth,
 } from "../_copy.ts";
-import { PeerIndex } from "../peers/peer_index.ts";
+import { PeerIndex } from "../peers/_peer_index.ts";
 import type { PeerLookup, SessionStorage } from "../storage.ts";
 import type {
   AuthState,

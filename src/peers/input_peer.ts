@@ -8,7 +8,7 @@
 import { toSafeInteger } from "../_int64.ts";
 import type { InputPeer, PeerRecord } from "../types.ts";
 import { markPeerId, parsePeerId } from "./ids.ts";
-import { constructorName, field, isObject, type TlObject } from "./tl.ts";
+import { constructorName, field, isObject, type TlObject } from "./_tl.ts";
 
 /**
  * The TL-shaped input peer for a cached record.

@@ -15,7 +15,7 @@ import type { PeerRecord } from "../types.ts";
 import { CHANNEL_ID_OFFSET } from "./ids.ts";
 import { isInputPeerLike, markedIdOf } from "./input_peer.ts";
 import { entityToPeer, isEntity } from "./normalize.ts";
-import { isObject, type TlObject } from "./tl.ts";
+import { isObject, type TlObject } from "./_tl.ts";
 
 /**
  * The marked ids a numeric key may stand for, in order of preference. A

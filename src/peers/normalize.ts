@@ -15,7 +15,7 @@ import {
   isObject,
   text,
   type TlObject,
-} from "./tl.ts";
+} from "./_tl.ts";
 
 const ENTITY_NAMES = new Set([
   "user",

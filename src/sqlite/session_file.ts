@@ -19,13 +19,13 @@ import {
 import type { SessionOptions } from "../session.ts";
 import type { SqliteDatabase, SqliteDriverName } from "./driver.ts";
 import type { DenoSqliteModule } from "./drivers/deno_sqlite.ts";
-import { openDefaultDatabase } from "./pick_driver.ts";
+import { openDefaultDatabase } from "./_pick_driver.ts";
 import { migrate, OUR_TABLE, SCHEMA_VERSION, tableNames } from "./schema.ts";
 import { SqliteStorage, type SqliteStorageOptions } from "./sqlite_storage.ts";
 import { batchOptions } from "../backend/_write_behind.ts";
 import { waitMs } from "../store/_open_sessions.ts";
-import { corruptedFile, isBusy, isCorrupt } from "./file_check.ts";
-import { looksLikeSoundFile } from "./file_probe.ts";
+import { corruptedFile, isBusy, isCorrupt } from "./_file_check.ts";
+import { looksLikeSoundFile } from "./_file_probe.ts";
 import { fsAvailableNow, fsNow, loadFs } from "./_fs.ts";
 
 /** Options for SQLite-backed sessions and stores. */
@@ -147,7 +147,7 @@ async function openOnce(
   if (!(await looksLikeSoundFile(path))) {
     const { existsSync } = await loadFs();
     if (!existsSync(path)) await createFile(path, kind, options);
-    const { checkSqliteFile } = await import("./file_header.ts");
+    const { checkSqliteFile } = await import("./_file_header.ts");
     checkSqliteFile(path);
   }
   const db = await openDb(path, options);
@@ -155,7 +155,7 @@ async function openOnce(
     db.exec("PRAGMA busy_timeout = 0");
     const tables = tableNames(db);
     if (!tables.includes(OUR_TABLE)) {
-      const { describeForeignTables } = await import("./describe.ts");
+      const { describeForeignTables } = await import("./_describe.ts");
       throw new SessionFileError(
         path,
         describeForeignTables(tables),

@@ -34,7 +34,7 @@ import type {
   SqlRow,
   SqlValue,
 } from "./driver.ts";
-import { corruptedFile, isCorrupt } from "./file_check.ts";
+import { corruptedFile, isCorrupt } from "./_file_check.ts";
 import { withTransaction } from "./transaction.ts";
 
 /** Options for {@linkcode SqliteStorage}. */

@@ -14,7 +14,7 @@ import type { AuthState } from "../types.ts";
 import { Truncated } from "./_bytes.ts";
 import { blankAuth, inferTestMode } from "./_common.ts";
 import { dcAddress } from "./dc_table.ts";
-import { decodeGramjs, encodeGramjs } from "./gramjs.ts";
+import { decodeGramjs, encodeGramjs } from "./_gramjs.ts";
 import { decodeMtcute, encodeMtcute } from "./_mtcute.ts";
 import { decodeMtkruto, encodeMtkruto } from "./_mtkruto.ts";
 import {

@@ -4,7 +4,7 @@
 // refuses a file: anything short of that goes to the full check
 // (file_header.ts), which also words the error.
 
-import { judgeSqliteHeader } from "./header.ts";
+import { judgeSqliteHeader } from "./_header.ts";
 
 /** A file's length and first 100 bytes. */
 interface Head {

@@ -19,7 +19,7 @@ import { SqliteDriverUnavailableError } from "./errors.ts";
  *
  * @example Usage
  * ```ts
- * import type { DefaultDatabaseOptions } from "./pick_driver.ts";
+ * import type { DefaultDatabaseOptions } from "./_pick_driver.ts";
  * import assert from "node:assert/strict";
  *
  * const options: DefaultDatabaseOptions = { driver: "node:sqlite", readonly: true };
@@ -61,7 +61,7 @@ export interface DefaultDatabaseOptions extends SqliteOpenOptions {
  *
  * @example Usage
  * ```ts
- * import { openDefaultDatabase } from "./pick_driver.ts";
+ * import { openDefaultDatabase } from "./_pick_driver.ts";
  * import assert from "node:assert/strict";
  *
  * const db = await openDefaultDatabase(":memory:");

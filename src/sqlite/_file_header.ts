@@ -4,7 +4,7 @@
 
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { SessionError, SessionFileError } from "../errors.ts";
-import { judgeSqliteHeader } from "./header.ts";
+import { judgeSqliteHeader } from "./_header.ts";
 
 function size(path: string): number {
   try {

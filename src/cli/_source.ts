@@ -13,9 +13,9 @@ import {
 import { readSessionFile } from "../files.ts";
 import { MemoryStorage } from "../memory/memory_storage.ts";
 import { Session } from "../session.ts";
-import { hasSqliteMagic } from "../sqlite/header.ts";
+import { hasSqliteMagic } from "../sqlite/_header.ts";
 import { decodeSessionString } from "../strings/codec.ts";
-import { shownArgument } from "./args.ts";
+import { shownArgument } from "./_args.ts";
 
 /** A session opened from the CLI's SOURCE. */
 export interface LoadedSource {

@@ -8,7 +8,7 @@ import type { Session } from "../session.ts";
 import { writeSessionFile } from "../files.ts";
 import { droppedFields } from "../strings/codec.ts";
 import { STRING_FORMATS } from "../strings/types.ts";
-import { UsageError } from "./args.ts";
+import { UsageError } from "./_args.ts";
 
 const FILE_FORMATS: Record<string, "telethon" | "pyrogram" | "mtsession"> = {
   "telethon-file": "telethon",
