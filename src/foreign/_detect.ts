@@ -5,22 +5,10 @@
 
 import type { SqliteDatabase } from "../sqlite/driver.ts";
 import type { ForeignFlavor, ForeignKind, ForeignLibrary } from "./types.ts";
+import type { Detected, FileFlavor } from "./_detected.ts";
 import { readSchema, type SchemaInfo } from "./_schema.ts";
 import { detectPyrogram } from "./pyrogram/_detect.ts";
 import { detectTelethon } from "./telethon/_detect.ts";
-
-/** The flavours of foreign files (mtsession's own are not foreign). */
-export type FileFlavor = Exclude<ForeignFlavor, "mtsession">;
-
-/** What a library's detector tells of a file it knows. */
-export interface Detected {
-  /** The line of the library that wrote it. */
-  readonly flavor: FileFlavor;
-  /** The schema told from the tables, null when they fit more than one. */
-  readonly schema: number | null;
-  /** The number in the `version` table, null when there is none. */
-  readonly stored: number | null;
-}
 
 /** A foreign file's kind, whose flavour is never mtsession's. */
 export type FileKind = ForeignKind & { readonly flavor: FileFlavor };

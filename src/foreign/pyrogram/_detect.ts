@@ -6,7 +6,7 @@
 // (Pyrogram 1 and 2). Private to src/foreign/.
 
 import type { SqliteDatabase } from "../../sqlite/driver.ts";
-import type { Detected } from "../_detect.ts";
+import type { Detected } from "../_detected.ts";
 import {
   hasColumn,
   hasTable,

@@ -3,7 +3,7 @@
 // Telethon 2 rewrite by its `datacenter` table. Private to src/foreign/.
 
 import type { SqliteDatabase } from "../../sqlite/driver.ts";
-import type { Detected } from "../_detect.ts";
+import type { Detected } from "../_detected.ts";
 import {
   hasColumn,
   hasTable,
