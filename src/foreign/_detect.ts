@@ -4,7 +4,7 @@
 // names it. Private to src/foreign/.
 
 import type { SqliteDatabase } from "../sqlite/driver.ts";
-import type { ForeignFlavor, ForeignKind, ForeignLibrary } from "./types.ts";
+import type { ForeignKind, ForeignLibrary } from "./types.ts";
 import type { Detected, FileFlavor } from "./_detected.ts";
 import { readSchema, type SchemaInfo } from "./_schema.ts";
 import { detectPyrogram } from "./pyrogram/_detect.ts";
