@@ -48,6 +48,8 @@ export {
   PassphraseError,
   type PeerKeyKind,
   PeerNotFoundError,
+  PeerRefusedError,
+  type RefusedPeer,
   SessionClosedError,
   SessionError,
   SessionFileError,

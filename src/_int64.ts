@@ -12,6 +12,11 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
+/** Whether a long.js part is a 32-bit integer (signed or unsigned). */
+function isInt32Part(n: number): boolean {
+  return Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 32;
+}
+
 /** Reads any integer-like value as a bigint, or returns undefined. */
 function asBigInt(value: unknown, what: string): bigint | undefined {
   if (
@@ -38,6 +43,9 @@ function asBigInt(value: unknown, what: string): bigint | undefined {
         typeof o.low === "number" && typeof o.high === "number" &&
         typeof o.unsigned === "boolean"
       ) {
+        // Its parts are 32-bit integers; anything else (NaN, 1.5) is no
+        // number at all, not 0.
+        if (!isInt32Part(o.low) || !isInt32Part(o.high)) return undefined;
         const raw = (BigInt(o.high >>> 0) << 32n) | BigInt(o.low >>> 0);
         return o.unsigned ? raw : BigInt.asIntN(64, raw);
       }

@@ -2,6 +2,7 @@
 // built-in TypeError / RangeError, naming the field; never its value when
 // the value is a secret.
 
+import { storableName, storableUsernames } from "./peers/_text.ts";
 import { isInt64 } from "./_int64.ts";
 import type { AuthState, CachedFile, UpdateState } from "./types.ts";
 import { PEER_TYPES, type PeerRecord } from "./types.ts";
@@ -188,9 +189,9 @@ export function checkPeer(p: PeerRecord): PeerRecord {
     id: p.id,
     type: p.type,
     accessHash: p.accessHash,
-    usernames: [...new Set(p.usernames.map((u) => u.toLowerCase()))],
+    usernames: storableUsernames(p.usernames),
     phone: p.phone,
-    name: p.name,
+    name: storableName(p.name),
     updatedAt: p.updatedAt,
   };
 }

@@ -43,9 +43,29 @@ export type PeerKeyKind =
   | "invite"
   | "peer";
 
+/** What an error may quote of a key: at most this many characters. */
+const MAX_QUOTED = 64;
+
+/**
+ * A key as an error may show it: at most MAX_QUOTED characters, and every
+ * run of 5 or more digits (with the separators phone numbers are written
+ * with) masked, since it could be a phone number.
+ */
+function printableKey(key: string): string {
+  const head = key.length <= MAX_QUOTED ? key : key.slice(0, MAX_QUOTED);
+  const masked = head.replace(
+    /[\d\s().+\-\u2010-\u2015\u2212]+/g,
+    (run) => run.replace(/\D/g, "").length >= 5 ? run.replace(/\d/g, "#") : run,
+  );
+  return key.length <= MAX_QUOTED
+    ? masked
+    : `${masked}… (${key.length} characters)`;
+}
+
 /**
  * No cached peer matches the key. The message names the key, except for a
- * phone number, which is never shown.
+ * phone number, which is never shown: a key is quoted up to 64
+ * characters, with every run of five or more digits masked.
  *
  * @example Usage
  * ```ts
@@ -61,7 +81,10 @@ export type PeerKeyKind =
 export class PeerNotFoundError extends SessionError {
   /** What the key was read as. */
   readonly kind: PeerKeyKind;
-  /** A printable form of the key (`"<phone number>"` for phones). */
+  /**
+   * A printable form of the key (`"<phone number>"` for phones; others
+   * bounded and with digit runs masked).
+   */
   readonly key: string;
 
   /**
@@ -71,13 +94,15 @@ export class PeerNotFoundError extends SessionError {
    * @param key A printable, non-secret form of the key.
    */
   constructor(kind: PeerKeyKind, key: string) {
+    // Ids are no secret; anything else may hold a phone number.
+    const shown = kind === "id" || kind === "peer" ? key : printableKey(key);
     super(
-      `No cached peer for ${kind} ${key}: the client must see this peer ` +
+      `No cached peer for ${kind} ${shown}: the client must see this peer ` +
         `(or resolve it on Telegram) before it can be addressed`,
     );
     this.name = "PeerNotFoundError";
     this.kind = kind;
-    this.key = key;
+    this.key = shown;
   }
 }
 
@@ -315,5 +340,64 @@ export class SessionFileError extends SessionError {
     this.name = "SessionFileError";
     this.path = path;
     this.found = found;
+  }
+}
+
+/** One peer a storage could not hold, and why. */
+export interface RefusedPeer {
+  /** Its marked id. */
+  readonly id: number;
+  /** The field that did not fit (`"name"`, `"usernames"`, …), if known. */
+  readonly field: string | null;
+  /** Why, without the value itself. */
+  readonly reason: string;
+}
+
+/**
+ * Peers a storage could not hold were left out; every other peer of the
+ * same writes was stored. Reported once, by the `save()` (or `close()`)
+ * after the write. Values every backend can hold are normalised before
+ * they reach a storage (see the README), so this names what one backend
+ * alone cannot store, such as a Deno KV key over 2 KiB.
+ *
+ * @example Usage
+ * ```ts
+ * import { PeerRefusedError } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new PeerRefusedError("deno-kv", [
+ *   { id: 42, field: "usernames", reason: "a key over 2048 bytes" },
+ * ]);
+ * assert.match(error.message, /peer 42 \(usernames: a key over 2048 bytes\)/);
+ * ```
+ */
+export class PeerRefusedError extends SessionError {
+  /** The peers left out. */
+  readonly peers: readonly RefusedPeer[];
+
+  /**
+   * Creates the error.
+   *
+   * @param storage Which storage refused them.
+   * @param peers The peers left out.
+   * @param options The first underlying error as `cause`.
+   */
+  constructor(
+    storage: string,
+    peers: readonly RefusedPeer[],
+    options?: ErrorOptions,
+  ) {
+    const shown = peers.slice(0, 5).map((p) =>
+      `peer ${p.id} (${p.field === null ? "" : `${p.field}: `}${p.reason})`
+    ).join(", ");
+    super(
+      `${peers.length} ${peers.length === 1 ? "peer was" : "peers were"} ` +
+        `not stored: ${storage} cannot hold ${shown}` +
+        `${peers.length > 5 ? `, and ${peers.length - 5} more` : ""}; ` +
+        "every other peer was stored",
+      options,
+    );
+    this.name = "PeerRefusedError";
+    this.peers = peers;
   }
 }

@@ -24,7 +24,7 @@ import {
 import { MemoryStorage } from "./memory/memory_storage.ts";
 import { toInputPeer } from "./peers/input_peer.ts";
 import { idCandidates, planObjectKey, planTextKey } from "./peers/keys.ts";
-import { collectEntities, entityToPeer } from "./peers/normalize.ts";
+import { entityPeers } from "./peers/normalize.ts";
 import type { PeerLookup, SessionStorage } from "./storage.ts";
 import { encodeSessionString } from "./strings/codec.ts";
 import type { EncodeOptions, StringFormat } from "./strings/types.ts";
@@ -379,13 +379,19 @@ export class Session {
   async processEntities(tlo: unknown): Promise<number> {
     this.#check("process entities");
     if (!this.saveEntities) return 0;
-    const stamp = now();
-    const records: PeerRecord[] = [];
-    for (const entity of collectEntities(tlo)) {
-      const record = entityToPeer(entity, stamp);
-      if (record) records.push(record);
-    }
+    const { records, refused } = entityPeers(tlo, now());
     if (records.length > 0) await this.#storage.putPeers(records);
+    if (refused.length > 0) {
+      // The others are stored; what names no usable id or hash is not.
+      throw new TypeError(
+        `${refused.length} ${
+          refused.length === 1 ? "entity was" : "entities were"
+        } not stored (an id or access hash is unreadable): ${
+          refused[0] instanceof Error ? refused[0].message : "malformed"
+        }`,
+        { cause: refused[0] },
+      );
+    }
     return records.length;
   }
 

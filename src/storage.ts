@@ -40,6 +40,11 @@ export type PeerLookup =
  * - `putPeers`, `putUpdateStates` and `putFiles` may be batched; they are
  *   durable at the latest when `flush()` resolves.
  * - Peer writes merge rather than overwrite: see {@linkcode putPeers}.
+ * - A peer whose values the backend cannot hold is left out alone: the
+ *   other peers of the batch and every later write are stored, and the
+ *   next `flush()` or `close()` rejects once with `PeerRefusedError`.
+ *   (Text is normalised before it reaches a storage, so this is only for
+ *   limits of one backend's own.)
  *
  * @example A storage of your own, delegating to the memory one
  * ```ts

@@ -9,7 +9,7 @@ import type {
   SessionStorage,
   UpdateState,
 } from "../mod.ts";
-import { SessionClosedError } from "../mod.ts";
+import { Session, SessionClosedError } from "../mod.ts";
 
 const KEY = new Uint8Array(256).map((_, i) => (i * 7 + 3) & 0xff);
 
@@ -318,6 +318,98 @@ export function describeSessionStorage(
       await s.putPeers([peer({ id: 1 })]);
       await s.destroy();
       await assert.rejects(s.getAuth(), SessionClosedError);
+    });
+
+    // Values no backend may choke on. Through a Session, as clients write:
+    // what one backend could not hold is normalised the same way for all
+    // (README, "What is cached"), so every backend stores every peer.
+    describe("odd values: every peer lands, normalised alike", () => {
+      const HIGH = "\ud83d"; // a high surrogate with no low one after it
+      const LOW = "\ude00"; // a low surrogate with no high one before it
+      const odd = [
+        { id: 9001, name: "a".repeat(60_000) },
+        { id: 9002, name: "b".repeat(100_000) },
+        { id: 9003, name: "nul\u0000inside" },
+        { id: 9004, name: `lone ${HIGH} high` },
+        { id: 9005, name: `lone ${LOW} low` },
+        { id: 9006, name: `ends high ${HIGH}` },
+        { id: 9007, name: `ends low ${LOW}` },
+        { id: 9008, name: `pair \ud83d\ude00 kept` },
+      ];
+      // The rule, written out here independently of the library's code.
+      const expected = (name: string): string => {
+        let out = "";
+        for (let i = 0; i < name.length; i++) {
+          const c = name.charCodeAt(i);
+          const next = name.charCodeAt(i + 1);
+          if (c === 0) out += "\ufffd";
+          else if (c >= 0xd800 && c <= 0xdbff) {
+            if (next >= 0xdc00 && next <= 0xdfff) {
+              out += name[i]! + name[i + 1]!;
+              i++;
+            } else out += "\ufffd";
+          } else if (c >= 0xdc00 && c <= 0xdfff) out += "\ufffd";
+          else out += name[i]!;
+        }
+        if (out.length <= 256) return out;
+        const cut =
+          out.charCodeAt(255) >= 0xd800 && out.charCodeAt(255) <= 0xdbff
+            ? 255
+            : 256;
+        return out.slice(0, cut);
+      };
+      const user = (id: number, over: Record<string, unknown>) => ({
+        _: "user",
+        id,
+        accessHash: BigInt(id) * 7n,
+        ...over,
+      });
+
+      it("names: NUL and lone surrogates become U+FFFD, long ones are cut", async () => {
+        const session = await Session.open(await fresh());
+        await session.processEntities([
+          user(1, { firstName: "before" }),
+          ...odd.map((o) => user(o.id, { firstName: o.name })),
+          user(2, { firstName: "after" }),
+        ]);
+        await session.save();
+        for (const o of odd) {
+          const got = await session.getPeer(o.id);
+          assert.equal(got?.name, expected(o.name), `peer ${o.id}`);
+          assert.equal(got?.accessHash, BigInt(o.id) * 7n);
+        }
+        assert.equal((await session.getPeer(1))?.name, "before");
+        assert.equal((await session.getPeer(2))?.name, "after");
+        assert.equal(await session.countPeers(), odd.length + 2);
+        // Later writes land too.
+        await session.processEntities(user(3, { firstName: "later" }));
+        await session.save();
+        assert.equal((await session.getPeer(3))?.name, "later");
+        await session.close();
+      });
+
+      it("usernames: odd text normalised, the first 64 kept, none over 64 characters", async () => {
+        const session = await Session.open(await fresh());
+        const many = Array.from({ length: 5000 }, (_, i) => ({
+          _: "username",
+          username: `name_${i}`,
+        }));
+        await session.processEntities([
+          user(11, { username: `nul\u0000${HIGH}`, usernames: many }),
+          user(12, { username: "x".repeat(65) }),
+          user(13, { username: "fine_one" }),
+        ]);
+        await session.save();
+        const p11 = await session.getPeer(11);
+        assert.equal(p11?.usernames.length, 64);
+        assert.equal(p11?.usernames[0], "nul\ufffd\ufffd");
+        assert.equal(p11?.usernames[63], "name_62");
+        assert.equal((await session.getPeer("@name_62"))?.id, 11);
+        assert.equal(await session.getPeer("@name_63"), undefined);
+        assert.deepEqual((await session.getPeer(12))?.usernames, []);
+        assert.equal((await session.getPeer("@fine_one"))?.id, 13);
+        await session.close();
+      });
     });
   });
 }

@@ -2,6 +2,9 @@
 // Private to the library.
 
 import { SessionClosedError } from "../errors.ts";
+import type { PeerRecord } from "../types.ts";
+import { type Explain, reportRefused } from "./_refused.ts";
+import type { Refused } from "./_write_behind.ts";
 
 /** Throws SessionClosedError naming `what` when the storage is closed. */
 export function checkOpen(closed: boolean, what: string): void {
@@ -27,26 +30,41 @@ export function runOpen<T>(
   }
 }
 
-/** Something that writes what a storage has batched (a WriteBehind). */
+/** What a storage has batched its peer writes in (a WriteBehind). */
 interface Queue {
   flush(): Promise<void>;
   clear(): Promise<void>;
+  takeRefused(): Refused<PeerRecord>[];
 }
 
 /**
  * The lifecycle of an asynchronous storage with batched writes (PostgreSQL,
  * Deno KV): open until closed or destroyed; closing writes what waits and
  * then releases the storage whatever the write did, so that a storage that
- * cannot be used again never stays locked.
+ * cannot be used again never stays locked. Peers the backend refused are
+ * reported by the next flush or close.
  */
 export class QueuedLifecycle {
   #queue: Queue;
   #release: (() => Promise<void> | void) | undefined;
+  #report: () => void;
   #closed = false;
 
-  constructor(queue: Queue, release: (() => Promise<void> | void) | undefined) {
+  /**
+   * @param queue The storage's batch queue.
+   * @param release Called once the storage is closed or destroyed.
+   * @param storage The backend's name, and how it explains a peer it
+   * refused (see PeerRefusedError).
+   */
+  constructor(
+    queue: Queue,
+    release: (() => Promise<void> | void) | undefined,
+    storage: string,
+    explain: Explain,
+  ) {
     this.#queue = queue;
     this.#release = release;
+    this.#report = () => reportRefused(storage, queue.takeRefused(), explain);
   }
 
   /** Throws SessionClosedError naming `what` once closed. */
@@ -54,10 +72,14 @@ export class QueuedLifecycle {
     checkOpen(this.#closed, what);
   }
 
-  /** Writes what waits (a batch that failed before is written again). */
+  /**
+   * Writes what waits (a batch that failed before is written again), then
+   * reports the peers the backend refused since the last report.
+   */
   async flush(): Promise<void> {
     this.check("save");
     await this.#queue.flush();
+    this.#report();
   }
 
   /** Writes what waits, then releases; a second call does nothing. */
@@ -69,6 +91,7 @@ export class QueuedLifecycle {
     } finally {
       await this.#release?.();
     }
+    this.#report();
   }
 
   /** Drops what waits, removes what is stored (`remove`), then releases. */

@@ -2,7 +2,12 @@
 // PostgreSQL, Deno KV): items wait at most `flushDelayMs`, or until
 // `maxBatch` of them wait, and are written one batch at a time. A batch
 // whose write fails is kept, in front, for the next flush; a successful
-// write makes an earlier background failure moot. Private to the library.
+// write makes an earlier background failure moot.
+//
+// When the backend says a failure is about the data (`refuses`), the batch
+// is split and written in halves, down to the item that fails alone: that
+// item is left out and kept for `takeRefused()`, and every other item is
+// written. Private to the library.
 
 import { unrefTimer } from "../_timer.ts";
 
@@ -24,6 +29,22 @@ export function batchOptions(options: WriteBehindOptions): WriteBehindOptions {
   return out;
 }
 
+/** An item a backend could not hold, and the error it gave. */
+export interface Refused<T> {
+  readonly item: T;
+  readonly error: unknown;
+}
+
+/** A write that stopped: what was not written, and why. */
+class Unwritten<T> {
+  readonly error: unknown;
+  readonly rest: T[];
+  constructor(error: unknown, rest: T[]) {
+    this.error = error;
+    this.rest = rest;
+  }
+}
+
 /**
  * The queue. `write` gets each batch in order, never two at once. A
  * synchronous `write` (SQLite) may also be driven by `flushSync()`, so
@@ -31,20 +52,76 @@ export function batchOptions(options: WriteBehindOptions): WriteBehindOptions {
  */
 export class WriteBehind<T> {
   #write: (batch: T[]) => void | Promise<void>;
+  #refuses: (error: unknown) => boolean;
   #delay: number;
   #max: number;
   #pending: T[] = [];
   #writing: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #failure: unknown = undefined;
+  #refused: Refused<T>[] = [];
 
+  /**
+   * @param write Writes one batch, in order, atomically.
+   * @param options Batching limits.
+   * @param refuses Whether an error of `write` is about the data (a value
+   * the backend cannot hold), not the backend: the batch is then split to
+   * find the items to leave out.
+   */
   constructor(
     write: (batch: T[]) => void | Promise<void>,
     options: WriteBehindOptions = {},
+    refuses: (error: unknown) => boolean = () => false,
   ) {
     this.#write = write;
+    this.#refuses = refuses;
     this.#delay = Math.max(0, options.flushDelayMs ?? 1000);
     this.#max = Math.max(1, options.maxBatch ?? 2000);
+  }
+
+  /** The items left out since the last call, once; then forgets them. */
+  takeRefused(): Refused<T>[] {
+    const refused = this.#refused;
+    this.#refused = [];
+    return refused;
+  }
+
+  // A chunk's write failed with `e`: split it, or leave its single item
+  // out, when the failure is about the data; stop (Unwritten) otherwise.
+  #failed(chunk: T[], chunks: T[][], e: unknown): void {
+    if (!this.#refuses(e)) throw new Unwritten(e, [chunk, ...chunks].flat());
+    if (chunk.length === 1) {
+      this.#refused.push({ item: chunk[0]!, error: e });
+      return;
+    }
+    const mid = chunk.length >> 1;
+    chunks.unshift(chunk.slice(0, mid), chunk.slice(mid));
+  }
+
+  #writeSync(batch: T[]): void {
+    const chunks = [batch];
+    while (chunks.length > 0) {
+      const chunk = chunks.shift()!;
+      try {
+        if (this.#write(chunk) !== undefined) {
+          throw new TypeError("flushSync() needs a synchronous writer");
+        }
+      } catch (e) {
+        this.#failed(chunk, chunks, e);
+      }
+    }
+  }
+
+  async #writeAsync(batch: T[]): Promise<void> {
+    const chunks = [batch];
+    while (chunks.length > 0) {
+      const chunk = chunks.shift()!;
+      try {
+        await this.#write(chunk);
+      } catch (e) {
+        this.#failed(chunk, chunks, e);
+      }
+    }
   }
 
   /** How many items wait. */
@@ -99,13 +176,11 @@ export class WriteBehind<T> {
     }
     const batch = this.#take();
     try {
-      const result = this.#write(batch);
-      if (result !== undefined) {
-        throw new TypeError("flushSync() needs a synchronous writer");
-      }
+      this.#writeSync(batch);
     } catch (e) {
-      this.#restore(batch);
-      throw e;
+      if (!(e instanceof Unwritten)) throw e;
+      this.#restore(e.rest as T[]);
+      throw e.error;
     }
     this.#failure = undefined;
   }
@@ -122,10 +197,11 @@ export class WriteBehind<T> {
     const batch = this.#take();
     const run = (async () => {
       try {
-        await this.#write(batch);
+        await this.#writeAsync(batch);
       } catch (e) {
-        this.#restore(batch);
-        throw e;
+        if (!(e instanceof Unwritten)) throw e;
+        this.#restore(e.rest as T[]);
+        throw e.error;
       }
     })();
     this.#writing = run;
@@ -148,6 +224,7 @@ export class WriteBehind<T> {
   async clear(): Promise<void> {
     this.stop();
     this.#pending = [];
+    this.#refused = [];
     while (this.#writing !== undefined) {
       await this.#writing.catch(() => {});
     }

@@ -21,7 +21,7 @@ import { redactInspect } from "../_redacted.ts";
 import { PeerNotFoundError } from "../errors.ts";
 import { parsePeerId } from "../peers/ids.ts";
 import { planObjectKey } from "../peers/keys.ts";
-import { collectEntities, entityToPeer } from "../peers/normalize.ts";
+import { entityPeers } from "../peers/normalize.ts";
 import { isObject } from "../peers/_tl.ts";
 import type { Session } from "../session.ts";
 import { encodeGramjs } from "../strings/_gramjs.ts";
@@ -461,18 +461,11 @@ function bindingClass(telegram: GramjsModule): BindingClass {
 
     processEntities(tlo: unknown): void {
       if (!this.#session.saveEntities || this.#session.closed) return;
-      const records: PeerRecord[] = [];
+      // A malformed entity is skipped: GramJS calls this on every result,
+      // and a throw here would fail the request.
+      let records: PeerRecord[];
       try {
-        const stamp = now();
-        for (const entity of collectEntities(tlo)) {
-          try {
-            const record = entityToPeer(entity, stamp);
-            if (record) records.push(record);
-          } catch {
-            // A malformed entity is skipped: GramJS calls this on every
-            // result, and a throw here would fail the request.
-          }
-        }
+        records = entityPeers(tlo, now()).records;
       } catch {
         return;
       }

@@ -79,6 +79,9 @@ export interface DenoKvStorageOptions {
 const MAX_MUTATIONS = 999;
 /** KV allows 800 KiB of keys and values per atomic operation. */
 const MAX_BYTES = 512 * 1024;
+/** Deno KV's largest key and value, in bytes. */
+const KEY_LIMIT = 2048;
+const VALUE_LIMIT = 65536;
 /** How often a write is retried when another writer got in first. */
 const MAX_ATTEMPTS = 100;
 
@@ -104,6 +107,32 @@ type StoredPeer = PeerRecord;
 interface Mutation {
   readonly key: DenoKvKey;
   readonly value: unknown;
+}
+
+/** One item's writes do not fit one atomic operation. */
+class KvUnfit extends Error {
+  constructor() {
+    super(
+      "Cannot store a peer in Deno KV: its record and index entries do not " +
+        "fit one atomic operation (1000 mutations, 800 KiB)",
+    );
+    this.name = "KvUnfit";
+  }
+}
+
+/**
+ * Whether a failed write is about the data: what does not fit an atomic
+ * operation, or a key or value over Deno KV's limits (2 KiB, 64 KiB).
+ */
+function refusedByKv(e: unknown): boolean {
+  return e instanceof KvUnfit ||
+    (e instanceof TypeError && /too large/i.test(e.message));
+}
+
+const utf8 = new TextEncoder();
+
+function bytesOf(text: string): number {
+  return utf8.encode(text).length;
 }
 
 /** A guess, from above, of the mutations one record's write makes. */
@@ -164,8 +193,14 @@ export class DenoKvStorage implements SessionStorage {
     this.#queue = new WriteBehind(
       (batch) => this.#writePeers(batch),
       batchOptions(options),
+      refusedByKv,
     );
-    this.#life = new QueuedLifecycle(this.#queue, options.onClose);
+    this.#life = new QueuedLifecycle(
+      this.#queue,
+      options.onClose,
+      "Deno KV",
+      (record) => this.#explain(record),
+    );
   }
 
   #key(...parts: DenoKvKey): DenoKvKey {
@@ -177,6 +212,29 @@ export class DenoKvStorage implements SessionStorage {
   }
 
   // ---- atomic peer writes --------------------------------------------------
+
+  /** Which field of a peer Deno KV cannot hold, as far as can be told. */
+  #explain(r: PeerRecord): { field: string | null; reason: string } {
+    const keyBase = bytesOf(this.#prefix) + bytesOf(this.#sid) + 32;
+    if (r.name !== null && keyBase + bytesOf(r.name) > KEY_LIMIT) {
+      return { field: "name", reason: "its index key is over 2 KiB" };
+    }
+    let listed = 0;
+    for (const u of r.usernames) {
+      const n = bytesOf(u);
+      listed += n + 8;
+      if (keyBase + n > KEY_LIMIT) {
+        return { field: "usernames", reason: "an index key is over 2 KiB" };
+      }
+    }
+    if (listed + (r.name === null ? 0 : bytesOf(r.name)) > VALUE_LIMIT) {
+      return { field: "usernames", reason: "the record is over 64 KiB" };
+    }
+    return {
+      field: null,
+      reason: "its writes do not fit one atomic operation",
+    };
+  }
 
   /**
    * Applies `items` in order, in runs that fit one atomic operation:
@@ -205,12 +263,7 @@ export class DenoKvStorage implements SessionStorage {
         let bytes = 0;
         for (const m of mutations) bytes += sizeOf(m.key, m.value);
         if (mutations.length > MAX_MUTATIONS || bytes > MAX_BYTES) {
-          if (n === 1) {
-            throw new SessionError(
-              "Cannot store a peer in Deno KV: its record and index entries " +
-                "do not fit one atomic operation (1000 mutations, 800 KiB)",
-            );
-          }
+          if (n === 1) throw new KvUnfit();
           n = Math.ceil(n / 2);
           continue;
         }

@@ -20,8 +20,9 @@ export function constructorName(o: TlObject): string | undefined {
     : typeof o.className === "string"
     ? o.className
     : undefined;
-  if (raw === undefined || raw.length === 0) return undefined;
+  if (raw === undefined) return undefined;
   const bare = raw.includes(".") ? raw.slice(raw.lastIndexOf(".") + 1) : raw;
+  if (bare.length === 0) return undefined;
   return bare[0]!.toLowerCase() + bare.slice(1);
 }
 

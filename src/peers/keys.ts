@@ -37,8 +37,9 @@ export function idCandidates(id: number): number[] {
 }
 
 /**
- * Digits of a phone number written with `+`, spaces, dashes, dots or
- * parentheses, or undefined when the text is not a phone number.
+ * Digits of a phone number written with `+`, spaces, dashes of any
+ * kind, dots, slashes or parentheses, optionally as a `tel:` link, or
+ * undefined when the text is not a phone number.
  *
  * @param text The key.
  * @returns The digits, or undefined.
@@ -49,12 +50,15 @@ export function idCandidates(id: number): number[] {
  * import assert from "node:assert/strict";
  *
  * assert.equal(parsePhone("+44 (7700) 900-123"), "447700900123");
+ * assert.equal(parsePhone("tel:+44\u20137700\u2013900123"), "447700900123");
  * assert.equal(parsePhone("alice"), undefined);
  * ```
  */
 export function parsePhone(text: string): string | undefined {
-  const t = text.trim();
-  if (!/^\+?[\d\s().-]+$/.test(t)) return undefined;
+  let t = text.trim();
+  if (/^tel:/i.test(t)) t = t.slice(4).replace(/[;?].*$/, "").trim();
+  // Dashes: hyphen, figure/en/em dashes, minus sign, fullwidth hyphen.
+  if (!/^\+?[\d\s()./\-\u2010-\u2015\u2212\uff0d]+$/.test(t)) return undefined;
   const digits = t.replace(/\D/g, "");
   return digits.length > 0 ? digits : undefined;
 }

@@ -8,6 +8,7 @@
 import { toInt64, toSafeInteger } from "../_int64.ts";
 import type { PeerRecord } from "../types.ts";
 import { markPeerId } from "./ids.ts";
+import { storableName, storableUsernames } from "./_text.ts";
 import {
   constructorName,
   field,
@@ -34,20 +35,21 @@ export function isEntity(value: unknown): boolean {
   return name !== undefined && ENTITY_NAMES.has(name);
 }
 
-function usernamesOf(o: TlObject): string[] {
-  const out: string[] = [];
-  const add = (u: unknown) => {
-    if (typeof u === "string" && u.length > 0) {
-      const lower = u.toLowerCase();
-      if (!out.includes(lower)) out.push(lower);
-    }
-  };
-  add(field(o, "username"));
+function* usernameList(o: TlObject): Generator<unknown> {
+  yield field(o, "username");
   const list = field(o, "usernames");
   if (Array.isArray(list)) {
-    for (const item of list) add(isObject(item) ? item.username : item);
+    for (const item of list) yield isObject(item) ? item.username : item;
   }
-  return out;
+}
+
+function usernamesOf(o: TlObject): string[] {
+  const one = field(o, "username");
+  // The usual entity: one username or none, no list.
+  if (field(o, "usernames") === undefined) {
+    return storableUsernames(typeof one === "string" ? [one] : []);
+  }
+  return storableUsernames(usernameList(o));
 }
 
 function phoneOf(o: TlObject): string | null {
@@ -61,7 +63,7 @@ function userName(o: TlObject): string | null {
   const parts = [text(o, "firstName"), text(o, "lastName")].filter(
     (x): x is string => x !== null,
   );
-  return parts.length > 0 ? parts.join(" ") : null;
+  return parts.length > 0 ? storableName(parts.join(" ")) : null;
 }
 
 function hashOf(o: TlObject): bigint | undefined {
@@ -124,7 +126,7 @@ export function entityToPeer(
         accessHash: 0n,
         usernames: [],
         phone: null,
-        name: text(entity, "title"),
+        name: storableName(text(entity, "title")),
         updatedAt,
       };
     case "channel":
@@ -139,7 +141,7 @@ export function entityToPeer(
         accessHash,
         usernames: usernamesOf(entity),
         phone: null,
-        name: text(entity, "title"),
+        name: storableName(text(entity, "title")),
         updatedAt,
       };
     }
@@ -185,4 +187,30 @@ export function collectEntities(tlo: unknown): TlObject[] {
   };
   visit(tlo, 0);
   return out;
+}
+
+/** The peers of a TL result, and what could not be read. */
+export interface EntityPeers {
+  /** The records of the entities that are cached. */
+  readonly records: PeerRecord[];
+  /** Why each malformed entity was refused (an id or hash unreadable). */
+  readonly refused: unknown[];
+}
+
+/**
+ * The records of every entity a TL result carries (see
+ * {@linkcode collectEntities}); a malformed entity is refused alone.
+ */
+export function entityPeers(tlo: unknown, updatedAt: number): EntityPeers {
+  const records: PeerRecord[] = [];
+  const refused: unknown[] = [];
+  for (const entity of collectEntities(tlo)) {
+    try {
+      const record = entityToPeer(entity, updatedAt);
+      if (record) records.push(record);
+    } catch (e) {
+      refused.push(e);
+    }
+  }
+  return { records, refused };
 }

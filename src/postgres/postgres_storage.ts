@@ -51,6 +51,7 @@ import {
   type PostgresQueryable,
   type PostgresSql,
 } from "./driver.ts";
+import { PostgresStoreError } from "./errors.ts";
 import { TABLES } from "./schema.ts";
 
 /**
@@ -100,6 +101,21 @@ const CASTS: Record<AuthColumnKind, string> = {
   bool: "boolean",
   bytes: "bytea",
 };
+
+/**
+ * Whether a failed peer write is about the data (SQLSTATE classes 22 data
+ * exception, 23 integrity, 54 limit exceeded): the batch is then split to
+ * leave out the peers the server refuses. Anything else (the server gone,
+ * a lock timeout) keeps the batch for the next flush.
+ */
+function refusedByServer(e: unknown): boolean {
+  return e instanceof PostgresStoreError && e.code !== null &&
+    /^(22|23|54)/.test(e.code);
+}
+
+function codeOfError(e: unknown): string {
+  return e instanceof PostgresStoreError && e.code !== null ? e.code : "?";
+}
 
 /** The auth columns as text (the key as hex), in AUTH_COLUMNS order. */
 const AUTH_SELECT = AUTH_COLUMNS.map(({ column, kind }) =>
@@ -233,8 +249,17 @@ export class PostgresStorage implements SessionStorage {
     this.#queue = new WriteBehind(
       (batch) => this.#writePeers(batch),
       batchOptions(options),
+      refusedByServer,
     );
-    this.#life = new QueuedLifecycle(this.#queue, options.onClose);
+    this.#life = new QueuedLifecycle(
+      this.#queue,
+      options.onClose,
+      "PostgreSQL",
+      (_record, e) => ({
+        field: null,
+        reason: `a value the server refused (${codeOfError(e)})`,
+      }),
+    );
     const t: Record<string, string> = {};
     for (
       const name of [...TABLES, "meta"]

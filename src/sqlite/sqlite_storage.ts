@@ -18,6 +18,7 @@ import {
   toBigInt,
   toNumber,
 } from "../backend/_rows.ts";
+import { reportRefused } from "../backend/_refused.ts";
 import { batchOptions, WriteBehind } from "../backend/_write_behind.ts";
 import { SessionError } from "../errors.ts";
 import type { PeerLookup, SessionStorage } from "../storage.ts";
@@ -138,6 +139,26 @@ function usernamesText(usernames: readonly string[]): string | null {
   return usernames.length === 0 ? null : JSON.stringify(usernames);
 }
 
+/**
+ * Whether a failed peer write is about the data (a value too big, a
+ * constraint, a type mismatch): the batch is then split to leave out the
+ * peers SQLite refuses. Anything else (a full disk, a locked or damaged
+ * file) keeps the batch for the next flush.
+ */
+function refusedBySqlite(e: unknown): boolean {
+  return !isCorrupt(e) &&
+    /SQLITE_(TOOBIG|CONSTRAINT|MISMATCH)|too big|constraint failed|datatype mismatch/i
+      .test(
+        String((e as { code?: unknown })?.code ?? "") + " " +
+          String((e as Error)?.message ?? ""),
+      );
+}
+
+function sqliteCode(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === "string" ? code : "error";
+}
+
 function rowPeer(row: SqlRow): PeerRecord {
   return peerOf(
     row.id,
@@ -207,6 +228,7 @@ export class SqliteStorage implements SessionStorage {
     this.#queue = new WriteBehind(
       (batch) => withTransaction(db, () => this.#writeBatch(batch)),
       batchOptions(options),
+      refusedBySqlite,
     );
     try {
       // Read the file through a memory map (up to 64 MiB) unless the
@@ -562,7 +584,15 @@ export class SqliteStorage implements SessionStorage {
   flush(): Promise<void> {
     return this.#run("save", () => {
       this.#queue.flushSync();
+      this.#reportRefused();
     });
+  }
+
+  #reportRefused(): void {
+    reportRefused("SQLite", this.#queue.takeRefused(), (_record, e) => ({
+      field: null,
+      reason: `a value SQLite refused (${sqliteCode(e)})`,
+    }));
   }
 
   /** Writes any batched peers and releases the database. */
@@ -583,6 +613,13 @@ export class SqliteStorage implements SessionStorage {
       this.#options.onClose?.();
     } catch (e) {
       failure ??= e;
+    }
+    if (failure === undefined) {
+      try {
+        this.#reportRefused();
+      } catch (e) {
+        failure = e;
+      }
     }
     return failure === undefined ? Promise.resolve() : Promise.reject(failure);
   }
