@@ -4,7 +4,7 @@
 // interoperation with @mtcute/convert's Tdata (an independent reader and
 // writer).
 
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import {
   createCipheriv,
@@ -12,11 +12,42 @@ import {
   createHash,
   pbkdf2Sync,
 } from "node:crypto";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SessionFileError } from "../mod.ts";
 import { md5 } from "../src/tdata/_md5.ts";
 import { Aes256, igeDecrypt, igeEncrypt } from "../src/tdata/_aes.ts";
 import { PASSCODE_ITERATIONS, passcodeKey } from "../src/tdata/_local_key.ts";
 import { decryptLocal, encryptLocal } from "../src/tdata/_local_cipher.ts";
+import { buildTdf, parseTdf } from "../src/tdata/_tdf.ts";
+import { accountDataName, filePart } from "../src/tdata/_names.ts";
+import { copiesToTry, readTdfFile } from "../src/tdata/_files.ts";
+import {
+  readQByteArray,
+  readQString,
+  writeQByteArray,
+  writeQString,
+} from "../src/tdata/_qt_stream.ts";
+import { ByteReader, ByteWriter } from "../src/strings/_bytes.ts";
 import { bytes, int, seeded } from "./_random.ts";
+
+const scratch = mkdtempSync(join(tmpdir(), "mtsession-tdata-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+let dirs = 0;
+/** A new empty folder under the test's scratch folder. */
+function newDir(): string {
+  const dir = join(scratch, `d${dirs++}`);
+  mkdirSync(dir);
+  return dir;
+}
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
@@ -186,3 +217,132 @@ function nodeIgeOpen(sealed: Uint8Array, key: Uint8Array): Uint8Array {
   ]);
   return nodeIge(sealed.subarray(16), aesKey, iv, false);
 }
+
+describe("tdata containers and names", () => {
+  it("buildTdf() writes TDF$, the version LE, the payload and tdesktop's MD5", () => {
+    const payload = bytes(seeded(1), 37);
+    const file = buildTdf(payload, 6001002);
+    assert.equal(Buffer.from(file.subarray(0, 4)).toString("latin1"), "TDF$");
+    assert.equal(Buffer.from(file).readInt32LE(4), 6001002);
+    assert.equal(hex(file.subarray(8, 45)), hex(payload));
+    const tail = Buffer.alloc(12);
+    tail.writeInt32LE(37, 0);
+    tail.writeInt32LE(6001002, 4);
+    tail.write("TDF$", 8, "latin1");
+    assert.equal(
+      hex(file.subarray(45)),
+      createHash("md5").update(payload).update(tail).digest("hex"),
+    );
+    assert.deepEqual(parseTdf(file), { version: 6001002, payload });
+  });
+
+  it("parseTdf() names what is wrong with a file", () => {
+    const file = buildTdf(new Uint8Array([1, 2, 3]), 5008003);
+    const problem = (f: Uint8Array): string => {
+      const r = parseTdf(f);
+      assert.ok("problem" in r);
+      return r.problem;
+    };
+    assert.match(problem(file.subarray(0, 5)), /too short/);
+    assert.match(problem(file.subarray(0, 20)), /truncated/);
+    assert.match(problem(new Uint8Array(40)), /no "TDF\$" header/);
+    const flipped = file.slice();
+    flipped[9]! ^= 0x40;
+    assert.match(problem(flipped), /MD5/);
+    assert.match(problem(file.subarray(0, file.length - 1)), /MD5/);
+    // Older versions read; one no Telegram Desktop can have written does not.
+    assert.equal(
+      (parseTdf(buildTdf(new Uint8Array(0), 1)) as { version: number }).version,
+      1,
+    );
+    assert.match(
+      problem(buildTdf(new Uint8Array(0), 100_000_000)),
+      /newer than any Telegram Desktop/,
+    );
+  });
+
+  it("QByteArray and QString keep null apart from empty", () => {
+    const w = new ByteWriter();
+    writeQByteArray(w, null);
+    writeQByteArray(w, new Uint8Array(0));
+    writeQByteArray(w, new Uint8Array([9, 8]));
+    writeQString(w, "t.me/\u{1F44D}");
+    const encoded = w.finish();
+    assert.equal(
+      hex(encoded.subarray(0, 14)),
+      "ffffffff" + "00000000" + "00000002" + "0908",
+    );
+    const r = new ByteReader(encoded);
+    assert.equal(readQByteArray(r), null);
+    assert.deepEqual(readQByteArray(r), new Uint8Array(0));
+    assert.deepEqual(readQByteArray(r), new Uint8Array([9, 8]));
+    assert.equal(readQString(r), "t.me/\u{1F44D}");
+    assert.equal(r.remaining, 0);
+  });
+
+  it("filePart() gives the folder names Telegram Desktop uses", () => {
+    assert.equal(accountDataName(0), "data");
+    assert.equal(accountDataName(1), "data#2");
+    assert.equal(filePart(accountDataName(0)), "D877F783D5D3EF8C");
+    assert.equal(filePart(accountDataName(1)), "A7FDF864FBC10B77");
+    assert.equal(filePart(accountDataName(2)), "F8806DD0C461824F");
+    // The name is the first 8 bytes of MD5, each byte low nibble first.
+    for (let i = 0; i < 6; i++) {
+      const digest = createHash("md5").update(accountDataName(i)).digest();
+      const expected = [...digest.subarray(0, 8)].map((b) =>
+        (b & 15).toString(16) + (b >> 4).toString(16)
+      ).join("").toUpperCase();
+      assert.equal(filePart(accountDataName(i)), expected);
+    }
+  });
+
+  it("copiesToTry() takes <name>s, else <name>0 and <name>1 newest first", async () => {
+    const dir = newDir();
+    const put = (name: string, seconds: number): void => {
+      writeFileSync(
+        join(dir, name),
+        buildTdf(new TextEncoder().encode(name), 6001002),
+      );
+      utimesSync(join(dir, name), seconds, seconds);
+    };
+    assert.deepEqual(await copiesToTry(dir, "map"), []);
+    put("map1", 1000);
+    assert.deepEqual(await copiesToTry(dir, "map"), [join(dir, "map1")]);
+    put("map0", 2000);
+    assert.deepEqual(await copiesToTry(dir, "map"), [
+      join(dir, "map0"),
+      join(dir, "map1"),
+    ]);
+    utimesSync(join(dir, "map1"), 3000, 3000);
+    assert.deepEqual(await copiesToTry(dir, "map"), [
+      join(dir, "map1"),
+      join(dir, "map0"),
+    ]);
+    // The newer copy is damaged: the older one is read instead.
+    const newer = readFileSync(join(dir, "map1"));
+    newer[10]! ^= 1;
+    writeFileSync(join(dir, "map1"), newer);
+    utimesSync(join(dir, "map1"), 3000, 3000);
+    const read = await readTdfFile(dir, "map");
+    assert.equal(read?.path, join(dir, "map0"));
+    assert.equal(new TextDecoder().decode(read?.payload), "map0");
+    put("maps", 10);
+    assert.deepEqual(await copiesToTry(dir, "map"), [join(dir, "maps")]);
+    assert.equal(await readTdfFile(dir, "nothing"), null);
+  });
+
+  it("readTdfFile() reports every copy it tried when none passes", async () => {
+    const dir = newDir();
+    writeFileSync(join(dir, "key_data0"), "not a tdf file at all");
+    writeFileSync(
+      join(dir, "key_data1"),
+      buildTdf(new Uint8Array(4), 6001002).subarray(0, 20),
+    );
+    utimesSync(join(dir, "key_data0"), 5000, 5000);
+    utimesSync(join(dir, "key_data1"), 4000, 4000);
+    const error = await readTdfFile(dir, "key_data").catch((e) => e);
+    assert.ok(error instanceof SessionFileError);
+    assert.equal(error.path, join(dir, "key_data0"));
+    assert.match(error.message, /no "TDF\$" header.*key_data1 is truncated/);
+  });
+});
