@@ -37,6 +37,18 @@ import {
   writeQString,
 } from "../src/tdata/_qt_stream.ts";
 import { ByteReader, ByteWriter } from "../src/strings/_bytes.ts";
+import {
+  decodeAccountList,
+  encodeAccountList,
+  selectAccounts,
+  sessionUniqueId,
+} from "../src/tdata/_account_list.ts";
+import {
+  decodeAuthorization,
+  decodeMtpData,
+  encodeMtpData,
+} from "../src/tdata/_mtp_authorization.ts";
+import { configTestMode, encodeConfig } from "../src/tdata/_config.ts";
 import { bytes, int, seeded } from "./_random.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "mtsession-tdata-"));
@@ -344,5 +356,148 @@ describe("tdata containers and names", () => {
     assert.ok(error instanceof SessionFileError);
     assert.equal(error.path, join(dir, "key_data0"));
     assert.match(error.message, /no "TDF\$" header.*key_data1 is truncated/);
+  });
+});
+
+describe("tdata file contents", () => {
+  const load = (users: Record<number, bigint>) => (index: number) =>
+    Promise.resolve({
+      sessionId: users[index] ?? 0n,
+      value: index,
+    });
+
+  it("selectAccounts() skips bad and repeated indexes and repeated users", async () => {
+    const r = await selectAccounts(
+      { indexes: [0, 7, 0, 1, -1, 2, 3], active: 2 },
+      load({ 0: 10n, 1: 11n, 2: 10n, 3: 13n }),
+    );
+    assert.deepEqual(r.loaded.map((a) => a.index), [0, 1, 3]);
+    assert.deepEqual(r.skipped, [
+      { index: 7, reason: "index out of range" },
+      { index: 0, reason: "index repeated" },
+      { index: -1, reason: "index out of range" },
+      { index: 2, reason: "same account as an earlier one" },
+    ]);
+    // The stored active account was skipped: the first loaded is active.
+    assert.equal(r.active, 0);
+  });
+
+  it("selectAccounts() loads an account without a user only last and alone", async () => {
+    const noUser = await selectAccounts(
+      { indexes: [0, 1], active: null },
+      load({ 1: 5n }),
+    );
+    assert.deepEqual(noUser.loaded.map((a) => a.index), [1]);
+    assert.deepEqual(noUser.skipped, [{ index: 0, reason: "no user" }]);
+    const lastButNotAlone = await selectAccounts(
+      { indexes: [1, 0], active: 0 },
+      load({ 1: 5n }),
+    );
+    assert.deepEqual(lastButNotAlone.loaded.map((a) => a.index), [1]);
+    assert.equal(lastButNotAlone.active, 1);
+    const alone = await selectAccounts({ indexes: [3], active: 3 }, load({}));
+    assert.deepEqual(alone.loaded.map((a) => a.index), [3]);
+    const afterBadIndex = await selectAccounts(
+      { indexes: [9, 4], active: null },
+      load({}),
+    );
+    assert.deepEqual(afterBadIndex.loaded.map((a) => a.index), [4]);
+  });
+
+  it("sessionUniqueId() tells a test account from the same production user", () => {
+    assert.equal(sessionUniqueId(0n, true), 0n);
+    assert.equal(sessionUniqueId(42n, false), 42n);
+    assert.equal(sessionUniqueId(42n, true), 42n | (1n << 56n));
+  });
+
+  it("encodeAccountList() and decodeAccountList() round-trip; bad counts are named", () => {
+    const encoded = encodeAccountList([0, 2, 5], 2);
+    assert.equal(
+      hex(encoded),
+      "00000003" + "00000000" + "00000002" + "00000005" + "00000002",
+    );
+    assert.deepEqual(decodeAccountList(encoded), {
+      indexes: [0, 2, 5],
+      active: 2,
+    });
+    assert.deepEqual(decodeAccountList(encoded.subarray(0, 16)), {
+      indexes: [0, 2, 5],
+      active: null,
+    });
+    assert.deepEqual(decodeAccountList(encoded.subarray(0, 10)), {
+      problem: "cut short",
+    });
+    for (const count of [0, 7, -1]) {
+      const r = decodeAccountList(new ByteWriter().i32be(count).finish());
+      assert.ok(
+        "problem" in r && r.problem.includes(`lists ${count} accounts`),
+      );
+    }
+  });
+
+  it("encodeMtpData() writes wide ids; decodeAuthorization() reads wide and legacy", () => {
+    const keys = [{ dcId: 2, key: bytes(seeded(2), 256) }, {
+      dcId: 4,
+      key: bytes(seeded(4), 256),
+    }];
+    const destroy = [{ dcId: 1, key: bytes(seeded(1), 256) }];
+    const data = encodeMtpData({
+      userId: 6_123_456_789n,
+      mainDcId: 4,
+      keys,
+      keysToDestroy: destroy,
+    });
+    const outer = Buffer.from(data);
+    assert.equal(outer.readUInt32BE(0), 0x4b);
+    assert.equal(outer.readUInt32BE(4), data.length - 8);
+    assert.equal(outer.subarray(8, 16).toString("hex"), "ffffffffffffffff");
+    assert.equal(outer.readBigUInt64BE(16), 6_123_456_789n);
+    assert.deepEqual(decodeMtpData(data), {
+      userId: 6_123_456_789n,
+      mainDcId: 4,
+      wide: true,
+      keys,
+      keysToDestroy: destroy,
+    });
+    // Before 2.7.2: int32 user id and main DC, no tag.
+    const legacy = new ByteWriter().i32be(123456).i32be(2).i32be(1).i32be(2)
+      .bytes(keys[0]!.key).i32be(0).finish();
+    assert.deepEqual(decodeAuthorization(legacy), {
+      userId: 123456n,
+      mainDcId: 2,
+      wide: false,
+      keys: [keys[0]],
+      keysToDestroy: [],
+    });
+    assert.deepEqual(decodeAuthorization(legacy.subarray(0, 100)), {
+      problem: "cut short",
+    });
+    const other = new ByteWriter().u32be(0x4d).u32be(0).finish();
+    assert.match(
+      (decodeMtpData(other) as { problem: string }).problem,
+      /block 0x4d/,
+    );
+  });
+
+  it("configTestMode() reads the environment only from a config tdesktop would use", () => {
+    assert.equal(configTestMode(encodeConfig(true)), true);
+    assert.equal(configTestMode(encodeConfig(false)), false);
+    const config = encodeConfig(true);
+    const otherVersion = config.slice();
+    otherVersion[3] = 2;
+    assert.equal(configTestMode(otherVersion), null);
+    const otherEnvironment = config.slice();
+    otherEnvironment[7] = 2;
+    assert.equal(configTestMode(otherEnvironment), null);
+    assert.equal(configTestMode(config.subarray(0, 60)), null);
+    // The fields after the caption length are optional, as tdesktop reads them.
+    const end = config.length - (4 + 16) - (4 + 26) - 4 - (4 + 4 + 8);
+    assert.equal(configTestMode(config.subarray(0, end)), true);
+    // A DC address longer than 45 bytes makes tdesktop drop the config.
+    const badIp = Buffer.from(config);
+    const ipSize = 8 + 4 + 4 + 4 + 4 + 4 + 4;
+    assert.equal(badIp.readInt32BE(ipSize), "149.154.175.10".length);
+    badIp.writeInt32BE(46, ipSize);
+    assert.equal(configTestMode(badIp), null);
   });
 });
