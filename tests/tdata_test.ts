@@ -13,16 +13,29 @@ import {
   pbkdf2Sync,
 } from "node:crypto";
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
+  statSync,
+  unlinkSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { SessionFileError } from "../mod.ts";
+import { dirname, join } from "node:path";
+import { inspect } from "node:util";
+import {
+  PassphraseError,
+  readTdata,
+  SessionFileError,
+  TdataAccount,
+  type TdataAccountInit,
+  type TdataAccounts,
+  writeTdata,
+} from "../mod.ts";
 import { md5 } from "../src/tdata/_md5.ts";
 import { Aes256, igeDecrypt, igeEncrypt } from "../src/tdata/_aes.ts";
 import { PASSCODE_ITERATIONS, passcodeKey } from "../src/tdata/_local_key.ts";
@@ -49,6 +62,13 @@ import {
   encodeMtpData,
 } from "../src/tdata/_mtp_authorization.ts";
 import { configTestMode, encodeConfig } from "../src/tdata/_config.ts";
+import { buildKeyData } from "../src/tdata/_key_data.ts";
+import { sealEncrypted } from "../src/tdata/_encrypted.ts";
+import { buildEmptyMap } from "../src/tdata/_map.ts";
+import { Tdata } from "@mtcute/convert";
+import { Long } from "@mtcute/core";
+import * as fsp from "node:fs/promises";
+import { randomFillSync } from "node:crypto";
 import { bytes, int, seeded } from "./_random.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "mtsession-tdata-"));
@@ -499,5 +519,973 @@ describe("tdata file contents", () => {
     assert.equal(badIp.readInt32BE(ipSize), "149.154.175.10".length);
     badIp.writeInt32BE(46, ipSize);
     assert.equal(configTestMode(badIp), null);
+  });
+});
+
+const D877 = "D877F783D5D3EF8C";
+const isWindows = process.platform === "win32";
+
+/** A 256-byte key with a recognisable pattern. */
+function key(seed: number): Uint8Array {
+  return bytes(seeded(seed * 7919 + 1), 256);
+}
+
+/** Every file under a folder: relative path, mode, mtime and content. */
+function snapshot(dir: string): string {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    const full = join(dir, rel);
+    const st = statSync(full);
+    out.push(`${rel} ${st.mode.toString(8)} ${st.mtimeMs}`);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(full).sort()) walk(join(rel, name));
+    } else {
+      out.push(hex(readFileSync(full)));
+    }
+  };
+  walk(".");
+  return out.join("\n");
+}
+
+/** Rewrites a TDF file's payload and version, with a valid MD5. */
+function rewrite(
+  path: string,
+  change: (payload: Uint8Array) => Uint8Array,
+  version?: number,
+): void {
+  const content = parseTdf(new Uint8Array(readFileSync(path)));
+  assert.ok("payload" in content);
+  writeFileSync(
+    path,
+    buildTdf(change(content.payload.slice()), version ?? content.version),
+  );
+}
+
+/** What readTdata gave, in plain values (keys as hex) to compare. */
+function plain(found: TdataAccounts): unknown {
+  return {
+    activeIndex: found.activeIndex,
+    hasPasscode: found.hasPasscode,
+    skipped: found.skipped,
+    accounts: found.accounts.map((a) => ({
+      index: a.index,
+      userId: a.userId,
+      mainDcId: a.mainDcId,
+      testMode: a.testMode,
+      authKeys: [...a.authKeys].map(([dc, k]) => [dc, hex(k)]),
+      keysToDestroy: a.keysToDestroy.map((k) => [k.dcId, hex(k.authKey)]),
+    })),
+  };
+}
+
+/** The same for what was written. */
+function expected(
+  accounts: readonly TdataAccountInit[],
+  activeIndex: number,
+  hasPasscode = false,
+): unknown {
+  return {
+    activeIndex,
+    hasPasscode,
+    skipped: [],
+    accounts: accounts.map((a) => ({
+      index: a.index,
+      userId: a.userId,
+      mainDcId: a.mainDcId,
+      testMode: a.testMode,
+      authKeys: [...a.authKeys].sort((x, y) => x[0] - y[0]).map((
+        [dc, k],
+      ) => [dc, hex(k)]),
+      keysToDestroy: (a.keysToDestroy ?? []).map((
+        k,
+      ) => [k.dcId, hex(k.authKey)]),
+    })),
+  };
+}
+
+async function roundTrip(
+  accounts: TdataAccountInit[],
+  options: { activeIndex?: number; passcode?: string } = {},
+): Promise<{ dir: string; found: TdataAccounts }> {
+  const dir = join(newDir(), "tdata");
+  await writeTdata(dir, {
+    accounts,
+    activeIndex: options.activeIndex,
+  }, { passcode: options.passcode });
+  const found = await readTdata(dir, { passcode: options.passcode });
+  assert.deepEqual(
+    plain(found),
+    expected(
+      accounts,
+      options.activeIndex ?? accounts[0]!.index,
+      options.passcode !== undefined,
+    ),
+  );
+  return { dir, found };
+}
+
+describe("writeTdata() then readTdata()", () => {
+  it("round-trips one account", async () => {
+    const { dir, found } = await roundTrip([
+      {
+        index: 0,
+        userId: 777000,
+        mainDcId: 2,
+        authKeys: new Map([[2, key(1)]]),
+      },
+    ]);
+    assert.equal(found.version, 6_000_000);
+    assert.equal(found.active, found.accounts[0]);
+    assert.equal(hex(found.accounts[0]!.authKey!), hex(key(1)));
+    assert.deepEqual(readdirSync(dir).sort(), [D877, `${D877}s`, "key_datas"]);
+    assert.deepEqual(readdirSync(join(dir, D877)), ["maps"]);
+  });
+
+  it("round-trips several DCs with main DC 4 and keys to destroy", async () => {
+    const { found } = await roundTrip([{
+      index: 0,
+      userId: 123456789,
+      mainDcId: 4,
+      authKeys: new Map([[5, key(5)], [1, key(1)], [4, key(4)], [2, key(2)]]),
+      keysToDestroy: [{ dcId: 2, authKey: key(20) }, {
+        dcId: 2,
+        authKey: key(21),
+      }],
+    }]);
+    const account = found.accounts[0]!;
+    assert.deepEqual([...account.authKeys.keys()], [1, 2, 4, 5]);
+    assert.equal(hex(account.authKey!), hex(key(4)));
+  });
+
+  it("round-trips a folder with a passcode, and refuses a missing or wrong one", async () => {
+    const accounts = [{
+      index: 0,
+      userId: 4242,
+      mainDcId: 1,
+      authKeys: new Map([[1, key(9)]]),
+    }];
+    const { dir, found } = await roundTrip(accounts, {
+      passcode: "correct horse",
+    });
+    assert.equal(found.hasPasscode, true);
+    const before = snapshot(dir);
+    for (const passcode of [undefined, "", "wrong horse"]) {
+      const error = await readTdata(dir, { passcode }).catch((e) => e);
+      assert.ok(error instanceof PassphraseError, String(error));
+      assert.equal(error.format, null);
+      assert.ok(!error.message.includes("horse"));
+      assert.match(
+        error.message,
+        passcode === "wrong horse" ? /wrong/ : /pass it/,
+      );
+    }
+    assert.equal(snapshot(dir), before);
+  });
+
+  it("a passcode given for a folder without one is not needed", async () => {
+    const { dir } = await roundTrip([
+      { index: 0, userId: 1, mainDcId: 2, authKeys: new Map([[2, key(3)]]) },
+    ]);
+    const found = await readTdata(dir, { passcode: "not needed" });
+    assert.equal(found.hasPasscode, false);
+  });
+
+  it("round-trips three accounts in their order, with the active one", async () => {
+    const { dir, found } = await roundTrip([
+      { index: 2, userId: 30, mainDcId: 2, authKeys: new Map([[2, key(30)]]) },
+      {
+        index: 0,
+        userId: 10,
+        mainDcId: 1,
+        authKeys: new Map([[1, key(10)], [3, key(13)]]),
+      },
+      { index: 5, userId: 50, mainDcId: 5, authKeys: new Map([[5, key(50)]]) },
+    ], { activeIndex: 5 });
+    assert.equal(found.active.userId, 50);
+    for (const i of [0, 2, 5]) {
+      assert.ok(existsSync(join(dir, filePart(accountDataName(i)), "maps")));
+    }
+  });
+
+  it("round-trips user ids above 2^32 as numbers and above 2^53 as bigints", async () => {
+    const { found } = await roundTrip([
+      {
+        index: 0,
+        userId: 7_123_456_789,
+        mainDcId: 2,
+        authKeys: new Map([[2, key(1)]]),
+      },
+      {
+        index: 1,
+        userId: 2n ** 60n + 3n,
+        mainDcId: 2,
+        authKeys: new Map([[2, key(2)]]),
+      },
+      {
+        index: 2,
+        userId: 2n ** 64n - 1n,
+        mainDcId: 2,
+        authKeys: new Map([[2, key(3)]]),
+      },
+    ]);
+    assert.equal(typeof found.accounts[0]!.userId, "number");
+    assert.equal(found.accounts[1]!.userId, 2n ** 60n + 3n);
+    // A bigint input that fits is read back as a number.
+    assert.equal(
+      new TdataAccount({
+        index: 0,
+        userId: 99n,
+        mainDcId: 1,
+        authKeys: new Map(),
+      }).userId,
+      99,
+    );
+  });
+
+  it("round-trips test mode (the same user in test and production is two accounts)", async () => {
+    const { dir } = await roundTrip([
+      {
+        index: 0,
+        userId: 555,
+        mainDcId: 2,
+        authKeys: new Map([[2, key(1)]]),
+        testMode: true,
+      },
+      {
+        index: 1,
+        userId: 555,
+        mainDcId: 2,
+        authKeys: new Map([[2, key(2)]]),
+        testMode: false,
+      },
+      { index: 3, userId: 556, mainDcId: 3, authKeys: new Map([[3, key(3)]]) },
+    ]);
+    assert.ok(existsSync(join(dir, D877, "configs")));
+    assert.ok(!existsSync(join(dir, filePart(accountDataName(3)), "configs")));
+  });
+
+  it("what readTdata() gives writes again as it is", async () => {
+    const { found } = await roundTrip([
+      {
+        index: 1,
+        userId: 8,
+        mainDcId: 4,
+        authKeys: new Map([[4, key(4)]]),
+        testMode: true,
+      },
+      {
+        index: 4,
+        userId: 9,
+        mainDcId: 2,
+        authKeys: new Map([[2, key(2)]]),
+        keysToDestroy: [{ dcId: 1, authKey: key(1) }],
+      },
+    ], { activeIndex: 4 });
+    const again = join(newDir(), "copy");
+    await writeTdata(again, found);
+    assert.deepEqual(plain(await readTdata(again)), plain(found));
+  });
+
+  it(
+    "writes files 0600 in folders 0700, all stamped 6.0.0, with a fresh salt and local key",
+    { skip: isWindows && "POSIX modes" },
+    async () => {
+      const accounts = [{
+        index: 0,
+        userId: 1,
+        mainDcId: 2,
+        authKeys: new Map([[2, key(1)]]),
+        testMode: true,
+      }];
+      const a = join(newDir(), "tdata");
+      const b = join(newDir(), "tdata");
+      await writeTdata(a, { accounts });
+      await writeTdata(b, { accounts });
+      assert.equal(statSync(a).mode & 0o777, 0o700);
+      assert.equal(statSync(join(a, D877)).mode & 0o777, 0o700);
+      for (
+        const f of ["key_datas", `${D877}s`, `${D877}/maps`, `${D877}/configs`]
+      ) {
+        assert.equal(statSync(join(a, f)).mode & 0o777, 0o600, f);
+        assert.equal(
+          Buffer.from(readFileSync(join(a, f))).readInt32LE(4),
+          6_000_000,
+        );
+        assert.notEqual(
+          hex(readFileSync(join(a, f))),
+          hex(readFileSync(join(b, f))),
+        );
+      }
+      const salt = (dir: string): string => {
+        const c = parseTdf(
+          new Uint8Array(readFileSync(join(dir, "key_datas"))),
+        );
+        assert.ok("payload" in c);
+        return hex(c.payload.subarray(4, 36));
+      };
+      assert.notEqual(salt(a), salt(b));
+      // No temporary folder is left beside the target.
+      assert.deepEqual(readdirSync(dirname(a)), ["tdata"]);
+    },
+  );
+});
+
+describe("writeTdata() refuses", () => {
+  const one = [{
+    index: 0,
+    userId: 1,
+    mainDcId: 2,
+    authKeys: new Map([[2, key(1)]]),
+  }];
+
+  it("a folder that is not empty, or a file, leaving both alone", async () => {
+    const parent = newDir();
+    const full = join(parent, "full");
+    mkdirSync(full);
+    writeFileSync(join(full, "notes.txt"), "mine");
+    const file = join(parent, "file");
+    writeFileSync(file, "mine too");
+    const before = snapshot(parent);
+    for (
+      const [path, found] of [[full, /not empty/], [
+        file,
+        /an existing file/,
+      ]] as const
+    ) {
+      const error = await writeTdata(path, { accounts: one }).catch((e) => e);
+      assert.ok(error instanceof SessionFileError);
+      assert.match(error.message, found);
+    }
+    assert.equal(snapshot(parent), before);
+  });
+
+  it("nothing but writes into an empty folder", async () => {
+    const dir = newDir();
+    await writeTdata(dir, { accounts: one });
+    assert.equal((await readTdata(dir)).accounts.length, 1);
+  });
+
+  it("a folder whose parent is missing", async () => {
+    const error = await writeTdata(join(newDir(), "no", "such"), {
+      accounts: one,
+    }).catch((e) => e);
+    assert.ok(error instanceof SessionFileError);
+    assert.match(error.message, /does not exist/);
+  });
+
+  it("accounts Telegram Desktop would not load, writing nothing", async () => {
+    const parent = newDir();
+    const k = (dc: number) => new Map([[dc, key(dc)]]);
+    const cases: [unknown, ErrorConstructor][] = [
+      [{ accounts: [] }, RangeError],
+      [{
+        accounts: Array.from(
+          { length: 7 },
+          (_, i) => ({ ...one[0], index: i % 6, userId: i + 1 }),
+        ),
+      }, RangeError],
+      [{ accounts: [one[0], { ...one[0], userId: 2 }] }, RangeError], // index twice
+      [{ accounts: [{ ...one[0], index: 6 }] }, RangeError],
+      [{ accounts: [one[0], { ...one[0], index: 1 }] }, RangeError], // same user
+      [
+        { accounts: [{ ...one[0], userId: 0 }, { ...one[0], index: 1 }] },
+        RangeError,
+      ],
+      [{
+        accounts: [{
+          ...one[0],
+          authKeys: new Map([[2, new Uint8Array(255)]]),
+        }],
+      }, RangeError],
+      [{ accounts: [{ ...one[0], authKeys: { 2: key(2) } }] }, TypeError],
+      [{ accounts: [{ ...one[0], userId: -1 }] }, RangeError],
+      [{ accounts: [{ ...one[0], userId: 2n ** 64n }] }, RangeError],
+      [{ accounts: [{ ...one[0], mainDcId: 0 }] }, RangeError],
+      [{ accounts: [{ ...one[0], testMode: "yes" }] }, TypeError],
+      [
+        { accounts: [{ ...one[0], authKeys: k(2) }], activeIndex: 3 },
+        RangeError,
+      ],
+    ];
+    for (const [input, type] of cases) {
+      await assert.rejects(
+        writeTdata(join(parent, "t"), input as never),
+        type,
+        JSON.stringify(input, (_k, v) => typeof v === "bigint" ? `${v}` : v),
+      );
+    }
+    assert.deepEqual(readdirSync(parent), []);
+  });
+});
+
+interface CraftedAccount {
+  index: number;
+  /** The decrypted MTP data file (default: a wide authorization). */
+  mtp?: Uint8Array;
+  userId?: bigint;
+  mainDcId?: number;
+  keys?: { dcId: number; key: Uint8Array }[];
+  /** A serialized config to store, if any. */
+  config?: Uint8Array;
+  map?: boolean;
+}
+
+/** Writes a folder by hand, with the library's own building blocks. */
+async function craft(
+  dir: string,
+  list: { indexes: number[]; active: number | null },
+  accounts: CraftedAccount[],
+  version = 6_001_002,
+): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const localKey = key(99);
+  const info = encodeAccountList(list.indexes, list.active ?? 0);
+  writeFileSync(
+    join(dir, "key_datas"),
+    buildTdf(
+      await buildKeyData(
+        localKey,
+        "",
+        list.active === null ? info.subarray(0, info.length - 4) : info,
+      ),
+      version,
+    ),
+  );
+  for (const a of accounts) {
+    const part = filePart(accountDataName(a.index));
+    mkdirSync(join(dir, part), { recursive: true });
+    const mtp = a.mtp ?? encodeMtpData({
+      userId: a.userId ?? BigInt(1000 + a.index),
+      mainDcId: a.mainDcId ?? 2,
+      keys: a.keys ?? [{ dcId: a.mainDcId ?? 2, key: key(a.index) }],
+      keysToDestroy: [],
+    });
+    writeFileSync(
+      join(dir, `${part}s`),
+      buildTdf(await sealEncrypted(mtp, localKey), version),
+    );
+    if (a.map !== false) {
+      writeFileSync(
+        join(dir, part, "maps"),
+        buildTdf(await buildEmptyMap(localKey), version),
+      );
+    }
+    if (a.config !== undefined) {
+      const w = new ByteWriter();
+      writeQByteArray(w, a.config);
+      writeFileSync(
+        join(dir, part, "configs"),
+        buildTdf(await sealEncrypted(w.finish(), localKey), version),
+      );
+    }
+  }
+}
+
+describe("readTdata() follows Telegram Desktop's loading rules", () => {
+  it("skips repeated and out-of-range indexes and a repeated user", async () => {
+    const dir = join(newDir(), "tdata");
+    await craft(dir, { indexes: [0, 0, 6, 1, 2], active: 2 }, [
+      { index: 0, userId: 10n },
+      { index: 1, userId: 11n },
+      { index: 2, userId: 10n },
+    ]);
+    const found = await readTdata(dir);
+    assert.deepEqual(found.accounts.map((a) => [a.index, a.userId]), [[0, 10], [
+      1,
+      11,
+    ]]);
+    assert.deepEqual(found.skipped, [
+      { index: 0, reason: "index repeated" },
+      { index: 6, reason: "index out of range" },
+      { index: 2, reason: "same account as an earlier one" },
+    ]);
+    assert.equal(found.activeIndex, 0);
+    assert.equal(found.version, 6_001_002);
+  });
+
+  it("tells accounts of one user apart by test mode from their configs", async () => {
+    const dir = join(newDir(), "tdata");
+    await craft(dir, { indexes: [0, 1, 2], active: 1 }, [
+      { index: 0, userId: 10n, config: encodeConfig(false) },
+      { index: 1, userId: 10n, config: encodeConfig(true) },
+      { index: 2, userId: 10n },
+    ]);
+    const found = await readTdata(dir);
+    assert.deepEqual(found.accounts.map((a) => [a.index, a.testMode]), [[
+      0,
+      false,
+    ], [1, true]]);
+    assert.deepEqual(found.skipped, [{
+      index: 2,
+      reason: "same account as an earlier one",
+    }]);
+    assert.equal(found.activeIndex, 1);
+  });
+
+  it("loads an account without a user only when it is the last and only one", async () => {
+    const skip = join(newDir(), "tdata");
+    await craft(skip, { indexes: [0, 1], active: null }, [
+      { index: 0, userId: 0n },
+      { index: 1, userId: 5n },
+    ]);
+    const found = await readTdata(skip);
+    assert.deepEqual(found.accounts.map((a) => a.index), [1]);
+    assert.deepEqual(found.skipped, [{ index: 0, reason: "no user" }]);
+    const alone = join(newDir(), "tdata");
+    await craft(alone, { indexes: [3], active: 3 }, [{ index: 3, userId: 0n }]);
+    assert.equal((await readTdata(alone)).accounts[0]!.userId, 0);
+  });
+
+  it("reads legacy 32-bit ids, keeps the later of two keys for one DC, and ignores a config tdesktop would not use", async () => {
+    const dir = join(newDir(), "tdata");
+    const legacy = new ByteWriter().i32be(99887766).i32be(3).i32be(2).i32be(3)
+      .bytes(key(1)).i32be(3).bytes(key(2)).i32be(0).finish();
+    const block = new ByteWriter().u32be(0x4b);
+    writeQByteArray(block, legacy);
+    const config = encodeConfig(true);
+    config[3] = 9; // config version 9: tdesktop starts in production
+    await craft(dir, { indexes: [0], active: 0 }, [{
+      index: 0,
+      mtp: block.finish(),
+      config,
+    }]);
+    const [account] = (await readTdata(dir)).accounts;
+    assert.equal(account!.userId, 99887766);
+    assert.equal(account!.mainDcId, 3);
+    assert.equal(hex(account!.authKey!), hex(key(2)));
+    assert.equal(account!.testMode, undefined);
+  });
+
+  it("reads older and newer versions, and picks the newer key_data0/1 copy", async () => {
+    for (
+      const version of [
+        1,
+        3_004_000,
+        5_008_003,
+        6_001_002,
+        7_002_001,
+        99_999_999,
+      ]
+    ) {
+      const dir = join(newDir(), "tdata");
+      await craft(dir, { indexes: [0], active: 0 }, [{ index: 0 }], version);
+      assert.equal((await readTdata(dir)).version, version);
+    }
+    const dir = join(newDir(), "tdata");
+    await craft(dir, { indexes: [0, 1], active: 1 }, [{ index: 0 }, {
+      index: 1,
+    }]);
+    const keyFile = readFileSync(join(dir, "key_datas"));
+    unlinkSync(join(dir, "key_datas"));
+    writeFileSync(join(dir, "key_data1"), keyFile);
+    utimesSync(join(dir, "key_data1"), 2000, 2000);
+    await craft(join(dir, "other"), { indexes: [0, 1], active: 0 }, []);
+    writeFileSync(
+      join(dir, "key_data0"),
+      readFileSync(join(dir, "other", "key_datas")),
+    );
+    utimesSync(join(dir, "key_data0"), 1000, 1000);
+    const before = snapshot(dir);
+    assert.equal((await readTdata(dir)).activeIndex, 1);
+    assert.equal(snapshot(dir), before); // tdesktop would delete key_data0
+  });
+});
+
+describe("readTdata() on damaged folders: a typed error, the folder untouched", () => {
+  const good = async (): Promise<string> => {
+    const dir = join(newDir(), "tdata");
+    await writeTdata(dir, {
+      accounts: [
+        {
+          index: 0,
+          userId: 5_000_000_001,
+          mainDcId: 2,
+          authKeys: new Map([[2, key(1)], [4, key(4)]]),
+          testMode: false,
+        },
+        { index: 1, userId: 6, mainDcId: 1, authKeys: new Map([[1, key(6)]]) },
+      ],
+    });
+    return dir;
+  };
+  const secrets = [key(1), key(4), key(6)].map((k) => hex(k.subarray(0, 8)));
+
+  async function expectError(
+    damage: (dir: string) => void,
+    type: typeof SessionFileError | typeof PassphraseError,
+    file: string | null,
+    message: RegExp,
+  ): Promise<void> {
+    const dir = await good();
+    damage(dir);
+    const before = snapshot(dir);
+    const error = await readTdata(dir).catch((e) => e);
+    assert.ok(error instanceof type, `expected ${type.name}, got ${error}`);
+    if (file !== null) {
+      assert.equal((error as SessionFileError).path, join(dir, file));
+    }
+    assert.match(error.message, message);
+    for (const s of secrets) assert.ok(!error.message.includes(s));
+    assert.equal(snapshot(dir), before);
+  }
+
+  it("truncated key_datas", async () => {
+    for (const keep of [3, 10, 30, 200, -1]) {
+      await expectError(
+        (dir) => {
+          const f = readFileSync(join(dir, "key_datas"));
+          writeFileSync(
+            join(dir, "key_datas"),
+            f.subarray(0, keep < 0 ? f.length - 1 : keep),
+          );
+        },
+        SessionFileError,
+        "key_datas",
+        keep === 3 ? /too short/ : keep === 10 ? /truncated/ : /MD5/,
+      );
+    }
+    // Cut short inside, with a checksum that matches what is left.
+    await expectError(
+      (dir) => rewrite(join(dir, "key_datas"), (p) => p.subarray(0, 100)),
+      SessionFileError,
+      "key_datas",
+      /cut short/,
+    );
+  });
+
+  it("a changed MD5", async () => {
+    await expectError(
+      (dir) => {
+        const f = readFileSync(join(dir, `${D877}s`));
+        f[f.length - 1]! ^= 0x80;
+        writeFileSync(join(dir, `${D877}s`), f);
+      },
+      SessionFileError,
+      `${D877}s`,
+      /MD5 checksum does not match/,
+    );
+  });
+
+  it("a changed cipher-text byte, with the MD5 left or made to match", async () => {
+    const flip = (p: Uint8Array): Uint8Array => {
+      p[40]! ^= 1;
+      return p;
+    };
+    for (
+      const file of [`${D877}s`, `${D877}/maps`, `${D877}/configs`, "key_datas"]
+    ) {
+      await expectError(
+        (dir) => {
+          const f = readFileSync(join(dir, file));
+          f[f.length - 30]! ^= 1;
+          writeFileSync(join(dir, file), f);
+        },
+        SessionFileError,
+        file,
+        /MD5/,
+      );
+    }
+    for (const file of [`${D877}s`, `${D877}/maps`, `${D877}/configs`]) {
+      await expectError(
+        (dir) => rewrite(join(dir, file), flip),
+        SessionFileError,
+        file,
+        /SHA-1 check fails/,
+      );
+    }
+    // In key_datas the encrypted account list comes last.
+    await expectError(
+      (dir) =>
+        rewrite(join(dir, "key_datas"), (p) => {
+          p[p.length - 5]! ^= 1;
+          return p;
+        }),
+      SessionFileError,
+      "key_datas",
+      /SHA-1 check fails/,
+    );
+    // A changed local key cannot be told from a passcode that is needed.
+    await expectError(
+      (dir) =>
+        rewrite(join(dir, "key_datas"), (p) => {
+          p[4 + 32 + 4 + 40]! ^= 1;
+          return p;
+        }),
+      PassphraseError,
+      null,
+      /passcode/,
+    );
+  });
+
+  it("a missing map, account folder or authorization", async () => {
+    await expectError(
+      (dir) => unlinkSync(join(dir, D877, "maps")),
+      SessionFileError,
+      `${D877}/maps`,
+      /missing \(the map of account 0\)/,
+    );
+    await expectError(
+      (dir) => rmSync(join(dir, "A7FDF864FBC10B77"), { recursive: true }),
+      SessionFileError,
+      "A7FDF864FBC10B77",
+      /missing \(the folder of account 1\)/,
+    );
+    await expectError(
+      (dir) => unlinkSync(join(dir, "A7FDF864FBC10B77s")),
+      SessionFileError,
+      "A7FDF864FBC10B77s",
+      /missing \(the authorization of account 1\)/,
+    );
+  });
+
+  it("a version newer than any Telegram Desktop", async () => {
+    await expectError(
+      (dir) => rewrite(join(dir, `${D877}s`), (p) => p, 100_000_000),
+      SessionFileError,
+      `${D877}s`,
+      /version 100000000, newer than any Telegram Desktop \(100\.0\.0\)/,
+    );
+  });
+
+  it("content a newer Telegram Desktop might have written says so", async () => {
+    await expectError(
+      (dir) =>
+        rewrite(join(dir, "key_datas"), (p) => p.subarray(0, 100), 7_000_000),
+      SessionFileError,
+      "key_datas",
+      /cut short\)?; it was written by Telegram Desktop 7\.0\.0, newer than 6\.1\.2/,
+    );
+  });
+
+  it("a salt of the wrong size, an authorization holding something else", async () => {
+    await expectError(
+      (dir) =>
+        rewrite(join(dir, "key_datas"), (p) => {
+          const w = new ByteWriter();
+          writeQByteArray(w, p.subarray(4, 20));
+          return new Uint8Array([...w.finish(), ...p.subarray(36)]);
+        }),
+      SessionFileError,
+      "key_datas",
+      /salt has 16 bytes, not 32/,
+    );
+    const dir = join(newDir(), "tdata");
+    const other = new ByteWriter().u32be(0x4d).u32be(0).finish();
+    await craft(dir, { indexes: [0], active: 0 }, [{ index: 0, mtp: other }]);
+    const error = await readTdata(dir).catch((e) => e);
+    assert.ok(error instanceof SessionFileError);
+    assert.equal(error.path, join(dir, `${D877}s`));
+    assert.match(
+      error.message,
+      /not a usable authorization \(it holds settings block 0x4d/,
+    );
+  });
+
+  it("a missing folder, a file, a folder without key_datas", async () => {
+    const parent = newDir();
+    writeFileSync(join(parent, "file"), "x");
+    mkdirSync(join(parent, "empty"));
+    for (
+      const [name, message] of [
+        ["missing", /not a folder/],
+        ["file", /not a folder/],
+        ["empty", /no key_datas/],
+      ] as const
+    ) {
+      const error = await readTdata(join(parent, name)).catch((e) => e);
+      assert.ok(error instanceof SessionFileError);
+      assert.match(error.message, message);
+      assert.match(error.message, /it was not modified$/);
+    }
+    assert.deepEqual(readdirSync(parent).sort(), ["empty", "file"]);
+  });
+});
+
+describe("tdata accounts keep their keys out of print", () => {
+  it("toString(), JSON.stringify and inspect show no key", async () => {
+    const authKey = new Uint8Array(256).fill(0xab);
+    const dir = join(newDir(), "tdata");
+    await writeTdata(dir, {
+      accounts: [{
+        index: 0,
+        userId: 2n ** 60n,
+        mainDcId: 2,
+        authKeys: new Map([[2, authKey]]),
+        keysToDestroy: [{ dcId: 1, authKey }],
+      }],
+    });
+    const found = await readTdata(dir);
+    const shown = [
+      String(found),
+      JSON.stringify(found),
+      inspect(found),
+      inspect(found.accounts),
+      inspect(found.accounts[0]),
+      String(found.accounts[0]),
+      JSON.stringify(found.accounts),
+      inspect({ nested: found }, { depth: 10, showHidden: true }),
+      `${found.active}`,
+    ];
+    const deno = (globalThis as { Deno?: { inspect(v: unknown): string } })
+      .Deno;
+    if (deno !== undefined) {
+      shown.push(deno.inspect(found), deno.inspect(found.accounts));
+    }
+    for (const text of shown) {
+      assert.ok(!/171|abab|q6ur/i.test(text), text);
+    }
+    assert.match(shown[0]!, /TdataAccounts\(1 account, active 0\)/);
+    assert.deepEqual(JSON.parse(shown[1]!).accounts[0], {
+      index: 0,
+      userId: String(2n ** 60n),
+      mainDcId: 2,
+      testMode: null,
+      keyDcIds: [2],
+      keysToDestroy: 1,
+    });
+  });
+});
+
+// ---- @mtcute/convert's Tdata ------------------------------------------------
+
+/** A crypto provider for mtcute's Tdata on node:crypto (tests only). */
+const mtcuteCrypto = {
+  sha1: (d: Uint8Array) =>
+    new Uint8Array(createHash("sha1").update(d).digest()),
+  sha256: (d: Uint8Array) =>
+    new Uint8Array(createHash("sha256").update(d).digest()),
+  randomFill: (b: Uint8Array) => void randomFillSync(b),
+  randomBytes: (n: number) => randomFillSync(new Uint8Array(n)),
+  pbkdf2: (
+    p: Uint8Array,
+    salt: Uint8Array,
+    iterations: number,
+    keylen = 64,
+    algo = "sha512",
+  ) => new Uint8Array(pbkdf2Sync(p, salt, iterations, keylen, algo)),
+  createHash: (algorithm: string) => {
+    const h = createHash(algorithm);
+    return {
+      update: (d: Uint8Array) => void h.update(d),
+      digest: () => new Uint8Array(h.digest()),
+    };
+  },
+  createAesIge: (key: Uint8Array, iv: Uint8Array) => ({
+    encrypt: (data: Uint8Array) => nodeIge(data, key, iv, true),
+    decrypt: (data: Uint8Array) => nodeIge(data, key, iv, false),
+  }),
+};
+
+/** node:fs for mtcute's Tdata; its stat must answer null for a missing file. */
+const mtcuteFs = {
+  readFile: (p: string) => fsp.readFile(p),
+  writeFile: (p: string, d: Uint8Array) => fsp.writeFile(p, d),
+  mkdir: async (p: string, o?: { recursive?: boolean }) => {
+    await fsp.mkdir(p, o);
+  },
+  stat: async (p: string) => {
+    try {
+      const st = await fsp.stat(p);
+      return { size: st.size, lastModified: st.mtimeMs };
+    } catch {
+      return null as never;
+    }
+  },
+};
+
+function mtcuteOptions(
+  path: string,
+  passcode?: string,
+): Parameters<typeof Tdata.open>[0] {
+  return {
+    path,
+    fs: mtcuteFs,
+    crypto: mtcuteCrypto as never,
+    // mtcute 0.29.7 refuses versions above 5.8.3 without this.
+    ignoreVersion: true,
+    ...(passcode === undefined ? {} : { passcode }),
+  };
+}
+
+describe("@mtcute/convert's Tdata, an independent implementation", () => {
+  const accounts = [
+    {
+      index: 0,
+      userId: 6_543_210_987,
+      mainDcId: 4,
+      authKeys: new Map([[1, key(1)], [2, key(2)], [4, key(4)], [5, key(5)]]),
+      keysToDestroy: [{ dcId: 3, authKey: key(3) }],
+    },
+    { index: 1, userId: 12345, mainDcId: 2, authKeys: new Map([[2, key(22)]]) },
+  ];
+
+  async function readWithMtcute(
+    dir: string,
+    passcode?: string,
+  ): Promise<unknown> {
+    const td = await Tdata.open(mtcuteOptions(dir, passcode));
+    const out = [];
+    for (const index of td.keyData.order) {
+      const a = await td.readMtpAuthorization(index);
+      out.push({
+        index,
+        userId: a.userId.toString(),
+        mainDcId: a.mainDcId,
+        authKeys: a.authKeys.map((k) => [k.dcId, hex(k.key)]),
+        keysToDestroy: a.authKeysToDestroy.map((k) => [k.dcId, hex(k.key)]),
+      });
+    }
+    return { active: td.keyData.active, accounts: out };
+  }
+
+  const ours = (list: typeof accounts, active: number) => ({
+    active,
+    accounts: list.map((a) => ({
+      index: a.index,
+      userId: String(a.userId),
+      mainDcId: a.mainDcId,
+      authKeys: [...a.authKeys].map(([dc, k]) => [dc, hex(k)]),
+      keysToDestroy: (a.keysToDestroy ?? []).map((
+        k,
+      ) => [k.dcId, hex(k.authKey)]),
+    })),
+  });
+
+  it("reads what writeTdata() writes: every DC key, user id, main DC, order", async () => {
+    const dir = join(newDir(), "tdata");
+    await writeTdata(dir, { accounts, activeIndex: 1 });
+    assert.deepEqual(await readWithMtcute(dir), ours(accounts, 1));
+  });
+
+  it("reads what writeTdata() writes with a passcode", async () => {
+    const dir = join(newDir(), "tdata");
+    await writeTdata(dir, { accounts: [accounts[0]!] }, { passcode: "päss" });
+    assert.deepEqual(
+      await readWithMtcute(dir, "päss"),
+      ours([accounts[0]!], 0),
+    );
+  });
+
+  it("writes what readTdata() reads", async () => {
+    const dir = join(newDir(), "tdata");
+    const td = await Tdata.create({
+      ...mtcuteOptions(dir),
+      keyData: { count: 2, order: [0, 1], active: 1 },
+    });
+    for (const a of accounts) {
+      await td.writeMtpAuthorization({
+        userId: Long.fromString(String(a.userId)),
+        mainDcId: a.mainDcId,
+        authKeys: [...a.authKeys].map(([dcId, k]) => ({ dcId, key: k })),
+        authKeysToDestroy: (a.keysToDestroy ?? []).map((k) => ({
+          dcId: k.dcId,
+          key: k.authKey,
+        })),
+      }, a.index);
+      await td.writeEmptyMapFile(a.index);
+    }
+    const found = await readTdata(dir);
+    assert.equal(found.version, 5_008_003);
+    assert.deepEqual(plain(found), expected(accounts, 1));
   });
 });

@@ -8,14 +8,15 @@
 // The local key decrypts to exactly 256 raw bytes (AuthKey::write writes the
 // key without a length). Private to the library.
 
-import { PassphraseError, SessionFileError } from "../errors.ts";
+import { PassphraseError } from "../errors.ts";
 import {
   ByteReader,
   ByteWriter,
   encodeUtf8,
   Truncated,
 } from "../strings/_bytes.ts";
-import { DAMAGED_ADVICE, type TdfFile } from "./_files.ts";
+import { damagedContent as damaged } from "./_encrypted.ts";
+import type { TdfFile } from "./_files.ts";
 import { decryptLocal, encryptLocal } from "./_local_cipher.ts";
 import { KEY_SIZE, passcodeKey, SALT_SIZE } from "./_local_key.ts";
 import { readQByteArray, writeQByteArray } from "./_qt_stream.ts";
@@ -25,10 +26,6 @@ export interface KeyDataParts {
   readonly salt: Uint8Array;
   readonly keyEncrypted: Uint8Array;
   readonly infoEncrypted: Uint8Array;
-}
-
-function damaged(file: TdfFile, what: string): SessionFileError {
-  return new SessionFileError(file.path, what, DAMAGED_ADVICE);
 }
 
 /**
