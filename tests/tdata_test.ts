@@ -1489,3 +1489,56 @@ describe("@mtcute/convert's Tdata, an independent implementation", () => {
     assert.deepEqual(plain(found), expected(accounts, 1));
   });
 });
+
+describe("readTdata() on randomly damaged files (checksums made to match)", () => {
+  it("gives a SessionFileError or PassphraseError every time, never another error", async () => {
+    const dir = join(newDir(), "tdata");
+    await writeTdata(dir, {
+      accounts: [
+        {
+          index: 0,
+          userId: 5_000_000_001,
+          mainDcId: 2,
+          authKeys: new Map([[2, key(1)], [4, key(4)]]),
+          testMode: true,
+        },
+        { index: 2, userId: 6, mainDcId: 1, authKeys: new Map([[1, key(6)]]) },
+      ],
+    });
+    const files = ["key_datas", `${D877}s`, `${D877}/maps`, `${D877}/configs`];
+    const originals = new Map(
+      files.map((f) => [f, readFileSync(join(dir, f))]),
+    );
+    const rand = seeded(2024);
+    const outcomes = new Map<string, number>();
+    for (let round = 0; round < 80; round++) {
+      const file = files[int(rand, 0, files.length - 1)]!;
+      rewrite(join(dir, file), (p) => {
+        if (int(rand, 0, 2) === 0) {
+          return p.subarray(0, int(rand, 0, p.length - 1));
+        }
+        p[int(rand, 0, p.length - 1)]! ^= 1 << int(rand, 0, 7);
+        return p;
+      });
+      const outcome = await readTdata(dir).then(
+        () => "read",
+        (e) => {
+          assert.ok(
+            e instanceof SessionFileError || e instanceof PassphraseError,
+            `round ${round} (${file}): ${e?.stack ?? e}`,
+          );
+          return e.name;
+        },
+      );
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      writeFileSync(join(dir, file), originals.get(file)!);
+    }
+    // Every change is caught: SHA-1 covers the data, only framing is left.
+    assert.equal(
+      outcomes.get("read"),
+      undefined,
+      JSON.stringify([...outcomes]),
+    );
+    assert.ok((outcomes.get("SessionFileError") ?? 0) > 40);
+  });
+});
