@@ -1091,23 +1091,26 @@ describe("readTdata() follows Telegram Desktop's loading rules", () => {
   });
 });
 
+/** A sound two-account folder (account 0 with a config) to damage. */
+async function goodFolder(): Promise<string> {
+  const dir = join(newDir(), "tdata");
+  await writeTdata(dir, {
+    accounts: [
+      {
+        index: 0,
+        userId: 5_000_000_001,
+        mainDcId: 2,
+        authKeys: new Map([[2, key(1)], [4, key(4)]]),
+        testMode: false,
+      },
+      { index: 1, userId: 6, mainDcId: 1, authKeys: new Map([[1, key(6)]]) },
+    ],
+  });
+  return dir;
+}
+
 describe("readTdata() on damaged folders: a typed error, the folder untouched", () => {
-  const good = async (): Promise<string> => {
-    const dir = join(newDir(), "tdata");
-    await writeTdata(dir, {
-      accounts: [
-        {
-          index: 0,
-          userId: 5_000_000_001,
-          mainDcId: 2,
-          authKeys: new Map([[2, key(1)], [4, key(4)]]),
-          testMode: false,
-        },
-        { index: 1, userId: 6, mainDcId: 1, authKeys: new Map([[1, key(6)]]) },
-      ],
-    });
-    return dir;
-  };
+  const good = goodFolder;
   const secrets = [key(1), key(4), key(6)].map((k) => hex(k.subarray(0, 8)));
 
   async function expectError(
@@ -1492,19 +1495,7 @@ describe("@mtcute/convert's Tdata, an independent implementation", () => {
 
 describe("readTdata() on randomly damaged files (checksums made to match)", () => {
   it("gives a SessionFileError or PassphraseError every time, never another error", async () => {
-    const dir = join(newDir(), "tdata");
-    await writeTdata(dir, {
-      accounts: [
-        {
-          index: 0,
-          userId: 5_000_000_001,
-          mainDcId: 2,
-          authKeys: new Map([[2, key(1)], [4, key(4)]]),
-          testMode: true,
-        },
-        { index: 2, userId: 6, mainDcId: 1, authKeys: new Map([[1, key(6)]]) },
-      ],
-    });
+    const dir = await goodFolder();
     const files = ["key_datas", `${D877}s`, `${D877}/maps`, `${D877}/configs`];
     const originals = new Map(
       files.map((f) => [f, readFileSync(join(dir, f))]),
