@@ -1,9 +1,10 @@
 // AES-256 on single 16-byte blocks, in plain TypeScript, and AES-IGE over
 // it: the mode Telegram Desktop encrypts its local files with. WebCrypto has
 // no raw block operation (and no IGE); emulating one through AES-CBC costs an
-// async call per block (two for decryption): for a 1.3 KB file that measured
-// 1.6-12 ms against 0.04-0.06 ms for this table-driven cipher on Node 24,
-// Bun 1.4 and Deno 2.9.
+// async call per block (two for decryption). For a 1.3 KB file that
+// measured 2.5-12.7 ms, against 0.03-0.08 ms for this table-driven cipher
+// once warm (up to 1.7 ms for Bun's first calls), on Node 24, Bun 1.4 and
+// Deno 2.9.
 // The tables are computed at load from the field arithmetic of FIPS-197,
 // not stored. Private to the library.
 
