@@ -135,3 +135,16 @@ export {
   parsePhone,
   parseUsername,
 } from "./src/peers/keys.ts";
+export {
+  readTdata,
+  type ReadTdataOptions,
+  TdataAccount,
+  type TdataAccountInit,
+  TdataAccounts,
+  type TdataKey,
+  type TdataSkipped,
+  type TdataSkipReason,
+  type TdataWriteInput,
+  writeTdata,
+  type WriteTdataOptions,
+} from "./src/tdata/tdata.ts";

@@ -7,7 +7,8 @@ import { isInt64 } from "./_int64.ts";
 import type { AuthState, CachedFile, UpdateState } from "./types.ts";
 import { PEER_TYPES, type PeerRecord } from "./types.ts";
 
-function int(
+/** Checks an integer in a range, naming the field in the error. */
+export function int(
   value: unknown,
   what: string,
   min: number,

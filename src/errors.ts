@@ -192,7 +192,9 @@ export class SessionStringError extends SessionError {
 
 /**
  * An encrypted session string needs a passphrase, or the one given is wrong
- * (or the string was altered: the two cannot be told apart).
+ * (or the string was altered: the two cannot be told apart). A Telegram
+ * Desktop `tdata` folder with a local passcode gives the same error when the
+ * passcode is missing or wrong (`format` is then `null`).
  *
  * @example Usage
  * ```ts
@@ -212,9 +214,10 @@ export class PassphraseError extends SessionStringError {
    * Creates the error.
    *
    * @param message What went wrong.
+   * @param format The string format, or `null` for a tdata folder.
    */
-  constructor(message: string) {
-    super(message, "mtsession");
+  constructor(message: string, format: StringFormat | null = "mtsession") {
+    super(message, format);
     this.name = "PassphraseError";
   }
 }

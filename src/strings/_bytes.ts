@@ -50,6 +50,9 @@ export class ByteReader {
   u32le(): number {
     return this.#view.getUint32(this.#take(4), true);
   }
+  i32be(): number {
+    return this.#view.getInt32(this.#take(4));
+  }
   i32le(): number {
     return this.#view.getInt32(this.#take(4), true);
   }
@@ -130,6 +133,9 @@ export class ByteWriter {
   }
   u32le(v: number): this {
     return this.#fixed(4, (d) => d.setUint32(0, v, true));
+  }
+  i32be(v: number): this {
+    return this.#fixed(4, (d) => d.setInt32(0, v));
   }
   i32le(v: number): this {
     return this.#fixed(4, (d) => d.setInt32(0, v, true));
