@@ -83,12 +83,85 @@ function unique(list: readonly string[]): readonly string[] {
 }
 
 /**
- * Plans a batch: the effect of applying its records one by one, in order,
- * with the rules of `SessionStorage.putPeers`:
- * - type, access hash, usernames and time come from the latest record;
- *   phone and name too, unless it has null there (the known value stays);
- * - a username or phone belongs to one peer: the latest record to carry it
- *   takes it from whichever peer held it.
+ * The state the rules read and change, one record at a time: the stored
+ * state with what the batch did so far. A backend that can change its own
+ * state at once (memory) implements it over its maps; planMerge implements
+ * it as an overlay over a MergeSource.
+ */
+export interface MergeState extends MergeSource {
+  /**
+   * A peer's new record. `written`: the batch wrote it (its type, hash,
+   * name and time changed), not only took a username or its phone.
+   */
+  update(record: PeerRecord, written: boolean): void;
+  /** Who holds a username from now on (null: nobody). */
+  setUsernameHolder(username: string, id: number | null): void;
+  /** Who holds a phone from now on (null: nobody). */
+  setPhoneHolder(phone: string, id: number | null): void;
+}
+
+/**
+ * Applies one record to a state with the rules of `SessionStorage.putPeers`:
+ * - type, access hash, usernames and time come from the record; phone and
+ *   name too, unless it has null there (the known value stays);
+ * - a username or phone belongs to one peer: the record takes each of its
+ *   usernames and its phone from whichever peer held it.
+ */
+export function mergeRecord(r: PeerRecord, state: MergeState): void {
+  const id = r.id;
+  const old = state.peer(id);
+  const next: PeerRecord = {
+    id,
+    type: r.type,
+    accessHash: r.accessHash,
+    usernames: unique(r.usernames),
+    phone: r.phone ?? old?.phone ?? null,
+    name: r.name ?? old?.name ?? null,
+    updatedAt: r.updatedAt,
+  };
+  if (old !== undefined && !sameList(old.usernames, next.usernames)) {
+    for (const u of old.usernames) {
+      if (!next.usernames.includes(u) && state.usernameHolder(u) === id) {
+        state.setUsernameHolder(u, null);
+      }
+    }
+  }
+  for (const u of next.usernames) {
+    const holder = state.usernameHolder(u);
+    if (holder === id) continue;
+    if (holder !== undefined) {
+      const h = state.peer(holder);
+      if (h !== undefined) {
+        state.update(
+          { ...h, usernames: h.usernames.filter((x) => x !== u) },
+          false,
+        );
+      }
+    }
+    state.setUsernameHolder(u, id);
+  }
+  if (
+    old !== undefined && old.phone !== null && old.phone !== next.phone &&
+    state.phoneHolder(old.phone) === id
+  ) {
+    state.setPhoneHolder(old.phone, null);
+  }
+  if (next.phone !== null) {
+    const holder = state.phoneHolder(next.phone);
+    if (holder !== id) {
+      if (holder !== undefined) {
+        const h = state.peer(holder);
+        if (h !== undefined) state.update({ ...h, phone: null }, false);
+      }
+      state.setPhoneHolder(next.phone, id);
+    }
+  }
+  state.update(next, true);
+}
+
+/**
+ * Plans a batch: the effect of applying its records one by one, in order
+ * (see {@linkcode mergeRecord}), on the stored state `source`.
  */
 export function planMerge(
   batch: readonly PeerRecord[],
@@ -99,70 +172,27 @@ export function planMerge(
   const written = new Set<number>();
   const usernames = new Map<string, number | null>();
   const phones = new Map<string, number | null>();
-
-  const peer = (id: number): PeerRecord | undefined => {
-    return current.get(id) ?? source.peer(id);
+  const overlay: MergeState = {
+    peer: (id) => current.get(id) ?? source.peer(id),
+    usernameHolder: (u) =>
+      usernames.has(u)
+        ? usernames.get(u) ?? undefined
+        : source.usernameHolder(u),
+    phoneHolder: (p) =>
+      phones.has(p) ? phones.get(p) ?? undefined : source.phoneHolder(p),
+    // A peer a record writes moves to the end: the plan lists peers in the
+    // order of their last write (the name index finds the latest first).
+    update(record, write): void {
+      if (write) {
+        current.delete(record.id);
+        written.add(record.id);
+      }
+      current.set(record.id, record);
+    },
+    setUsernameHolder: (u, id) => void usernames.set(u, id),
+    setPhoneHolder: (p, id) => void phones.set(p, id),
   };
-  // A peer a record writes moves to the end: the plan lists peers in the
-  // order of their last write (the name index finds the latest first).
-  const put = (record: PeerRecord, write: boolean): void => {
-    if (write) current.delete(record.id);
-    current.set(record.id, record);
-  };
-  const usernameHolder = (u: string): number | null | undefined =>
-    usernames.has(u) ? usernames.get(u) : source.usernameHolder(u);
-  const phoneHolder = (p: string): number | null | undefined =>
-    phones.has(p) ? phones.get(p) : source.phoneHolder(p);
-
-  for (const r of batch) {
-    const id = r.id;
-    const old = peer(id);
-    const next: PeerRecord = {
-      id,
-      type: r.type,
-      accessHash: r.accessHash,
-      usernames: unique(r.usernames),
-      phone: r.phone ?? old?.phone ?? null,
-      name: r.name ?? old?.name ?? null,
-      updatedAt: r.updatedAt,
-    };
-    if (old !== undefined && !sameList(old.usernames, next.usernames)) {
-      for (const u of old.usernames) {
-        if (!next.usernames.includes(u) && usernameHolder(u) === id) {
-          usernames.set(u, null);
-        }
-      }
-    }
-    for (const u of next.usernames) {
-      const holder = usernameHolder(u);
-      if (holder === id) continue;
-      if (holder !== undefined && holder !== null) {
-        const h = peer(holder);
-        if (h !== undefined) {
-          put({ ...h, usernames: h.usernames.filter((x) => x !== u) }, false);
-        }
-      }
-      usernames.set(u, id);
-    }
-    if (
-      old !== undefined && old.phone !== null && old.phone !== next.phone &&
-      phoneHolder(old.phone) === id
-    ) {
-      phones.set(old.phone, null);
-    }
-    if (next.phone !== null) {
-      const holder = phoneHolder(next.phone);
-      if (holder !== id) {
-        if (holder !== undefined && holder !== null) {
-          const h = peer(holder);
-          if (h !== undefined) put({ ...h, phone: null }, false);
-        }
-        phones.set(next.phone, id);
-      }
-    }
-    put(next, true);
-    written.add(id);
-  }
+  for (const r of batch) mergeRecord(r, overlay);
 
   const peers: MergedPeer[] = [];
   for (const [id, record] of current) {

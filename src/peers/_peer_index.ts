@@ -7,11 +7,7 @@
  * @module
  */
 
-import {
-  type MergePlan,
-  type MergeSource,
-  planMerge,
-} from "../backend/_merge.ts";
+import { mergeRecord, type MergeState } from "../backend/_merge.ts";
 import type { PeerLookup } from "../storage.ts";
 import type { PeerRecord } from "../types.ts";
 
@@ -51,7 +47,7 @@ export class PeerIndex {
 
   /** Stores records with the merge rules of `SessionStorage.putPeers`. */
   put(records: readonly PeerRecord[]): void {
-    if (records.length > 0) this.#apply(planMerge(records, this.#source));
+    for (const r of records) mergeRecord(r, this.#state);
   }
 
   /** Removes peers by marked id. */
@@ -80,37 +76,37 @@ export class PeerIndex {
     if (ids?.size === 0) this.#byName.delete(name);
   }
 
-  #source: MergeSource = {
+  // The merge rules (backend/_merge.ts) change the maps in place: the
+  // index is its own merge state.
+  #state: MergeState = {
     peer: (id) => this.#peers.get(id),
     usernameHolder: (u) => this.#byUsername.get(u),
     phoneHolder: (p) => this.#byPhone.get(p),
-  };
-
-  /** Applies a merge plan (see backend/_merge.ts) to the maps. */
-  #apply(plan: MergePlan): void {
-    for (const [u, holder] of plan.usernames) {
-      if (holder === null) this.#byUsername.delete(u);
-      else this.#byUsername.set(u, holder);
-    }
-    for (const [p, holder] of plan.phones) {
-      if (holder === null) this.#byPhone.delete(p);
-      else this.#byPhone.set(p, holder);
-    }
-    for (const { record, before, written } of plan.peers) {
+    update: (record, written) => {
       const id = record.id;
+      if (written) {
+        // Re-inserted on every write: the latest written is found first.
+        const before = this.#peers.get(id);
+        if (before !== undefined && before.name !== null) {
+          this.#unname(before.name, id);
+        }
+        if (record.name !== null) {
+          let ids = this.#byName.get(record.name);
+          if (!ids) this.#byName.set(record.name, ids = new Set());
+          ids.add(id);
+        }
+      }
       this.#peers.set(id, record);
-      if (!written) continue;
-      // Re-inserted on every write: the latest written is found first.
-      if (before !== undefined && before.name !== null) {
-        this.#unname(before.name, id);
-      }
-      if (record.name !== null) {
-        let ids = this.#byName.get(record.name);
-        if (!ids) this.#byName.set(record.name, ids = new Set());
-        ids.add(id);
-      }
-    }
-  }
+    },
+    setUsernameHolder: (u, id) => {
+      if (id === null) this.#byUsername.delete(u);
+      else this.#byUsername.set(u, id);
+    },
+    setPhoneHolder: (p, id) => {
+      if (id === null) this.#byPhone.delete(p);
+      else this.#byPhone.set(p, id);
+    },
+  };
 
   /** What a storage's `findPeer` answers, from the index. */
   find(lookup: PeerLookup): PeerRecord | undefined {
