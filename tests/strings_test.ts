@@ -225,15 +225,29 @@ describe("Pyrogram string vectors", () => {
     });
   }
 
-  it("accepts a padded current string, rejects a padded old one (as Pyrogram)", async () => {
-    const current = strings.find((s) => s.length === 362)!.string;
-    assert.equal(
-      (await decodeSessionString(current + "==")).format,
-      "pyrogram",
+  it("accepts padded strings of every layout, as some Pyrogram reads each", async () => {
+    // 2.x reads a padded current string; 0.15–1.2 read a padded old-32 one
+    // (they decode every string as the 263-byte layout, whatever its
+    // length). 2.x refuses the latter, which is why it was refused here.
+    const current = strings.find((s) => s.length === 362)!;
+    const padded = await decodeSessionString(current.string + "==");
+    assert.equal(padded.format, "pyrogram");
+    assert.deepEqual(
+      padded.auth,
+      (await decodeSessionString(current.string)).auth,
     );
-    const old = strings.find((s) => s.length === 351)!.string;
+    const old = strings.find((s) => s.length === 351)!;
+    const oldPadded = await decodeSessionString(old.string + "=", {
+      format: "pyrogram",
+    });
+    assert.equal(oldPadded.layout, "pyrogram-old-32");
+    assert.equal(oldPadded.auth.userId, Number(old.input.user_id));
+    assert.equal(keyHex(oldPadded.auth), old.input.auth_key_hex);
+    // No Pyrogram reads data of a length none of its layouts has.
     await assert.rejects(
-      decodeSessionString(old + "=", { format: "pyrogram" }),
+      decodeSessionString(old.string.slice(0, -1) + "=", {
+        format: "pyrogram",
+      }),
       SessionStringError,
     );
   });

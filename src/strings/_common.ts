@@ -15,6 +15,19 @@ export function keyOrNull(key: Uint8Array): Uint8Array | null {
   return key.some((b) => b !== 0) ? key : null;
 }
 
+/** Whether a codec's decoder takes a text (throws nothing on it). */
+export function decodes(
+  decode: (text: string) => unknown,
+  text: string,
+): boolean {
+  try {
+    decode(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** A TL/struct boolean byte: only 0 or 1. */
 export function bool(byte: number, what: string): boolean {
   if (byte === 0) return false;

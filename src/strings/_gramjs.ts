@@ -1,6 +1,14 @@
 // GramJS StringSession: "1" + standard base64 (padded) of
 // dc u8 | int16 BE address length | address (UTF-8) | int16 BE port | key.
 // GramJS reads Telethon strings too; those are left to the Telethon codec.
+// (GramJS 1.0.0-alpha of 2019 wrote Telethon's IPv4 layout itself, in the
+// standard alphabet: the Telethon codec reads those.) GramJS 1.0.2–1.1.0
+// read every string in this layout; 1.2.0 (2021-03) took 352 characters
+// after the "1" for Telethon IPv4, 2.5.32 (2022-03) an int16 above 100 for
+// Telethon IPv6. So 352 characters that do not decode to Telethon's 263
+// bytes (a 1- or 3-byte address) are read here as GramJS 1.1 read them.
+// Node's decoder takes either alphabet, with or without padding, and so
+// does this one.
 
 import { decodeBase64, encodeBase64 } from "../_base64.ts";
 import { ByteReader, ByteWriter, decodeUtf8, encodeUtf8 } from "./_bytes.ts";
@@ -11,11 +19,11 @@ import { type DecodedSessionString, Unfit } from "./types.ts";
 export function decodeGramjs(text: string): DecodedSessionString {
   if (!text.startsWith("1")) throw new Unfit('does not start with "1"');
   const rest = text.slice(1);
-  if (rest.length === 352) {
-    throw new Unfit("is 353 characters, which GramJS reads as Telethon IPv4");
-  }
   const bytes = decodeBase64(rest, "either");
   if (!bytes) throw new Unfit("is not valid base64");
+  if (rest.length === 352 && bytes.length === 263) {
+    throw new Unfit("is 353 characters, which GramJS reads as Telethon IPv4");
+  }
   const r = new ByteReader(bytes);
   const dcId = r.u8();
   const addressLength = r.u16be();

@@ -1,33 +1,55 @@
-// mtcute string session v3: base64url (no padding) of
-//   u8 3 | int32 LE flags (1 self, 2 legacy test mode, 4 media DC)
-//   | TL bytes main DC | [TL bytes media DC] | [int53 LE user id + TL Bool]
-//   | TL bytes auth key
-// DC blob: see _mtcute_dc.ts (read strictly here)
+// mtcute string sessions: base64url (no padding) of
+//   u8 version | int32 LE flags (1 self, 2 test mode, 4 media DC)
+//   | main DC | [media DC] | [int53 LE user id + TL Bool] | TL bytes key
+// The DC is a TL dcOption object (constructor 0x18b7a10d) in versions 1
+// and 2, and TL bytes of mtcute's own DC record (_mtcute_dc.ts) in
+// version 3. Version 1 has no media DC. Which versions wrote and read what:
+//   0.0.1–0.7.0   write v2; read v1, v2 (0.7.0 also takes 3 as v2)
+//   0.7.1–0.17.2  write v3 with DC records of version 1, test mode in flag
+//                 2; read v1, v2, v3 (0.7.1's export still asked for v2
+//                 and failed)
+//   0.19.0 on     write v3 with DC records of version 2, test mode in the
+//                 record; read v3 only (flag 2 still read as test mode,
+//                 for both DCs)
+// Padding and the standard alphabet are accepted, as mtcute's own decoder
+// (Buffer's "base64url") accepts them.
 
 import { decodeBase64, encodeBase64 } from "../_base64.ts";
 import { ByteReader, ByteWriter } from "./_bytes.ts";
 import { blankAuth, userIdOf } from "./_common.ts";
-import { readMtcuteDc, writeMtcuteDc } from "./_mtcute_dc.ts";
+import { readMtcuteDc, readTlDcOption, writeMtcuteDc } from "./_mtcute_dc.ts";
 import { type DcOption, type DecodedSessionString, Unfit } from "./types.ts";
 
 const BOOL_TRUE = 0x997275b5;
 const BOOL_FALSE = 0xbc799737;
+// The string's flags each version knows.
+const FLAGS: Record<number, number> = { 1: 3, 2: 7, 3: 7 };
 
-/** Decodes an mtcute v3 string session. */
+/** Decodes an mtcute string session (versions 1, 2 and 3). */
 export function decodeMtcute(text: string): DecodedSessionString {
-  const bytes = decodeBase64(text, "urlsafe");
-  if (!bytes || text.includes("=")) {
-    throw new Unfit("is not unpadded base64url");
-  }
+  const bytes = decodeBase64(text, "either");
+  if (!bytes) throw new Unfit("is not valid base64url");
   const r = new ByteReader(bytes);
   const version = r.u8();
-  if (version !== 3) {
-    throw new Unfit("does not start with version byte 3");
+  const known = FLAGS[version];
+  if (known === undefined) {
+    throw new Unfit("does not start with version byte 1, 2 or 3");
   }
   const flags = r.i32le();
-  if (flags & ~7) throw new Unfit("has unknown flags");
-  const main = readMtcuteDc(r.tlBytes(), true);
-  const media = flags & 4 ? readMtcuteDc(r.tlBytes(), true) : undefined;
+  if (flags & ~known) throw new Unfit("has unknown flags");
+  const legacyTest = (flags & 2) !== 0;
+  const hasMedia = (flags & 4) !== 0;
+  let main: DcOption;
+  let media: DcOption | undefined;
+  if (version === 3) {
+    const withTest = (dc: DcOption): DcOption =>
+      legacyTest ? { ...dc, testMode: true } : dc;
+    main = withTest(readMtcuteDc(r.tlBytes(), true));
+    media = hasMedia ? withTest(readMtcuteDc(r.tlBytes(), true)) : undefined;
+  } else {
+    main = readTlDcOption(r, legacyTest);
+    media = hasMedia ? readTlDcOption(r, legacyTest) : undefined;
+  }
   let userId: number | null = null;
   let isBot: boolean | null = null;
   if (flags & 1) {
@@ -43,14 +65,14 @@ export function decodeMtcute(text: string): DecodedSessionString {
   if (r.remaining !== 0) throw new Unfit(`has ${r.remaining} trailing bytes`);
   return {
     format: "mtcute",
-    layout: "mtcute-v3",
+    layout: `mtcute-v${version}`,
     auth: {
       ...blankAuth(),
       dcId: main.id,
       serverAddress: main.address,
       port: main.port,
       authKey: key,
-      testMode: main.testMode || (flags & 2) !== 0,
+      testMode: main.testMode,
       userId,
       isBot,
     },

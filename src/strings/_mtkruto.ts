@@ -1,8 +1,15 @@
-// MTKruto auth string (exportAuthString, since 2025-09): base64url (no
-// padding) of Telegram-RLE (a zero run becomes 00 n, n ≤ 255) of
+// MTKruto auth strings: base64url (no padding) of Telegram-RLE (a zero run
+// becomes 00 n, n ≤ 255) of
 //   TL string dc ("1".."5", "1-test".."3-test") | TL bytes key
-//   | int32 LE api id | u8 bot | int64 LE user id
-// The address comes from the DC table.
+//   [| int32 LE api id [| u8 bot | int64 LE user id]]
+// No version byte; what follows the key grew twice:
+//   0.1.142–0.1.170  dc | key                  (exportSessionString, 2024-01)
+//   0.1.180–0.1.600  dc | key | api id          (api id only when known)
+//   0.1.700 onwards  dc | key | api id | bot | user id   (2024-04)
+// The older readers read the fields they knew and ignored the rest; the
+// current one needs all five. Padding and the standard alphabet are
+// accepted, as MTKruto's own decoder accepts them. The address comes from
+// the DC table.
 
 import { decodeBase64, encodeBase64 } from "../_base64.ts";
 import { ByteReader, ByteWriter } from "./_bytes.ts";
@@ -42,10 +49,17 @@ function rleEncode(data: Uint8Array): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Decodes an MTKruto auth string. */
+/** The layouts, by what follows the key. */
+const LAYOUT_BY_TAIL: Record<number, string> = {
+  0: "mtkruto-dc-key",
+  4: "mtkruto-dc-key-api",
+  13: "mtkruto",
+};
+
+/** Decodes an MTKruto auth string of any of its three layouts. */
 export function decodeMtkruto(text: string): DecodedSessionString {
-  const raw = decodeBase64(text, "urlsafe");
-  if (!raw || text.includes("=")) throw new Unfit("is not unpadded base64url");
+  const raw = decodeBase64(text, "either");
+  if (!raw) throw new Unfit("is not valid base64url");
   const r = new ByteReader(rleDecode(raw));
   const dc = r.tlString();
   const m = /^([1-5])(-test)?$/.exec(dc);
@@ -54,16 +68,19 @@ export function decodeMtkruto(text: string): DecodedSessionString {
   const testMode = m[2] !== undefined;
   const key = r.tlBytes();
   if (key.length !== 256) throw new Unfit(`has a ${key.length}-byte key`);
-  const apiId = r.i32le();
-  const isBot = bool(r.u8(), "bot flag");
-  const userId = userIdOf(r.i64le());
-  if (r.remaining !== 0) throw new Unfit(`has ${r.remaining} trailing bytes`);
-  if (apiId <= 0) throw new Unfit("has an invalid api id");
+  const layout = LAYOUT_BY_TAIL[r.remaining];
+  if (layout === undefined) {
+    throw new Unfit(`has ${r.remaining} bytes after the key`);
+  }
+  const apiId = r.remaining > 0 ? r.i32le() : null;
+  const isBot = r.remaining > 0 ? bool(r.u8(), "bot flag") : null;
+  const userId = r.remaining > 0 ? userIdOf(r.i64le()) : null;
+  if (apiId !== null && apiId <= 0) throw new Unfit("has an invalid api id");
   const address = dcAddress(dcId, testMode);
   if (!address) throw new Unfit(`names dc ${dc}, which does not exist`);
   return {
     format: "mtkruto",
-    layout: "mtkruto",
+    layout,
     auth: {
       ...blankAuth(),
       dcId,

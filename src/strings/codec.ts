@@ -1,7 +1,9 @@
 /**
  * Reading and writing session strings of every format people hold:
- * Telethon, Pyrogram (three layouts), GramJS, mtcute, MTKruto, and
- * mtsession's own checked (optionally encrypted) format.
+ * Telethon, Pyrogram (three layouts), GramJS, mtcute (string versions 1–3),
+ * MTKruto (three layouts), and mtsession's own checked (optionally
+ * encrypted) format. Every layout a released version of those libraries
+ * wrote is read; the current one of each is written.
  *
  * This file is the public face (re-exported by mod.ts). The private
  * `_dispatch.ts` behind it picks each format's reader or writer

@@ -42,8 +42,11 @@ export interface DecodedSessionString {
   /**
    * The exact layout within the format: `telethon-ipv4`, `telethon-ipv6`,
    * `gramjs`, `pyrogram-current` (271 bytes), `pyrogram-old-32` (263),
-   * `pyrogram-old-64` (267), `mtcute-v3`, `mtkruto`, `mtsession-v1`,
-   * `mtsession-v1-encrypted`.
+   * `pyrogram-old-64` (267), `mtcute-v1`, `mtcute-v2` (a TL dcOption, read
+   * by mtcute up to 0.17), `mtcute-v3`, `mtkruto` (dc, key, api id, bot,
+   * user id), `mtkruto-dc-key-api` and `mtkruto-dc-key` (the shorter
+   * layouts of MTKruto 0.1.180–0.1.600 and 0.1.142–0.1.170),
+   * `mtsession-v1`, `mtsession-v1-encrypted`.
    */
   readonly layout: string;
   /** The session; fields the format does not carry are `null`. */
