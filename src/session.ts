@@ -382,14 +382,17 @@ export class Session {
     const { records, refused } = entityPeers(tlo, now());
     if (records.length > 0) await this.#storage.putPeers(records);
     if (refused.length > 0) {
-      // The others are stored; what names no usable id or hash is not.
-      throw new TypeError(
+      // The others are stored; what names no usable id or hash is not. The
+      // error is of the first one's kind (RangeError, TypeError).
+      const first = refused[0];
+      const Kind = first instanceof RangeError ? RangeError : TypeError;
+      throw new Kind(
         `${refused.length} ${
           refused.length === 1 ? "entity was" : "entities were"
         } not stored (an id or access hash is unreadable): ${
-          refused[0] instanceof Error ? refused[0].message : "malformed"
+          first instanceof Error ? first.message : "malformed"
         }`,
-        { cause: refused[0] },
+        { cause: first },
       );
     }
     return records.length;
