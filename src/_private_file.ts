@@ -3,17 +3,15 @@
 // linked into place (never replacing a file that appeared meanwhile) or,
 // when replacing was asked for, renamed over the old one. A crash or an
 // error leaves the old file whole and no half-written file at the target;
-// a replaced file's old mode does not carry over to the secret.
+// a replaced file's old mode does not carry over to the secret. What a
+// killed build left beside the target is removed by a later one once it is
+// stale (see _temp_files.ts).
 // Private to the library.
 
-import {
-  chmodSync,
-  existsSync,
-  linkSync,
-  renameSync,
-  unlinkSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { chmodSync, linkSync, renameSync, statSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
+import { SessionFileError } from "./errors.ts";
+import { removeStaleBeside, tempPathBeside } from "./_temp_files.ts";
 
 /** The files SQLite may keep beside a database. */
 const SIDE_FILES = ["-wal", "-shm", "-journal"];
@@ -36,6 +34,7 @@ function unlinkQuiet(path: string): void {
  * @param build Creates the file at the temporary path it gets (ending in
  * `.session`).
  * @returns What `build` returned.
+ * @throws {SessionFileError} When `path` is a directory.
  */
 export async function placePrivateFile<T>(
   path: string,
@@ -43,13 +42,18 @@ export async function placePrivateFile<T>(
   exists: (cause?: unknown) => Error,
   build: (tmp: string) => T | Promise<T>,
 ): Promise<T> {
-  if (!force && existsSync(path)) throw exists();
-  const tmp = join(
-    dirname(path),
-    `.${basename(path)}.${Date.now().toString(36)}${
-      Math.random().toString(36).slice(2, 8)
-    }.tmp.session`,
-  );
+  let there: { isDirectory(): boolean } | undefined;
+  try {
+    there = statSync(path, { throwIfNoEntry: false });
+  } catch {
+    // e.g. a parent that is a file: building there fails and says so
+  }
+  if (there?.isDirectory()) {
+    throw new SessionFileError(path, "a directory", "give the path of a file");
+  }
+  if (!force && there !== undefined) throw exists();
+  removeStaleBeside(dirname(path));
+  const tmp = tempPathBeside(path, "tmp");
   try {
     const result = await build(tmp);
     chmodSync(tmp, 0o600); // whatever the umask took away

@@ -87,10 +87,9 @@ export async function writeSessionFile(
     const { writeSessionFile } = await import("./foreign/_file.ts");
     return await writeSessionFile(path, format, data, options);
   }
-  const { placePrivateFile } = await import("./_private_file.ts");
-  const { openFileStorage } = await import("./sqlite/session_file.ts");
-  await placePrivateFile(
+  await writeOurFile(
     path,
+    data,
     options.force === true,
     (cause) =>
       new SessionFileError(
@@ -99,18 +98,37 @@ export async function writeSessionFile(
         "pass { force: true } to replace it",
         cause === undefined ? undefined : { cause },
       ),
-    async (tmp) => {
-      const storage = await openFileStorage(tmp, {
-        ...(options.driver === undefined ? {} : { driver: options.driver }),
-      });
-      try {
-        await fill(storage, data);
-      } finally {
-        await storage.close();
-      }
-    },
+    options.driver,
   );
   return [];
+}
+
+/**
+ * Writes an mtsession file holding `data` at `path` the one way a private
+ * file is put in place: filled under a temporary name beside it, closed
+ * (so no lock is held and nothing waits in a -wal), then linked or renamed
+ * there. A kill or a failure leaves nothing at `path`.
+ */
+async function writeOurFile(
+  path: string,
+  data: ForeignData,
+  force: boolean,
+  exists: (cause?: unknown) => Error,
+  driver: SqliteDriverName | undefined,
+): Promise<void> {
+  const { placePrivateFile } = await import("./_private_file.ts");
+  const { openFileStorage } = await import("./sqlite/session_file.ts");
+  await placePrivateFile(path, force, exists, async (tmp) => {
+    const storage = await openFileStorage(
+      tmp,
+      driver === undefined ? {} : { driver },
+    );
+    try {
+      await fill(storage, data);
+    } finally {
+      await storage.close();
+    }
+  });
 }
 
 async function fill(storage: SessionStorage, data: ForeignData): Promise<void> {
@@ -129,8 +147,10 @@ async function fill(storage: SessionStorage, data: ForeignData): Promise<void> {
 export interface ImportSessionFileOptions extends SessionOptions {
   /**
    * Where to put the session: a storage of yours, or the name of a new
-   * mtsession file (`name.session`; never an existing one). Default: a
-   * memory session.
+   * mtsession file (`name.session`; never an existing one, never a name
+   * that is a directory). The file is filled under a temporary name beside
+   * it and put in place whole: a kill or a failure leaves no file there.
+   * Default: a memory session.
    */
   into?: string | SessionStorage;
   /** The SQLite driver to use. */
@@ -146,6 +166,10 @@ export interface ImportSessionFileOptions extends SessionOptions {
  * @param path The file to import.
  * @param options Where to put it (memory by default, or a new file).
  * @returns The session.
+ * @throws {SessionFileError} When the file is not a session file, or the
+ * new file's name is taken (or is a directory); nothing is created.
+ * @throws {TypeError} For a name `sessionFileName` refuses (see
+ * `openSession`).
  *
  * @example Usage
  * ```ts ignore
@@ -160,33 +184,46 @@ export async function importSessionFile(
   options: ImportSessionFileOptions = {},
 ): Promise<Session> {
   const { into, driver, ...sessionOptions } = options;
-  const data = await readSessionFile(
-    path,
+  const read = (): Promise<ForeignSession> =>
+    readSessionFile(path, driver === undefined ? {} : { driver });
+  if (into === undefined) {
+    const storage = new MemoryStorage();
+    await fill(storage, await read());
+    return await Session.open(storage, sessionOptions);
+  }
+  if (typeof into !== "string") {
+    await fill(into, await read());
+    return await Session.open(into, sessionOptions);
+  }
+  const { sessionFileName } = await import("./sqlite/_names.ts");
+  const { loadFs } = await import("./sqlite/_fs.ts");
+  const { openFileStorage, refuseDirectoryName } = await import(
+    "./sqlite/session_file.ts"
+  );
+  const target = sessionFileName(into);
+  const exists = (cause?: unknown): SessionFileError =>
+    new SessionFileError(
+      target,
+      "an existing file",
+      "import into a new name",
+      cause === undefined ? undefined : { cause },
+    );
+  const fs = await loadFs();
+  const there = fs.statSync(target, { throwIfNoEntry: false });
+  if (there?.isDirectory()) {
+    throw new SessionFileError(target, "a directory", "import into a new name");
+  }
+  if (there !== undefined) throw exists();
+  if (target !== into) refuseDirectoryName(into, fs);
+  await writeOurFile(target, await read(), false, exists, driver);
+  const storage = await openFileStorage(
+    target,
     driver === undefined ? {} : { driver },
   );
-  let storage: SessionStorage;
-  if (into === undefined) {
-    storage = new MemoryStorage();
-  } else if (typeof into === "string") {
-    const { existsSync } = await import("node:fs");
-    const { openFileStorage, sessionFileName } = await import(
-      "./sqlite/session_file.ts"
-    );
-    const target = sessionFileName(into);
-    if (existsSync(target)) {
-      throw new SessionFileError(
-        target,
-        "an existing file",
-        "import into a new name",
-      );
-    }
-    storage = await openFileStorage(
-      target,
-      driver === undefined ? {} : { driver },
-    );
-  } else {
-    storage = into;
+  try {
+    return await Session.open(storage, sessionOptions);
+  } catch (e) {
+    await storage.close();
+    throw e;
   }
-  await fill(storage, data);
-  return await Session.open(storage, sessionOptions);
 }

@@ -73,10 +73,20 @@ export function isSessionStorage(value: unknown): value is SessionStorage {
  *   way to keep a login in an environment variable.
  * - a {@linkcode SessionStorage}: a session over your own storage.
  *
+ * A name is refused with a `TypeError` before anything is touched when it
+ * is empty, begins or ends with white space (also its last part: `"a/ b"`),
+ * ends in a path separator, is `.`, `..` or `.session`, or holds a NUL;
+ * a name that is a directory, when no `name.session` exists, with
+ * `SessionFileError` (nothing is created).
+ *
  * @param target Where the session lives.
  * @param options Session options.
  * @returns The open session.
- * @throws {TypeError} When the target is none of the above.
+ * @throws {TypeError} When the target is none of the above, or a name
+ * that cannot be a session file's.
+ * @throws {SessionFileError} When the file is not an mtsession file, or
+ * something beside it is unfit (a link, another database's `-wal`); it is
+ * never modified.
  *
  * @example In memory
  * ```ts
@@ -124,7 +134,6 @@ export async function openSession(
   }
   if (isSessionStorage(target)) return await Session.open(target, options);
   if (typeof target === "string") {
-    if (target.trim() === "") throw new TypeError("Expected a session name");
     const { openFileStorage } = await sqliteFiles();
     const storage = await openFileStorage(target, options);
     try {

@@ -360,7 +360,7 @@ export async function crashLoop(
   }
   stats.strayTemporaryFiles =
     readdirSync(dirname(path)).filter((f) =>
-      f.startsWith(`.${basename(path)}.`) && f.endsWith(".tmp")
+      f.startsWith(`.${basename(path)}.`) && f.endsWith(".tmp.session")
     ).length;
   return stats;
 }

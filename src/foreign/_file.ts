@@ -3,15 +3,7 @@
 // atomically. Private: files.ts (re-exported by mod.ts) loads it on the
 // first call.
 
-import {
-  copyFileSync,
-  existsSync,
-  mkdtempSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { placePrivateFile } from "../_private_file.ts";
 import { SessionError, SessionFileError } from "../errors.ts";
 import type { SqliteDatabase, SqliteDriverName } from "../sqlite/driver.ts";
@@ -20,6 +12,7 @@ import { corruptedFile, isCorrupt } from "../sqlite/_file_check.ts";
 import { checkSqliteFile } from "../sqlite/_file_header.ts";
 import type { ForeignData, ForeignSession } from "./types.ts";
 import { readOurFile } from "./_ours.ts";
+import { privateCopy } from "./_read_copy.ts";
 import { detectForeign } from "./_detect.ts";
 import { readSchema } from "./_schema.ts";
 import { readForeign } from "./_read.ts";
@@ -78,18 +71,22 @@ function describeUnknown(db: SqliteDatabase): string {
 /**
  * Reads a Telethon or Pyrogram session file without modifying it in any
  * way: the file, and its `-wal` or `-journal` if there is one, are copied
- * into a new temporary directory, the copy is opened (SQLite may recover
- * a WAL or roll back a hot journal there), detected and read, and the
- * directory is removed. Even a file another process has open is read as
- * its last commit left it.
+ * (mode 0600) beside it under a hidden temporary name — or, where its
+ * directory is not writable, into a new private directory in the temp
+ * directory — the copy is opened (SQLite may recover a WAL or roll back a
+ * hot journal there), detected and read, and removed. Even a file another
+ * process has open is read as its last commit left it. Copies a killed
+ * read left behind are removed by a later read once stale (see
+ * _temp_files.ts).
  *
  * @param path The session file (used as given: no `.session` is added).
  * @param options The driver to use.
  * @returns What the file holds; see `readForeign` for how each format's
  * quirks are read.
  * @throws {SessionFileError} When the file does not exist, is empty, is not
- * SQLite, is truncated or corrupted, or is a database of another kind; the
- * file is never modified.
+ * SQLite, is truncated or corrupted, is a database of another kind, or has
+ * an unfit file beside it (a link, a log of another database); the file is
+ * never modified.
  *
  * @example Usage
  * ```ts ignore
@@ -104,9 +101,9 @@ export async function readSessionFile(
   options: ReadSessionFileOptions = {},
 ): Promise<ForeignSession> {
   checkSqliteFile(path);
-  const dir = mkdtempSync(join(tmpdir(), "mtsession-read-"));
+  const copy = privateCopy(path);
   try {
-    const db = await openCopy(path, copyInto(dir, path), options);
+    const db = await openCopy(path, copy.file, options);
     try {
       return await readCopy(db, path);
     } catch (e) {
@@ -119,18 +116,8 @@ export async function readSessionFile(
       db.close();
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    copy.remove();
   }
-}
-
-/** Copies the file, and its `-wal` or `-journal` if any, into `dir`. */
-function copyInto(dir: string, path: string): string {
-  const copy = join(dir, "session.db");
-  copyFileSync(path, copy);
-  for (const suffix of ["-wal", "-journal"]) {
-    if (existsSync(path + suffix)) copyFileSync(path + suffix, copy + suffix);
-  }
-  return copy;
 }
 
 /** Opens the copy (SQLite may recover a WAL or a hot journal there). */

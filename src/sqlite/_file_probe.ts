@@ -1,8 +1,10 @@
 // A quick look at a session file before it is opened, without importing
 // node:fs (which costs Bun about 2 ms and Deno about 10): whether the file
-// certainly exists and has the header of a whole SQLite database. It never
-// refuses a file: anything short of that goes to the full check
-// (file_header.ts), which also words the error.
+// certainly exists, has the header of a whole SQLite database, and has no
+// -wal, -shm or -journal beside it (after a clean close there is none). It
+// never refuses a file: anything short of that goes to the full check
+// (_file_header.ts), which also looks at what is beside the file and words
+// the error.
 
 import { judgeSqliteHeader } from "./_header.ts";
 
@@ -12,15 +14,19 @@ interface Head {
   bytes: Uint8Array;
 }
 
+/** The files SQLite keeps beside a database. */
+const SIDE_FILES = ["-wal", "-shm", "-journal"];
+
 /** The part of `Bun.file()` the probe reads. Declared to need no Bun types. */
 interface BunFileLike {
   readonly size: number;
   slice(start: number, end: number): { arrayBuffer(): Promise<ArrayBuffer> };
+  exists(): Promise<boolean>;
 }
 
 /** The part of the `Deno` namespace the probe reads. */
 interface DenoLike {
-  stat(path: string): Promise<{ isFile: boolean; size: number }>;
+  lstat(path: string): Promise<{ isFile: boolean; size: number }>;
   open(path: string): Promise<{
     read(into: Uint8Array): Promise<number | null>;
     close(): void;
@@ -29,7 +35,10 @@ interface DenoLike {
 
 /** The part of node:fs the probe reads. */
 interface NodeFsLike {
-  statSync(path: string): { isFile(): boolean; size: number };
+  lstatSync(
+    path: string,
+    options?: { throwIfNoEntry: boolean },
+  ): { isFile(): boolean; size: number } | undefined;
   openSync(path: string, flags: string): number;
   readSync(
     fd: number,
@@ -54,6 +63,11 @@ async function viaBun(
   const file = bun.file(path);
   const length = file.size; // 0 for a missing file
   if (!(length >= 100)) return undefined;
+  // Bun.file follows links: a link to nothing beside the file is not seen
+  // here (the opener asks the full check when the driver then fails).
+  for (const suffix of SIDE_FILES) {
+    if (await bun.file(path + suffix).exists()) return undefined;
+  }
   const bytes = new Uint8Array(await file.slice(0, 100).arrayBuffer());
   return { length, bytes };
 }
@@ -62,8 +76,13 @@ async function viaDeno(
   deno: DenoLike,
   path: string,
 ): Promise<Head | undefined> {
-  const st = await deno.stat(path);
+  const st = await deno.lstat(path);
   if (!st.isFile || !(st.size >= 100)) return undefined;
+  for (const suffix of SIDE_FILES) {
+    if (await deno.lstat(path + suffix).then(() => true, () => false)) {
+      return undefined;
+    }
+  }
   const file = await deno.open(path);
   try {
     const bytes = new Uint8Array(100);
@@ -76,8 +95,13 @@ async function viaDeno(
 }
 
 function viaNodeFs(fs: NodeFsLike, path: string): Head | undefined {
-  const st = fs.statSync(path);
-  if (!st.isFile() || !(st.size >= 100)) return undefined;
+  const st = fs.lstatSync(path);
+  if (st === undefined || !st.isFile() || !(st.size >= 100)) return undefined;
+  for (const suffix of SIDE_FILES) {
+    if (fs.lstatSync(path + suffix, { throwIfNoEntry: false })) {
+      return undefined;
+    }
+  }
   const bytes = new Uint8Array(100);
   const fd = fs.openSync(path, "r");
   try {
@@ -92,17 +116,18 @@ function viaNodeFs(fs: NodeFsLike, path: string): Head | undefined {
 /** Reads the head by the runtime's cheapest means. */
 async function readHead(path: string): Promise<Head | undefined> {
   if (typeof g.Bun?.file === "function") return await viaBun(g.Bun, path);
-  if (typeof g.Deno?.stat === "function") return await viaDeno(g.Deno, path);
+  if (typeof g.Deno?.lstat === "function") return await viaDeno(g.Deno, path);
   // Node: node:fs is part of the runtime already, only not imported.
   const fs = g.process?.getBuiltinModule?.("node:fs") as NodeFsLike | undefined;
   return fs === undefined ? undefined : viaNodeFs(fs, path);
 }
 
 /**
- * Whether the file exists and its header is sound, as far as the runtime
- * can tell without importing node:fs (Bun: `Bun.file`; Deno: `Deno.stat`
- * and `Deno.open`; Node: node:fs from `process.getBuiltinModule`).
- * `false` means "unknown": the full check must judge the file.
+ * Whether the file exists, its header is sound and nothing is beside it,
+ * as far as the runtime can tell without importing node:fs (Bun:
+ * `Bun.file`; Deno: `Deno.lstat` and `Deno.open`; Node: node:fs from
+ * `process.getBuiltinModule`). A file that is a link is left to the full
+ * check. `false` means "unknown": the full check must judge the file.
  *
  * @param path The file.
  * @returns `true` only for a file the full check would accept.

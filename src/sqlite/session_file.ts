@@ -26,7 +26,8 @@ import { batchOptions } from "../backend/_write_behind.ts";
 import { waitMs } from "../store/_open_sessions.ts";
 import { corruptedFile, isBusy, isCorrupt } from "./_file_check.ts";
 import { looksLikeSoundFile } from "./_file_probe.ts";
-import { fsAvailableNow, fsNow, loadFs } from "./_fs.ts";
+import { fsAvailableNow, fsNow, loadFs, type NodeFsModule } from "./_fs.ts";
+import { checkDatabasePath, sessionFileName } from "./_names.ts";
 
 /** Options for SQLite-backed sessions and stores. */
 export interface SqliteSessionOptions extends SessionOptions {
@@ -57,54 +58,50 @@ async function openDb(
   });
 }
 
-/** Creates a new mtsession database at `path`, atomically, mode 0600. */
+/** Why the temporary file of a new database cannot be made. */
+function cannotCreate(path: string, dir: string, e: unknown): SessionError {
+  const code = (e as { code?: string }).code;
+  return new SessionError(
+    code === "ENOENT"
+      ? `Cannot create ${path}: the directory ${dir} does not exist`
+      : code === "EACCES" || code === "EPERM" || code === "EROFS"
+      ? `Cannot create ${path}: the directory ${dir} is not writable`
+      : `Cannot create ${path} (${code ?? "error"})`,
+    { cause: e },
+  );
+}
+
+/**
+ * Creates a new mtsession database at `path`, atomically, mode 0600 (see
+ * _private_file.ts). When another opener creates it meanwhile, theirs is
+ * kept.
+ */
 async function createFile(
   path: string,
   kind: "file" | "store",
   options: SqliteSessionOptions,
 ): Promise<void> {
-  const { linkSync, unlinkSync, writeFileSync } = await loadFs();
-  const { basename, dirname, join } = await import("node:path");
-  const tmp = join(
-    dirname(path),
-    `.${basename(path)}.${Date.now().toString(36)}${
-      Math.random().toString(36).slice(2, 8)
-    }.tmp`,
-  );
+  const { writeFileSync } = await loadFs();
+  const { dirname } = await import("node:path");
+  const { placePrivateFile } = await import("../_private_file.ts");
+  const appeared = new Error("created meanwhile");
   try {
-    writeFileSync(tmp, new Uint8Array(0), { mode: 0o600, flag: "wx" });
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new SessionError(
-      code === "ENOENT"
-        ? `Cannot create ${path}: the directory ${dirname(path)} does not exist`
-        : code === "EACCES" || code === "EPERM" || code === "EROFS"
-        ? `Cannot create ${path}: the directory ${
-          dirname(path)
-        } is not writable`
-        : `Cannot create ${path} (${code ?? "error"})`,
-      { cause: e },
-    );
-  }
-  try {
-    const db = await openDb(tmp, options);
-    try {
-      db.exec("PRAGMA journal_mode = WAL");
-      migrate(db, kind);
-    } finally {
-      db.close();
-    }
-    try {
-      linkSync(tmp, path); // fails if path appeared meanwhile: never replace
-    } catch (e) {
-      if ((e as { code?: string }).code !== "EEXIST") throw e;
-    }
-  } finally {
-    for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`, `${tmp}-journal`]) {
+    await placePrivateFile(path, false, () => appeared, async (tmp) => {
       try {
-        unlinkSync(f);
-      } catch { /* already gone */ }
-    }
+        writeFileSync(tmp, new Uint8Array(0), { mode: 0o600, flag: "wx" });
+      } catch (e) {
+        throw cannotCreate(path, dirname(path), e);
+      }
+      const db = await openDb(tmp, options);
+      try {
+        db.exec("PRAGMA journal_mode = WAL");
+        migrate(db, kind);
+      } finally {
+        db.close();
+      }
+    });
+  } catch (e) {
+    if (e !== appeared) throw e;
   }
 }
 
@@ -123,11 +120,13 @@ export async function openSqliteFile(
   path: string,
   kind: "file" | "store",
   options: SqliteSessionOptions = {},
+  name?: string,
 ): Promise<SqliteDatabase> {
+  checkDatabasePath(path);
   const deadline = Date.now() + Math.max(GRACE_MS, waitMs(options.wait));
   for (let delay = 5;; delay = Math.min(delay * 2, 100)) {
     try {
-      return await openOnce(path, kind, options);
+      return await openOnce(path, kind, options, name);
     } catch (e) {
       if (!(e instanceof SessionInUseError) || Date.now() >= deadline) throw e;
     }
@@ -141,17 +140,24 @@ const GRACE_MS = 250;
 async function openOnce(
   path: string,
   kind: "file" | "store",
-  options: SqliteSessionOptions = {},
+  options: SqliteSessionOptions,
+  name: string | undefined,
 ): Promise<SqliteDatabase> {
-  // An existing, sound file (the usual case) needs no node:fs.
-  if (!(await looksLikeSoundFile(path))) {
-    const { existsSync } = await loadFs();
-    if (!existsSync(path)) await createFile(path, kind, options);
+  // An existing, sound file with nothing beside it (the usual case) needs
+  // no node:fs.
+  const quick = await looksLikeSoundFile(path);
+  if (!quick) {
+    const fs = await loadFs();
+    if (!fs.existsSync(path)) {
+      if (name !== undefined && name !== path) refuseDirectoryName(name, fs);
+      await createFile(path, kind, options);
+    }
     const { checkSqliteFile } = await import("./_file_header.ts");
     checkSqliteFile(path);
   }
-  const db = await openDb(path, options);
+  let db: SqliteDatabase | undefined;
   try {
+    db = await openDb(path, options);
     db.exec("PRAGMA busy_timeout = 0");
     const tables = tableNames(db);
     if (!tables.includes(OUR_TABLE)) {
@@ -176,8 +182,11 @@ async function openOnce(
     }
     return db;
   } catch (e) {
-    db.close();
+    db?.close();
     if (e instanceof SessionError) throw e;
+    // What the quick look cannot see (on Bun: a link to nothing beside the
+    // file) the full check words.
+    if (quick) await explainFailedOpen(path);
     if (isBusy(e)) throw new SessionInUseError(path, { cause: e });
     if (isCorrupt(e)) {
       throw corruptedFile(path, e);
@@ -186,9 +195,47 @@ async function openOnce(
   }
 }
 
-/** `name` → `name.session`, as Telethon names session files. */
-export function sessionFileName(name: string): string {
-  return name.endsWith(".session") ? name : `${name}.session`;
+/**
+ * Refuses to create `name.session` for a `name` that is a directory: the
+ * caller meant a session inside it.
+ *
+ * @param name The session name.
+ * @param fs node:fs.
+ * @throws {SessionFileError} When `name` is a directory.
+ */
+export function refuseDirectoryName(
+  name: string,
+  fs: Pick<NodeFsModule, "statSync">,
+): void {
+  if (fs.statSync(name, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new SessionFileError(
+      name,
+      "a directory",
+      `give a session name, e.g. ${name.replace(/[\\/]+$/, "")}/my_account`,
+    );
+  }
+}
+
+/**
+ * After the driver failed to open a file the quick look passed: throws the
+ * full check's error if it finds one (a link beside the file), after
+ * removing the empty -wal SQLite may have made before it gave up.
+ */
+async function explainFailedOpen(path: string): Promise<void> {
+  const fs = await loadFs();
+  const { checkSqliteFile } = await import("./_file_header.ts");
+  try {
+    checkSqliteFile(path);
+  } catch (e) {
+    if (!(e instanceof SessionFileError)) throw e;
+    const wal = fs.lstatSync(`${path}-wal`, { throwIfNoEntry: false });
+    if (wal?.isFile() && wal.size === 0) {
+      try {
+        fs.unlinkSync(`${path}-wal`);
+      } catch { /* gone already */ }
+    }
+    throw e;
+  }
 }
 
 function removeFiles(path: string): void {
@@ -214,7 +261,7 @@ export async function openFileStorage(
   // destroy() removes the file synchronously: where node:fs cannot be had
   // then, it is loaded now.
   if (!fsAvailableNow()) await loadFs();
-  const db = await openSqliteFile(path, "file", options);
+  const db = await openSqliteFile(path, "file", options, name);
   return new SqliteStorage(
     db,
     FILE_SESSION_ID,
