@@ -32,13 +32,20 @@
 export type {
   AuthState,
   CachedFile,
+  ClientValue,
+  DataCenter,
+  DcAuthKey,
   FileType,
   InputPeer,
   InputPeerChannel,
+  InputPeerChannelFromMessage,
   InputPeerChat,
   InputPeerUser,
+  InputPeerUserFromMessage,
+  MessageRef,
   PeerRecord,
   PeerType,
+  TempAuthKey,
   UpdateState,
 } from "./src/types.ts";
 export { PEER_TYPES } from "./src/types.ts";
@@ -57,7 +64,14 @@ export {
   SessionStringError,
   type StringFormat,
 } from "./src/errors.ts";
-export type { PeerLookup, SessionStorage } from "./src/storage.ts";
+export type {
+  ClientValueChange,
+  DcAuthKeyChange,
+  MessageRefFilter,
+  PeerLookup,
+  SessionStorage,
+  TempAuthKeyChange,
+} from "./src/storage.ts";
 export {
   type InputPeerLike,
   type PeerKey,
