@@ -41,10 +41,33 @@ const STORAGE_METHODS = [
   "getFile",
   "putFiles",
   "listFiles",
+  "getDcs",
+  "setDcs",
+  "getAuthKeys",
+  "setAuthKeys",
+  "getTempAuthKeys",
+  "setTempAuthKeys",
+  "getValue",
+  "listValues",
+  "setValues",
+  "putMessageRefs",
+  "getMessageRefs",
+  "listMessageRefs",
+  "deleteMessageRefs",
   "flush",
   "close",
   "destroy",
 ] as const;
+
+// A storage written against an older contract: most methods are there.
+function missingMethods(value: unknown): string[] | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const o = value as Record<string, unknown>;
+  if (typeof o.getAuth !== "function" || typeof o.putPeers !== "function") {
+    return undefined;
+  }
+  return STORAGE_METHODS.filter((m) => typeof o[m] !== "function");
+}
 
 /**
  * Whether a value implements {@linkcode SessionStorage} (structurally).
@@ -133,6 +156,14 @@ export async function openSession(
     return await Session.open(storage, { ...options, ...rest });
   }
   if (isSessionStorage(target)) return await Session.open(target, options);
+  const missing = missingMethods(target);
+  if (missing !== undefined && missing.length > 0) {
+    throw new TypeError(
+      `The storage lacks ${missing.join(", ")}: a SessionStorage keeps the ` +
+        "whole session (data centers, every key, client values, message " +
+        "references); implement them, or extend MemoryStorage",
+    );
+  }
   if (typeof target === "string") {
     const { openFileStorage } = await sqliteFiles();
     const storage = await openFileStorage(target, options);

@@ -273,8 +273,9 @@ export interface SessionStorage {
 
   /**
    * Lists the temporary keys that have not expired at `now`
-   * (`expiresAt > now`); expired ones are never returned (a backend may
-   * delete them).
+   * (`expiresAt > now`); expired ones are never returned. A read deletes
+   * nothing (`now` is the caller's clock, which may run ahead); a key is
+   * removed by `setTempAuthKeys` or replaced.
    *
    * @param now The current time, in the unit of `expiresAt`.
    * @returns Copies, by ascending `dcId`, then `index`.

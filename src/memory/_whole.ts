@@ -56,9 +56,8 @@ export class WholeSessionMaps {
 
   tempAuthKeys(now: number): TempAuthKey[] {
     const out: TempAuthKey[] = [];
-    for (const [k, t] of this.#temp) {
+    for (const t of this.#temp.values()) {
       if (t.expiresAt > now) out.push(copyTempKey(t));
-      else this.#temp.delete(k);
     }
     return out.sort((a, b) => a.dcId - b.dcId || a.index - b.index);
   }
