@@ -26,6 +26,7 @@ import {
   SessionFileError,
 } from "../mod.ts";
 import type { SqliteDriverName } from "../src/sqlite/driver.ts";
+import type { SqliteSessionOptions } from "../src/sqlite/session_file.ts";
 import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
 import { SQL } from "../src/sqlite/sqlite_storage.ts";
 import { denoSqliteModule, driversHere } from "./_drivers.ts";
@@ -55,10 +56,8 @@ function copyOfFixture(schema = 1): string {
 }
 
 /** Session options that pick one driver. */
-function withDriver(
-  name: SqliteDriverName,
-): { driver: SqliteDriverName; module?: typeof denoSqliteModule } {
-  return name === "@db/sqlite"
+function withDriver(name: SqliteDriverName): SqliteSessionOptions {
+  return name === "@db/sqlite" && denoSqliteModule !== undefined
     ? { driver: name, module: denoSqliteModule }
     : { driver: name };
 }
