@@ -44,10 +44,20 @@ import { runtime } from "./_fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mtsession-mtcute-whole-"));
 const schemas: string[] = [];
+// Whatever a test opened, closed at the end even when the test failed.
+const opened: { close(): unknown }[] = [];
 after(async () => {
+  for (const o of opened.reverse()) {
+    await Promise.resolve(o.close()).catch(() => {});
+  }
   rmSync(dir, { recursive: true, force: true });
   await dropSchemas(...schemas);
 });
+/** Remembers something to close at the end; returns it. */
+function track<T extends { close(): unknown }>(o: T): T {
+  opened.push(o);
+  return o;
+}
 let files = 0;
 const freshPath = (ext: string): string => join(dir, `f${files++}.${ext}`);
 
@@ -84,7 +94,7 @@ const backends: Backend[] = [
     place: () => {
       const path = freshPath("session");
       return {
-        open: () => openSession(path),
+        open: async () => track(await openSession(path)),
         close: (s) => s.close(),
       };
     },
@@ -112,7 +122,9 @@ const backends: Backend[] = [
       const stores: { close(): Promise<void> }[] = [];
       return {
         open: async () => {
-          const store = await openPostgresStore(DATABASE_URL!, { schema });
+          const store = track(
+            await openPostgresStore(DATABASE_URL!, { schema }),
+          );
           stores.push(store);
           return await store.open("mtcute");
         },
@@ -132,7 +144,7 @@ const backends: Backend[] = [
       const stores: { close(): Promise<void> }[] = [];
       return {
         open: async () => {
-          const store = await openDenoKvStore(path);
+          const store = track(await openDenoKvStore(path));
           stores.push(store);
           return await store.open("mtcute");
         },
@@ -425,9 +437,11 @@ describe("mtcuteStorage(): every repository persists, equal to mtcute's SqliteSt
       // mtcute's own SQLite storage: write, close, reopen, read.
       const refPath = freshPath("mtcute.sqlite");
       const ref = await mtcuteSqliteStorage(refPath);
+      track({ close: () => ref.driver.destroy() });
       await writeEverything(ref as unknown as Repositories, bytes);
       await ref.driver.destroy();
       const refAgain = await mtcuteSqliteStorage(refPath);
+      track({ close: () => refAgain.driver.destroy() });
       const expected = await readEverything(
         refAgain as unknown as Repositories,
       );
