@@ -33,66 +33,70 @@ describe(`PostgreSQL restarts under write load (${runtime})`, {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("survives pg_ctl restart and kill -9, close() is bounded with the server down, no acknowledged write is lost", async () => {
-    server = OwnPostgres.start();
-    const stopFile = join(dir, "stop");
-    const child = startChild(
-      "restart-writer",
-      "restart_test",
-      server.url,
-      stopFile,
-    );
-    // printed() also resolves when the child exits: checked below.
-    await child.printed("ack 50");
-    server.restartFast();
-    await child.printed("ack 150"); // writes go on after the restart
-    server.kill();
-    await server.start();
-    await child.printed("ack 250"); // and after the crash
-    server.stop();
-    writeFileSync(stopFile, "");
-    const result = await child.result;
-    assert.equal(result.code, 0, result.output.slice(-3000));
-    assert.doesNotMatch(result.output, /TypeError|Uncaught|unhandled/i);
-    const acks = [...result.output.matchAll(/^ack (\d+)$/gm)].map((m) =>
-      Number(m[1])
-    );
-    const last = acks.at(-1)!;
-    const closed =
-      /^closed ms=(\d+) failures=(\d+) error=(\w+) unwritten=(\d+)$/m
-        .exec(result.output);
-    assert.ok(closed, result.output.slice(-2000));
-    const [, ms, failures, error, unwritten] = closed;
-    assert.ok(Number(ms) <= CLOSE_BOUND_MS, `close() took ${ms} ms`);
-    // The peer stored after the server went down was reported, not dropped
-    // silently (with any whose save() failed).
-    assert.equal(error, "PostgresConnectionLostError");
-    assert.ok(Number(unwritten) >= 1);
+  it(
+    "survives pg_ctl restart and kill -9, close() is bounded with the server down, no acknowledged write is lost",
+    { timeout: 120_000 },
+    async () => {
+      server = OwnPostgres.start();
+      const stopFile = join(dir, "stop");
+      const child = startChild(
+        "restart-writer",
+        "restart_test",
+        server.url,
+        stopFile,
+      );
+      // printed() also resolves when the child exits: checked below.
+      await child.printed("ack 50");
+      server.restartFast();
+      await child.printed("ack 150"); // writes go on after the restart
+      server.kill();
+      await server.start();
+      await child.printed("ack 250"); // and after the crash
+      server.stop();
+      writeFileSync(stopFile, "");
+      const result = await child.result;
+      assert.equal(result.code, 0, result.output.slice(-3000));
+      assert.doesNotMatch(result.output, /TypeError|Uncaught|unhandled/i);
+      const acks = [...result.output.matchAll(/^ack (\d+)$/gm)].map((m) =>
+        Number(m[1])
+      );
+      const last = acks.at(-1)!;
+      const closed =
+        /^closed ms=(\d+) failures=(\d+) error=(\w+) unwritten=(\d+)$/m
+          .exec(result.output);
+      assert.ok(closed, result.output.slice(-2000));
+      const [, ms, failures, error, unwritten] = closed;
+      assert.ok(Number(ms) <= CLOSE_BOUND_MS, `close() took ${ms} ms`);
+      // The peer stored after the server went down was reported, not dropped
+      // silently (with any whose save() failed).
+      assert.equal(error, "PostgresConnectionLostError");
+      assert.ok(Number(unwritten) >= 1);
 
-    await server.start();
-    const store = await openPostgresStore(server.url, {
-      schema: "restart_test",
-    });
-    try {
-      const session = await store.open("writer");
-      const peers = new Map(
-        (await session.storage.listPeers()).map((p) => [p.id, p]),
-      );
-      let lost = 0;
-      for (let id = 1; id <= last; id++) {
-        const p = peers.get(id);
-        if (p === undefined) lost++;
-        else assert.deepEqual(p, restartPeer(id));
+      await server.start();
+      const store = await openPostgresStore(server.url, {
+        schema: "restart_test",
+      });
+      try {
+        const session = await store.open("writer");
+        const peers = new Map(
+          (await session.storage.listPeers()).map((p) => [p.id, p]),
+        );
+        let lost = 0;
+        for (let id = 1; id <= last; id++) {
+          const p = peers.get(id);
+          if (p === undefined) lost++;
+          else assert.deepEqual(p, restartPeer(id));
+        }
+        assert.equal(lost, 0, `acknowledged peers missing after reopen`);
+        await session.close();
+        process.stdout.write(
+          `# restart (${runtime}): ${last} acknowledged, lost 0, ` +
+            `${failures} failed save(), close() ${ms} ms with the server down, ` +
+            `${unwritten} reported unwritten\n`,
+        );
+      } finally {
+        await store.close();
       }
-      assert.equal(lost, 0, `acknowledged peers missing after reopen`);
-      await session.close();
-      process.stdout.write(
-        `# restart (${runtime}): ${last} acknowledged, lost 0, ` +
-          `${failures} failed save(), close() ${ms} ms with the server down, ` +
-          `${unwritten} reported unwritten\n`,
-      );
-    } finally {
-      await store.close();
-    }
-  });
+    },
+  );
 });
