@@ -51,7 +51,7 @@ import {
   type PostgresQueryable,
   type PostgresSql,
 } from "./driver.ts";
-import { PostgresStoreError } from "./errors.ts";
+import { PostgresConnectionLostError, PostgresStoreError } from "./errors.ts";
 import { TABLES } from "./schema.ts";
 
 /**
@@ -647,9 +647,28 @@ ON CONFLICT (session_id, md5, size, type) DO UPDATE SET id = excluded.id,
     return this.#life.flush();
   }
 
-  /** Writes any batched peers and releases the session. */
-  close(): Promise<void> {
-    return this.#life.close();
+  /**
+   * Writes any batched peers and releases the session. When the server
+   * cannot be reached, the session is released all the same and this
+   * rejects with a {@linkcode PostgresConnectionLostError} counting the
+   * peers that were not written (`unwritten`).
+   */
+  async close(): Promise<void> {
+    try {
+      await this.#life.close();
+    } catch (e) {
+      const unwritten = this.#queue.size;
+      if (!(e instanceof PostgresConnectionLostError) || unwritten === 0) {
+        throw e;
+      }
+      throw new PostgresConnectionLostError(
+        "close the session",
+        this.#client.server,
+        e.code,
+        e.cause instanceof Error ? e.cause.message : String(e.code),
+        { cause: e.cause, unwritten },
+      );
+    }
   }
 
   /** Deletes every row of the session, then releases it. */
