@@ -16,7 +16,9 @@ import {
   openDenoKvStore,
 } from "../adapters/deno_kv.ts";
 import {
+  type DataCenter,
   type PeerRecord,
+  SessionError,
   SessionInUseError,
   type SessionStorage,
   ValueRefusedError,
@@ -311,6 +313,26 @@ describeOrSkip("Deno KV keeps the whole session", KV_SKIP, () => {
     } finally {
       kv.close();
     }
+    await s.close();
+  });
+
+  it("a list of data centers over 64 KiB is a SessionError; the known list stays", async () => {
+    const s = await store();
+    const session = await s.open("dcs");
+    const dc = (id: number, ipv4: string | null): DataCenter => ({
+      id,
+      testMode: false,
+      mediaOnly: false,
+      ipv4,
+      ipv6: null,
+      port: 443,
+    });
+    await session.storage.setDcs([dc(2, "149.154.167.51")]);
+    const huge = Array.from({ length: 100 }, (_, i) => dc(i, "h".repeat(1000)));
+    const error = await session.storage.setDcs(huge).catch((e) => e);
+    assert.ok(error instanceof SessionError, String(error));
+    assert.match(error.message, /100 data centers/);
+    assert.deepEqual(await session.storage.getDcs(), [dc(2, "149.154.167.51")]);
     await s.close();
   });
 

@@ -4,7 +4,7 @@
 // deno_kv_storage.ts for the table). Private to the library.
 
 import { copyDc, copyRef } from "../_copy.ts";
-import { ValueRefusedError } from "../errors.ts";
+import { SessionError, ValueRefusedError } from "../errors.ts";
 import type {
   ClientValueChange,
   DcAuthKeyChange,
@@ -124,11 +124,20 @@ export class KvWholeSession {
   async setDcs(dcs: readonly DataCenter[]): Promise<void> {
     const key = this.#key("dcs");
     const list = dcs.map(copyDc);
-    await commitAtomic(() =>
-      list.length === 0
-        ? this.#host.kv.atomic().delete(key)
-        : this.#host.kv.atomic().set(key, list)
-    );
+    try {
+      await commitAtomic(() =>
+        list.length === 0
+          ? this.#host.kv.atomic().delete(key)
+          : this.#host.kv.atomic().set(key, list)
+      );
+    } catch (e) {
+      if (!(e instanceof TypeError && /too large/i.test(e.message))) throw e;
+      throw new SessionError(
+        `Cannot store ${list.length} data centers in ${this.#storage}: ` +
+          `the list is over ${VALUE_LIMIT} bytes; the known list was kept`,
+        { cause: e },
+      );
+    }
   }
 
   // ---- keys of other DCs ---------------------------------------------------
