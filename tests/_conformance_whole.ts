@@ -144,11 +144,13 @@ export function describeWholeSession(
         { dcId: 2, index: 0, key: key(20), expiresAt: now + 60_000 },
         { dcId: 4, index: 1, key: key(41), expiresAt: now + 86_400_000 },
       ]);
-      // Later, the shorter one has expired too.
+      // Later, the shorter one has expired too; a read with a clock ahead
+      // deletes nothing.
       assert.deepEqual(
         (await s.getTempAuthKeys(now + 60_000)).map((k) => k.dcId),
         [4],
       );
+      assert.equal((await s.getTempAuthKeys(now)).length, 2);
       await s.setTempAuthKeys([
         { dcId: 4, index: 1, key: null, expiresAt: 0 },
         { dcId: 2, index: 0, key: key(22), expiresAt: now + 120_000 },

@@ -161,9 +161,10 @@ export class KvWholeSession {
 
   // ---- temporary keys ------------------------------------------------------
 
+  // A read deletes nothing: `now` is the caller's clock, which may run
+  // ahead; an expired key is only left out.
   async tempAuthKeys(now: number): Promise<TempAuthKey[]> {
     const out: TempAuthKey[] = [];
-    const expired: { key: DenoKvKey; versionstamp: string | null }[] = [];
     for (const e of await this.#list("tempkey")) {
       const v = e.value as StoredTempKey;
       if (v.expiresAt > now) {
@@ -173,18 +174,7 @@ export class KvWholeSession {
           key: v.key.slice(),
           expiresAt: v.expiresAt,
         });
-      } else expired.push(e);
-    }
-    // Expired keys go, unless another writer replaced one meanwhile (the
-    // check fails, and nothing of that operation is deleted). A failure
-    // here costs nothing but the clean-up.
-    for (let i = 0; i < expired.length; i += 500) {
-      const run = expired.slice(i, i + 500);
-      await commitAtomic(() => {
-        const op = this.#host.kv.atomic();
-        for (const e of run) op.check(e).delete(e.key);
-        return op;
-      }).catch(() => {});
+      }
     }
     return out;
   }
