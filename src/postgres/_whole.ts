@@ -415,7 +415,20 @@ ON CONFLICT (session_id, dc_id, key_index) DO UPDATE SET
     );
   }
 
-  #refs(rows: PgRow[]): MessageRef[] {
+  /** References of the session (`where`: more conditions), oldest first. */
+  async #refs(
+    what: string,
+    where: string,
+    params: PostgresParameter[],
+  ): Promise<MessageRef[]> {
+    await this.#write();
+    const rows = await this.#host.rows(
+      what,
+      "SELECT peer_id::text, chat_id::text, msg_id::text " +
+        `FROM ${this.#host.tables.message_refs} WHERE session_id = $1::text ` +
+        `${where} ORDER BY seq`,
+      params,
+    );
     return rows.map((r) => ({
       peerId: toNumber(r[0])!,
       chatId: toNumber(r[1])!,
@@ -424,31 +437,17 @@ ON CONFLICT (session_id, dc_id, key_index) DO UPDATE SET
   }
 
   /** {@inheritDoc SessionStorage.getMessageRefs} */
-  async getMessageRefs(peerId: number): Promise<MessageRef[]> {
-    await this.#write();
+  getMessageRefs(peerId: number): Promise<MessageRef[]> {
     return this.#refs(
-      await this.#host.rows(
-        "read message references",
-        "SELECT peer_id::text, chat_id::text, msg_id::text " +
-          `FROM ${this.#host.tables.message_refs} WHERE session_id = $1::text ` +
-          "AND peer_id = $2::text::bigint ORDER BY seq",
-        [String(peerId)],
-      ),
+      "read message references",
+      "AND peer_id = $2::text::bigint",
+      [String(peerId)],
     );
   }
 
   /** {@inheritDoc SessionStorage.listMessageRefs} */
-  async listMessageRefs(): Promise<MessageRef[]> {
-    await this.#write();
-    return this.#refs(
-      await this.#host.rows(
-        "list message references",
-        "SELECT peer_id::text, chat_id::text, msg_id::text " +
-          `FROM ${this.#host.tables.message_refs} WHERE session_id = $1::text ` +
-          "ORDER BY seq",
-        [],
-      ),
-    );
+  listMessageRefs(): Promise<MessageRef[]> {
+    return this.#refs("list message references", "", []);
   }
 
   /** {@inheritDoc SessionStorage.deleteMessageRefs} */

@@ -1,8 +1,10 @@
 /**
  * A {@linkcode SessionStorage} in PostgreSQL, in mtsession's own tables.
- * Auth changes are written at once; peer writes are batched (one
- * transaction per batch) and written after a bounded delay, on `flush()`,
- * on `close()` and before any read.
+ * Auth changes, data centers and the keys of other DCs (permanent and
+ * temporary) are written at once; peer writes are batched (one
+ * transaction per batch), and so are client values and message references
+ * (in a batch of their own), written after a bounded delay, on `flush()`,
+ * on `close()` and before any read of them.
  *
  * Several processes may write the same session at once (with a store
  * opened `{ exclusive: false }`): the peer writes of one session are
