@@ -93,7 +93,11 @@ export function describeWholeSession(
       await s.setDcs(DCS);
       s = await again(s);
       assert.deepEqual(await s.getDcs(), DCS);
-      const two = [DCS[3], { ...DCS[0], port: 5222, ipv6: null }];
+      const two: DataCenter[] = [DCS[3]!, {
+        ...DCS[0]!,
+        port: 5222,
+        ipv6: null,
+      }];
       await s.setDcs(two);
       s = await again(s);
       assert.deepEqual(await s.getDcs(), two);
@@ -126,8 +130,8 @@ export function describeWholeSession(
       ]);
       // What a caller gets is a copy.
       const [first] = await s.getAuthKeys();
-      first.key.fill(0);
-      assert.deepEqual((await s.getAuthKeys())[0].key, key(9));
+      first!.key.fill(0);
+      assert.deepEqual((await s.getAuthKeys())[0]?.key, key(9));
     });
 
     it("keeps temporary keys per DC and index, and never returns an expired one", async () => {
