@@ -11,7 +11,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeSessionString, encodeSessionString } from "../mod.ts";
+import {
+  decodeSessionString,
+  encodeSessionString,
+  openSession,
+} from "../mod.ts";
 import { runCliProcess } from "./_cli.ts";
 import { fixturePath, loadFixtureJson, toHex } from "./_fixtures.ts";
 
@@ -350,6 +354,62 @@ describe("mtsession with session files", () => {
     }
     const noOut = runCliProcess(["convert", TFILE, "--to", "telethon-file"]);
     assert.equal(noOut.status, 2);
+  });
+
+  it("convert mtsession FILE --to mtsession-file keeps the whole session", async () => {
+    const src = join(dir, "whole-src");
+    const key = (seed: number): Uint8Array => new Uint8Array(256).fill(seed);
+    const dc = {
+      id: 4,
+      testMode: false,
+      mediaOnly: true,
+      ipv4: "149.154.164.250",
+      ipv6: null,
+      port: 443,
+    };
+    const ref = { peerId: 600_000_001, chatId: -42, messageId: 3 };
+    const raw = new Uint8Array([9, 8, 7]);
+    const s = await openSession(src);
+    await s.setDc(2, "149.154.167.51", 443);
+    await s.setAuthKey(key(2));
+    await s.setDataCenters([dc]);
+    await s.setAuthKeyFor(4, key(4));
+    await s.setValue("salts:2", new Uint8Array([1, 2]));
+    await s.putMessageRef(ref);
+    await s.putPeers([{
+      id: 600_000_001,
+      type: "user",
+      accessHash: 5n,
+      usernames: [],
+      phone: null,
+      name: null,
+      updatedAt: 1_700_000_000,
+      min: true,
+      raw,
+    }]);
+    await s.close();
+    const out = join(dir, "whole-out.session");
+    const r = runCliProcess([
+      "convert",
+      `${src}.session`,
+      "--to",
+      "mtsession-file",
+      "--out",
+      out,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const copy = await openSession(out);
+    assert.deepEqual(copy.dataCenters, [dc]);
+    assert.deepEqual(copy.authKeys(), [
+      { dcId: 2, key: key(2) },
+      { dcId: 4, key: key(4) },
+    ]);
+    assert.deepEqual(await copy.getValue("salts:2"), new Uint8Array([1, 2]));
+    assert.deepEqual(await copy.listMessageRefs(), [ref]);
+    const p = await copy.getPeer(600_000_001);
+    assert.equal(p?.min, true);
+    assert.deepEqual(p?.raw, raw);
+    await copy.close();
   });
 
   it("a file that is not a session is bad input and stays untouched", () => {

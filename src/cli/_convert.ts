@@ -73,6 +73,13 @@ export async function convert(
       peers: await session.listPeers(),
       updateStates: await session.getUpdateStates(),
       files: await session.listCachedFiles(),
+      // Kept by an mtsession file; the Python formats have no place for
+      // them.
+      dcs: session.dataCenters,
+      authKeys: session.authKeys(),
+      tempAuthKeys: await session.tempAuthKeys(),
+      values: await session.listValues(),
+      messageRefs: await session.listMessageRefs(),
     }, { force: request.force });
     return notes.map((n) => `note: ${n}`);
   }

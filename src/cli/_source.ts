@@ -112,6 +112,16 @@ export async function loadSource(
   await storage.putPeers(found.peers);
   await storage.putUpdateStates(found.updateStates);
   await storage.putFiles(found.files);
+  // What only an mtsession file holds.
+  if (found.dcs !== undefined) await storage.setDcs(found.dcs);
+  if (found.authKeys !== undefined) await storage.setAuthKeys(found.authKeys);
+  if (found.tempAuthKeys !== undefined) {
+    await storage.setTempAuthKeys(found.tempAuthKeys);
+  }
+  if (found.values !== undefined) await storage.setValues(found.values);
+  if (found.messageRefs !== undefined) {
+    await storage.putMessageRefs(found.messageRefs);
+  }
   return {
     source: `${found.kind.library}-file`,
     session: await Session.open(storage),

@@ -71,11 +71,26 @@ async function readSession(
     );
   }
   const storage = new SqliteStorage(db, id);
-  const [auth, peers, updateStates, files] = await Promise.all([
+  const [
+    auth,
+    peers,
+    updateStates,
+    files,
+    dcs,
+    authKeys,
+    tempAuthKeys,
+    values,
+    messageRefs,
+  ] = await Promise.all([
     storage.getAuth(),
     storage.listPeers(),
     storage.getUpdateStates(),
     storage.listFiles(),
+    storage.getDcs(),
+    storage.getAuthKeys(),
+    storage.getTempAuthKeys(Date.now()),
+    storage.listValues(),
+    storage.listMessageRefs(),
   ]);
   return {
     kind: {
@@ -89,6 +104,11 @@ async function readSession(
     peers: peers.sort((a, b) => a.updatedAt - b.updatedAt),
     updateStates,
     files,
+    dcs,
+    authKeys,
+    tempAuthKeys,
+    values,
+    messageRefs,
     notes: id === FILE_SESSION_ID ? [] : [`read session "${id}" of a store`],
   };
 }

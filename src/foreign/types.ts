@@ -11,7 +11,12 @@
 import type {
   AuthState,
   CachedFile,
+  ClientValue,
+  DataCenter,
+  DcAuthKey,
+  MessageRef,
   PeerRecord,
+  TempAuthKey,
   UpdateState,
 } from "../types.ts";
 
@@ -140,6 +145,16 @@ export interface ForeignSession {
   updateStates: UpdateState[];
   /** Telethon's cache of uploaded files. */
   files: CachedFile[];
+  /** mtsession files only: every known data center, in order. */
+  dcs?: DataCenter[];
+  /** mtsession files only: the permanent keys of the other DCs. */
+  authKeys?: DcAuthKey[];
+  /** mtsession files only: the temporary keys not expired when read. */
+  tempAuthKeys?: TempAuthKey[];
+  /** mtsession files only: the client's own values, by name. */
+  values?: ClientValue[];
+  /** mtsession files only: message references, oldest first. */
+  messageRefs?: MessageRef[];
   /**
    * What was dropped, guessed or could not be told, one sentence each,
    * for showing to a person. Empty when the file was read as it is.
@@ -176,4 +191,14 @@ export interface ForeignData {
   updateStates?: readonly UpdateState[];
   /** Cached uploaded files (Telethon only). */
   files?: readonly CachedFile[];
+  /** Every known data center, in order (mtsession only). */
+  dcs?: readonly DataCenter[];
+  /** Permanent keys of the DCs other than the main one (mtsession only). */
+  authKeys?: readonly DcAuthKey[];
+  /** Temporary keys (mtsession only). */
+  tempAuthKeys?: readonly TempAuthKey[];
+  /** The client's own values (mtsession only). */
+  values?: readonly ClientValue[];
+  /** Message references, oldest first (mtsession only). */
+  messageRefs?: readonly MessageRef[];
 }
