@@ -677,7 +677,7 @@ export class Session {
    *   id: 2, testMode: false, mediaOnly: true,
    *   ipv4: "149.154.167.151", ipv6: null, port: 443,
    * });
-   * assert.equal(session.dataCenters[0].mediaOnly, true);
+   * assert.equal(session.dataCenters[0]?.mediaOnly, true);
    * ```
    */
   get dataCenters(): DataCenter[] {
