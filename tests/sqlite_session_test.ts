@@ -26,8 +26,10 @@ import {
   readSessionFile,
   SessionFileError,
   SessionInUseError,
+  type SessionStorage,
 } from "../mod.ts";
 import { openFileStorage } from "../src/sqlite/session_file.ts";
+import type { SqliteStorage } from "../src/sqlite/sqlite_storage.ts";
 import { describeSessionStorage } from "./_conformance.ts";
 import { describeSessionStore } from "./_store_conformance.ts";
 import { fixturePath, runtime } from "./_fixtures.ts";
@@ -37,9 +39,17 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(dir, `s${n++}`);
 
+// Which file each storage of the suite is, for reopening it.
+const fileOf = new WeakMap<object, string>();
+const openFile = async (name: string): Promise<SqliteStorage> => {
+  const s = await openFileStorage(name, { flushDelayMs: 5 });
+  fileOf.set(s, name);
+  return s;
+};
 describeSessionStorage(
   `sqlite file (${runtime})`,
-  () => openFileStorage(fresh(), { flushDelayMs: 5 }),
+  () => openFile(fresh()),
+  (closed) => openFile(fileOf.get(closed)!),
 );
 
 describe("SQLite file sessions", () => {
@@ -260,6 +270,34 @@ describe("files that are not ours are refused and left untouched", () => {
     });
   }
 });
+
+// The sessions of a store keep the whole session too: each storage of this
+// suite is session "s" of a store file of its own; reopening it closes the
+// store and opens the file and the session again.
+const storeOf = new WeakMap<
+  object,
+  { path: string; store: { close(): Promise<void> } }
+>();
+const stores: { close(): Promise<void> }[] = [];
+after(async () => {
+  for (const s of stores) await s.close().catch(() => {});
+});
+const openInStore = async (path: string): Promise<SessionStorage> => {
+  const store = await openSessionStore(path, { flushDelayMs: 5 });
+  stores.push(store);
+  const { storage } = await store.open("s");
+  storeOf.set(storage, { path, store });
+  return storage;
+};
+describeSessionStorage(
+  `sqlite store session (${runtime})`,
+  () => openInStore(join(dir, `store${n++}.db`)),
+  async (closed) => {
+    const { path, store } = storeOf.get(closed)!;
+    await store.close();
+    return await openInStore(path);
+  },
+);
 
 describeSessionStore(`sqlite store (${runtime})`, () => {
   const path = join(dir, `store${n++}.db`);

@@ -92,7 +92,12 @@ export function authOf(
   };
 }
 
-/** A peer record from its stored values; usernames already decoded. */
+/**
+ * A peer record from its stored values; usernames already decoded, and
+ * `raw` as bytes already (a backend decodes its own BLOB or bytea; null or
+ * undefined for none). `min` is a stored flag (see toFlag): the record has
+ * `min: true` only when it is set, and `raw` only when there are bytes.
+ */
 export function peerOf(
   id: unknown,
   type: unknown,
@@ -101,8 +106,10 @@ export function peerOf(
   phone: unknown,
   name: unknown,
   updatedAt: unknown,
+  min?: unknown,
+  raw?: Uint8Array | null,
 ): PeerRecord {
-  return {
+  const p: PeerRecord = {
     id: Number(id),
     type: String(type) as PeerType,
     accessHash: toBigInt(accessHash)!,
@@ -111,4 +118,7 @@ export function peerOf(
     name: toText(name),
     updatedAt: Number(updatedAt),
   };
+  if (toFlag(min) === true) p.min = true;
+  if (raw !== null && raw !== undefined) p.raw = raw;
+  return p;
 }
