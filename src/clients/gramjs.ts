@@ -501,22 +501,30 @@ function bindingClass(telegram: GramjsModule): BindingClass {
 
     setAuthKey(authKey?: GramjsAuthKey, dcId?: number): void {
       if (dcId && dcId !== this.dcId) {
+        const had = this.#otherKeys.has(dcId);
         if (authKey) this.#otherKeys.set(dcId, authKey);
         else this.#otherKeys.delete(dcId);
-        this.#keepOtherKey(dcId, authKey?.getKey());
+        this.#keepOtherKey(dcId, authKey?.getKey(), had);
         return;
       }
       this.authKey = authKey;
     }
 
     // Writes another DC's key through to the session (GramJS clears one
-    // when its authorization broke: the session forgets it too).
-    #keepOtherKey(dcId: number, bytes: Uint8Array | undefined | null): void {
+    // when its authorization broke: the session forgets it too). `had`:
+    // whether a key object was held (its write may still be in flight).
+    #keepOtherKey(
+      dcId: number,
+      bytes: Uint8Array | undefined | null,
+      had: boolean,
+    ): void {
       const s = this.#session;
       if (s.closed) return;
       const stored = s.authKeyFor(dcId);
       if (bytes === undefined || bytes === null) {
-        if (stored !== null) this.#pending.track(s.setAuthKeyFor(dcId, null));
+        if (stored !== null || had) {
+          this.#pending.track(s.setAuthKeyFor(dcId, null));
+        }
       } else if (!sameBytes(stored, bytes)) {
         this.#pending.track(s.setAuthKeyFor(dcId, new Uint8Array(bytes)));
       }
