@@ -123,6 +123,7 @@ export {
   decodeSessionString,
   droppedFields,
   encodeSessionString,
+  type WholeSessionParts,
 } from "./src/strings/codec.ts";
 export {
   type DcOption,

@@ -12,6 +12,7 @@ import {
 } from "../errors.ts";
 import { readSessionFile } from "../files.ts";
 import { MemoryStorage } from "../memory/memory_storage.ts";
+import { decodedStorage } from "../_string_storage.ts";
 import { Session } from "../session.ts";
 import { hasSqliteMagic } from "../sqlite/_header.ts";
 import { decodeSessionString } from "../strings/codec.ts";
@@ -54,11 +55,9 @@ async function fromString(
     text,
     passphrase === undefined ? {} : { passphrase },
   );
-  const storage = new MemoryStorage();
-  await storage.setAuth(decoded.auth);
   return {
     source: `${decoded.format}-string`,
-    session: await Session.open(storage),
+    session: await Session.open(await decodedStorage(decoded)),
     notes: [],
   };
 }

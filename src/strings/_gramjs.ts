@@ -44,6 +44,8 @@ export function decodeGramjs(text: string): DecodedSessionString {
   }
   return {
     format: "gramjs",
+    dcs: [],
+    authKeys: [],
     layout: "gramjs",
     auth: {
       ...blankAuth(),
