@@ -108,6 +108,8 @@ export async function loadSource(
   const found = await readSessionFile(source);
   const storage = new MemoryStorage();
   await storage.setAuth(found.auth);
+  if (found.dataCenters.length > 0) await storage.setDcs(found.dataCenters);
+  if (found.authKeys.length > 0) await storage.setAuthKeys(found.authKeys);
   await storage.putPeers(found.peers);
   await storage.putUpdateStates(found.updateStates);
   await storage.putFiles(found.files);

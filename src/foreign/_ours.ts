@@ -71,12 +71,15 @@ async function readSession(
     );
   }
   const storage = new SqliteStorage(db, id);
-  const [auth, peers, updateStates, files] = await Promise.all([
-    storage.getAuth(),
-    storage.listPeers(),
-    storage.getUpdateStates(),
-    storage.listFiles(),
-  ]);
+  const [auth, dataCenters, authKeys, peers, updateStates, files] =
+    await Promise.all([
+      storage.getAuth(),
+      storage.getDcs(),
+      storage.getAuthKeys(),
+      storage.listPeers(),
+      storage.getUpdateStates(),
+      storage.listFiles(),
+    ]);
   return {
     kind: {
       library: "mtsession",
@@ -86,6 +89,8 @@ async function readSession(
       description: `an mtsession file (schema ${schema})`,
     },
     auth,
+    dataCenters,
+    authKeys,
     peers: peers.sort((a, b) => a.updatedAt - b.updatedAt),
     updateStates,
     files,

@@ -11,6 +11,8 @@
 import type {
   AuthState,
   CachedFile,
+  DataCenter,
+  DcAuthKey,
   PeerRecord,
   UpdateState,
 } from "../types.ts";
@@ -118,6 +120,8 @@ export interface ForeignKind {
  *     testMode: false, apiId: 12345, userId: null, isBot: null, date: 0,
  *     takeoutId: null,
  *   },
+ *   dataCenters: [],
+ *   authKeys: [],
  *   peers: [],
  *   updateStates: [],
  *   files: [],
@@ -131,6 +135,16 @@ export interface ForeignSession {
   kind: ForeignKind;
   /** DC, auth key and account. Fields the format lacks are `null`. */
   auth: AuthState;
+  /**
+   * Every data center the file names (Telethon 2: one per `datacenter`
+   * row, the home DC's included); empty for the formats of one DC.
+   */
+  dataCenters: DataCenter[];
+  /**
+   * The permanent keys of the DCs other than the home one (Telethon 2);
+   * the home DC's is `auth.authKey`.
+   */
+  authKeys: DcAuthKey[];
   /**
    * The cached peers, oldest first: when two peers share a username, the
    * later one is the newer, which is the one that keeps it.
@@ -170,6 +184,18 @@ export interface ForeignSession {
 export interface ForeignData {
   /** DC, auth key and account; missing fields count as unknown. */
   auth: Partial<AuthState>;
+  /**
+   * The session's data centers: a Telethon 2 file keeps the address of
+   * every one that is not media-only; the other formats keep only the
+   * main DC's (the notes name what is dropped).
+   */
+  dataCenters?: readonly DataCenter[];
+  /**
+   * Permanent keys of DCs other than the main one (a key of the main DC
+   * is ignored: that one is `auth.authKey`). Only a Telethon 2 file keeps
+   * them.
+   */
+  authKeys?: readonly DcAuthKey[];
   /** Cached peers. When two share a username, the later one keeps it. */
   peers?: readonly PeerRecord[];
   /** Update states: entity 0 and channels (marked ids). */

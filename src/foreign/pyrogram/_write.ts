@@ -14,6 +14,7 @@ import {
   fullAuth,
   insertRows,
   int,
+  noteDcLosses,
   intOrReal,
   writeFresh,
 } from "../_write_common.ts";
@@ -91,6 +92,11 @@ export function writePyrogram(db: SqliteDatabase, data: ForeignData): string[] {
   const login = loginOf(auth, testModeOf(auth, notes));
   noteAddress(auth, login, notes);
   noteLosses(auth, peers, data, layout, notes);
+  noteDcLosses("Pyrogram", data, login.dcId, {
+    dcs: "none",
+    keys: false,
+    mainAddress: dcAddress(login.dcId, login.testMode)?.address ?? null,
+  }, notes);
 
   writeFresh(db, "Pyrogram", layout.ddl, () => {
     insertRows(db, "INSERT", VERSION, [{ number: int(layout.schema) }]);
