@@ -13,10 +13,7 @@ import {
   checkDcId,
   checkDcs,
 } from "../_validate.ts";
-import {
-  type DcCapacity,
-  droppedDcParts,
-} from "../strings/_dropped_dcs.ts";
+import { type DcCapacity, droppedDcParts } from "../strings/_dropped_dcs.ts";
 import { listOf } from "./_notes.ts";
 import type { Table } from "./_schema.ts";
 import type { ForeignData } from "./types.ts";
@@ -147,7 +144,7 @@ export function wholeOf(
 
 /**
  * Notes the data centers and keys a format drops, by DC ("Telethon files
- * do not store the auth key of DC 4 and the DC 2 media address").
+ * do not store the DC 2 media address and the auth key of DC 4").
  *
  * @param what The format, for the note ("Telethon").
  * @param data What to write.
@@ -166,9 +163,7 @@ export function noteDcLosses(
   const parts = droppedDcParts(mainDc, dcs, keys, cap);
   if (parts.length > 0) {
     notes.push(
-      `${what} files keep one DC: they do not store ${
-        listOf(parts.map((p) => `the ${p}`), 8)
-      }`,
+      `${what} files do not store ${listOf(parts.map((p) => `the ${p}`), 8)}`,
     );
   }
 }

@@ -14,8 +14,8 @@ import {
   fullAuth,
   insertRows,
   int,
-  noteDcLosses,
   intOrReal,
+  noteDcLosses,
   writeFresh,
 } from "../_write_common.ts";
 import {
