@@ -27,8 +27,8 @@ export async function infoObject(
     takeoutId: a.takeoutId === null ? null : a.takeoutId.toString(),
     authKeyId: a.authKey === null ? null : await authKeyId(a.authKey),
   };
-  if (options.showKey) out.authKey = a.authKey === null ? null : hex(a.authKey);
   out.dataCenters = await dataCenters(session, options.showKey);
+  if (options.showKey) out.authKey = a.authKey === null ? null : hex(a.authKey);
   if (options.peers) {
     const peers = await session.listPeers();
     peers.sort((x, y) => x.id - y.id);
