@@ -165,7 +165,11 @@ function datacenterRow(dc: Dc): DatacenterRow {
   };
 }
 
-function noteLosses(auth: AuthState, data: ForeignData, notes: string[]) {
+function noteLosses(
+  auth: AuthState,
+  data: ForeignData,
+  notes: string[],
+): void {
   const unstored: [string, unknown][] = [
     ["apiId", auth.apiId],
     ["testMode", auth.testMode],
