@@ -7,6 +7,7 @@ import type { SqliteDatabase, SqlValue } from "../../sqlite/driver.ts";
 import { CHANNEL_ID_OFFSET } from "../../peers/ids.ts";
 import type { DataCenter } from "../../types.ts";
 import { inferTestMode } from "../../strings/_common.ts";
+import { checkDc } from "../../_validate.ts";
 import type { ForeignSession } from "../types.ts";
 import { type SchemaInfo, selectRows } from "../_schema.ts";
 import { listOf } from "../_notes.ts";
@@ -175,14 +176,18 @@ function dataCenterOf(row: DatacenterRow): DataCenter | undefined {
   const ipv6 = v6(second) ? second!.host : v6(first) ? first!.host : null;
   const port = first?.port ?? second?.port;
   if ((ipv4 === null && ipv6 === null) || port === undefined) return undefined;
-  return {
-    id: row.id,
-    testMode: inferTestMode(ipv4 ?? ipv6),
-    mediaOnly: false,
-    ipv4,
-    ipv6,
-    port,
-  };
+  try {
+    return checkDc({
+      id: row.id,
+      testMode: inferTestMode(ipv4 ?? ipv6),
+      mediaOnly: false,
+      ipv4,
+      ipv6,
+      port,
+    });
+  } catch {
+    return undefined; // an address no client could use (white space, …)
+  }
 }
 
 /** `state` (the account) and `channelstate` (pts by bare channel id). */
