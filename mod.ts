@@ -125,6 +125,7 @@ export {
   decodeSessionString,
   droppedFields,
   encodeSessionString,
+  type WholeSessionParts,
 } from "./src/strings/codec.ts";
 export {
   type DcOption,
