@@ -57,12 +57,14 @@ export {
   PeerNotFoundError,
   PeerRefusedError,
   type RefusedPeer,
+  type RefusedValue,
   SessionClosedError,
   SessionError,
   SessionFileError,
   SessionInUseError,
   SessionStringError,
   type StringFormat,
+  ValueRefusedError,
 } from "./src/errors.ts";
 export type {
   ClientValueChange,
@@ -123,6 +125,7 @@ export {
   decodeSessionString,
   droppedFields,
   encodeSessionString,
+  type WholeSessionParts,
 } from "./src/strings/codec.ts";
 export {
   type DcOption,

@@ -56,6 +56,9 @@ export type {
   PostgresReservedSql,
   PostgresSql,
 } from "../src/postgres/driver.ts";
-export { PostgresStoreError } from "../src/postgres/errors.ts";
+export {
+  PostgresConnectionLostError,
+  PostgresStoreError,
+} from "../src/postgres/errors.ts";
 export { SessionInUseError } from "../src/errors.ts";
 export type { SessionStore, StoreOpenOptions } from "../src/store/store.ts";

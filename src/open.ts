@@ -6,6 +6,7 @@
 
 import type { StringFormat } from "./errors.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
+import { decodedStorage } from "./_string_storage.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import type { SessionStorage } from "./storage.ts";
 import { decodeSessionString } from "./strings/codec.ts";
@@ -151,8 +152,7 @@ export async function openSession(
       ...(passphrase === undefined ? {} : { passphrase }),
       ...(format === undefined ? {} : { format }),
     });
-    const storage = new MemoryStorage();
-    await storage.setAuth(decoded.auth);
+    const storage = await decodedStorage(decoded);
     return await Session.open(storage, { ...options, ...rest });
   }
   if (isSessionStorage(target)) return await Session.open(target, options);

@@ -351,7 +351,10 @@ export class Session {
   /**
    * Writes the login as a session string of any format (the caches are not
    * part of a string). Fields the format needs and the session lacks come
-   * from `options`, or a `MissingFieldsError` names them.
+   * from `options`, or a `MissingFieldsError` names them. An mtsession
+   * string carries every data center and every DC's permanent key, an
+   * mtcute string the main DC's media DC; `droppedFields(auth, format,
+   * { dataCenters, authKeys })` names what another format leaves out.
    *
    * @param format Target format (default `mtsession`).
    * @param options Fills for missing fields; `passphrase` to encrypt an
@@ -378,7 +381,11 @@ export class Session {
   ): Promise<string> {
     this.#check("export the session");
     await this.#settle();
-    return await encodeSessionString(this.#auth, format, options);
+    return await encodeSessionString(this.#auth, format, {
+      dataCenters: this.#whole.dcs,
+      authKeys: this.#whole.otherKeys(),
+      ...options,
+    });
   }
 
   // ---- peers --------------------------------------------------------------
@@ -677,7 +684,7 @@ export class Session {
    *   id: 2, testMode: false, mediaOnly: true,
    *   ipv4: "149.154.167.151", ipv6: null, port: 443,
    * });
-   * assert.equal(session.dataCenters[0].mediaOnly, true);
+   * assert.equal(session.dataCenters[0]?.mediaOnly, true);
    * ```
    */
   get dataCenters(): DataCenter[] {

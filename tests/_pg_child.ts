@@ -5,11 +5,23 @@
 //   migrate SCHEMA            create the schema (racing other children)
 //   write SCHEMA ID WORKER ROUNDS SHARED OWN
 //                             write shared and own peers (exclusive: false)
+//   restart-writer SCHEMA URL STOPFILE
+//                             store peer after peer, save() each, print
+//                             `ack N` once save() resolved (peers 1…N are
+//                             acknowledged) until STOPFILE exists; then
+//                             store one more and close the store (the
+//                             server is down by then), printing how long
+//                             close() took and what it threw
 // Exit 1 (with the error on stdout) on anything else.
 
+import { existsSync } from "node:fs";
 import process from "node:process";
-import { openPostgresStore, SessionInUseError } from "../adapters/postgres.ts";
-import { pgWorkerRecords } from "./_pg_writes.ts";
+import {
+  openPostgresStore,
+  PostgresConnectionLostError,
+  SessionInUseError,
+} from "../adapters/postgres.ts";
+import { pgWorkerRecords, restartPeer } from "./_pg_writes.ts";
 
 const url = process.env.DATABASE_URL!;
 const [mode, schema, ...rest] = process.argv.slice(2);
@@ -66,6 +78,41 @@ try {
       await session.save();
       await store.close();
       out("done");
+      break;
+    }
+    case "restart-writer": {
+      const [target, stopFile] = rest as [string, string];
+      const store = await openPostgresStore(target, {
+        schema: schema!,
+        flushDelayMs: 2,
+        closeTimeout: 3,
+      });
+      const session = await store.open("writer");
+      let id = 0;
+      let failures = 0;
+      while (!existsSync(stopFile)) {
+        await session.storage.putPeers([restartPeer(++id)]);
+        try {
+          await session.save();
+          out(`ack ${id}`);
+        } catch (e) {
+          // The batch stays queued: the next save() that resolves acks it.
+          if (!(e instanceof PostgresConnectionLostError)) throw e;
+          failures++;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      await session.storage.putPeers([restartPeer(++id)]);
+      const started = Date.now();
+      const error = await store.close().then(() => null, (e: unknown) => e);
+      const ms = Date.now() - started;
+      const lost = error instanceof PostgresConnectionLostError;
+      out(
+        `closed ms=${ms} failures=${failures} error=${
+          error === null ? "none" : (error as Error).name
+        } unwritten=${lost ? error.unwritten : 0}`,
+      );
+      if (error !== null && !lost) throw error;
       break;
     }
     default:

@@ -140,3 +140,16 @@ export async function assertMergedWrites(
   assert.ok(peers.filter((p) => p.phone === HOT_PHONE).length <= 1);
   return holders;
 }
+
+/** Peer `id` of the restart test (tests/postgres_restart_test.ts). */
+export function restartPeer(id: number): PeerRecord {
+  return {
+    id,
+    type: "user",
+    accessHash: pgHash(7, id, id),
+    usernames: [`r${id}`],
+    phone: null,
+    name: `Restart ${id}`,
+    updatedAt: 1_700_000_000 + id,
+  };
+}

@@ -294,7 +294,7 @@ describe("an mtsession file is copied whole", () => {
     const before = readFileSync(path);
     const read = await readSessionFile(path);
     assert.deepEqual(readFileSync(path), before, "the file is untouched");
-    assert.deepEqual(read.dcs, dcs);
+    assert.deepEqual(read.dataCenters, dcs);
     assert.deepEqual(read.authKeys, [{ dcId: 4, key: key(4) }]);
     assert.deepEqual(read.tempAuthKeys, [
       { dcId: 2, index: 0, key: key(20), expiresAt },

@@ -94,9 +94,8 @@ export function authOf(
 
 /**
  * A peer record from its stored values; usernames already decoded, and
- * `raw` as bytes already (a backend decodes its own BLOB or bytea; null or
- * undefined for none). `min` is a stored flag (see toFlag): the record has
- * `min: true` only when it is set, and `raw` only when there are bytes.
+ * `raw` too (a backend decodes its own BLOB or hex). `min` is a stored
+ * flag; a false or absent flag and absent bytes leave the fields out.
  */
 export function peerOf(
   id: unknown,
@@ -109,7 +108,7 @@ export function peerOf(
   min?: unknown,
   raw?: Uint8Array | null,
 ): PeerRecord {
-  const p: PeerRecord = {
+  const out: PeerRecord = {
     id: Number(id),
     type: String(type) as PeerType,
     accessHash: toBigInt(accessHash)!,
@@ -118,7 +117,7 @@ export function peerOf(
     name: toText(name),
     updatedAt: Number(updatedAt),
   };
-  if (toFlag(min) === true) p.min = true;
-  if (raw !== null && raw !== undefined) p.raw = raw;
-  return p;
+  if (toFlag(min) === true) out.min = true;
+  if (raw !== undefined && raw !== null) out.raw = raw;
+  return out;
 }

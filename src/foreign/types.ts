@@ -123,6 +123,8 @@ export interface ForeignKind {
  *     testMode: false, apiId: 12345, userId: null, isBot: null, date: 0,
  *     takeoutId: null,
  *   },
+ *   dataCenters: [],
+ *   authKeys: [],
  *   peers: [],
  *   updateStates: [],
  *   files: [],
@@ -137,6 +139,17 @@ export interface ForeignSession {
   /** DC, auth key and account. Fields the format lacks are `null`. */
   auth: AuthState;
   /**
+   * Every data center the file names (Telethon 2: one per `datacenter`
+   * row, the home DC's included; mtsession: every known one, in order);
+   * empty for the formats of one DC.
+   */
+  dataCenters: DataCenter[];
+  /**
+   * The permanent keys of the DCs other than the home one (Telethon 2,
+   * mtsession); the home DC's is `auth.authKey`.
+   */
+  authKeys: DcAuthKey[];
+  /**
    * The cached peers, oldest first: when two peers share a username, the
    * later one is the newer, which is the one that keeps it.
    */
@@ -145,10 +158,6 @@ export interface ForeignSession {
   updateStates: UpdateState[];
   /** Telethon's cache of uploaded files. */
   files: CachedFile[];
-  /** mtsession files only: every known data center, in order. */
-  dcs?: DataCenter[];
-  /** mtsession files only: the permanent keys of the other DCs. */
-  authKeys?: DcAuthKey[];
   /** mtsession files only: the temporary keys not expired when read. */
   tempAuthKeys?: TempAuthKey[];
   /** mtsession files only: the client's own values, by name. */
@@ -185,16 +194,24 @@ export interface ForeignSession {
 export interface ForeignData {
   /** DC, auth key and account; missing fields count as unknown. */
   auth: Partial<AuthState>;
+  /**
+   * The session's data centers: a Telethon 2 file keeps the address of
+   * every one that is not media-only; the other formats keep only the
+   * main DC's (the notes name what is dropped).
+   */
+  dataCenters?: readonly DataCenter[];
+  /**
+   * Permanent keys of DCs other than the main one (a key of the main DC
+   * is ignored: that one is `auth.authKey`). Only a Telethon 2 file keeps
+   * them.
+   */
+  authKeys?: readonly DcAuthKey[];
   /** Cached peers. When two share a username, the later one keeps it. */
   peers?: readonly PeerRecord[];
   /** Update states: entity 0 and channels (marked ids). */
   updateStates?: readonly UpdateState[];
   /** Cached uploaded files (Telethon only). */
   files?: readonly CachedFile[];
-  /** Every known data center, in order (mtsession only). */
-  dcs?: readonly DataCenter[];
-  /** Permanent keys of the DCs other than the main one (mtsession only). */
-  authKeys?: readonly DcAuthKey[];
   /** Temporary keys (mtsession only). */
   tempAuthKeys?: readonly TempAuthKey[];
   /** The client's own values (mtsession only). */

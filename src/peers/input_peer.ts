@@ -7,7 +7,6 @@
 
 import { toSafeInteger } from "../_int64.ts";
 import type {
-  InputPeer,
   InputPeerChannel,
   InputPeerChat,
   InputPeerUser,

@@ -8,7 +8,8 @@
  * @module
  */
 
-import { PostgresStoreError } from "./errors.ts";
+import { unrefTimer } from "../_timer.ts";
+import { PostgresConnectionLostError, PostgresStoreError } from "./errors.ts";
 
 /**
  * A query parameter. mtsession sends every value as text (or `null`) and
@@ -298,9 +299,49 @@ export function isConnectFailure(e: unknown): boolean {
       code.startsWith("28") || code === "3D000" || code === "57P03");
 }
 
+/** Driver codes of a connection that ended, or of a server that went away. */
+const LOST_CODES = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_DESTROYED",
+  "CONNECTION_ENDED",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "CONNECT_TIMEOUT",
+  "ERR_STREAM_DESTROYED",
+  "ERR_STREAM_WRITE_AFTER_END",
+]);
+
+/**
+ * Whether an error means the connection was lost (or the server is down or
+ * restarting) rather than refused the query: the server restarted, stopped
+ * or crashed, an administrator ended the backend (57P01, 57P02), it is
+ * starting up or shutting down (57P03), or the network failed (class 08).
+ * Nothing of the statement or transaction that got it was committed, except
+ * possibly a `COMMIT` itself, which is why only idempotent work is retried.
+ */
+export function isConnectionLost(e: unknown): boolean {
+  const code = codeOf(e);
+  return code !== null &&
+    (LOST_CODES.has(code) || code.startsWith("08") || code === "57P01" ||
+      code === "57P02" || code === "57P03");
+}
+
+/**
+ * Whether a call that lost its connection is worth sending again: not when
+ * the pool itself is being ended (`sql.end()`, or `close()` past its bound).
+ */
+function retriesAfter(e: unknown): boolean {
+  const code = codeOf(e);
+  return isConnectionLost(e) && code !== "CONNECTION_ENDED" &&
+    code !== "CONNECTION_DESTROYED";
+}
+
 /**
  * Turns a driver error into a {@linkcode PostgresStoreError} that shows no
- * secret; our own errors pass through.
+ * secret (a {@linkcode PostgresConnectionLostError} when the connection was
+ * lost after the store was opened); our own errors pass through.
  */
 export function wrapError(
   e: unknown,
@@ -313,6 +354,15 @@ export function wrapError(
   const code = codeOf(e);
   const cause = sanitized(e, secrets);
   let reason: string;
+  if (operation !== "connect" && isConnectionLost(e)) {
+    return new PostgresConnectionLostError(
+      operation,
+      server,
+      code,
+      cause.message,
+      { cause },
+    );
+  }
   if (isConnectFailure(e)) {
     reason = code?.startsWith("28")
       ? `refused the login (${cause.message})`
@@ -377,43 +427,116 @@ export class PgClient {
     return wrapError(e, operation, this.server, this.#secrets);
   }
 
-  /** Runs a query on `on` (default: the pool); rows as arrays. */
+  /**
+   * Runs a query on `on` (default: the pool); rows as arrays. A query on
+   * the pool that lost its connection is sent once more (the pool
+   * reconnects): every statement mtsession sends on its own is idempotent
+   * (an upsert, a delete, a read).
+   */
   async rows(
     operation: string,
     query: string,
     params: PostgresParameter[] = [],
     on: PostgresQueryable = this.sql,
   ): Promise<PgRow[]> {
-    try {
-      const result = await on.unsafe(query, params, {
-        prepare: this.prepare && params.length > 0,
-      }).values();
-      return result as PgRow[];
-    } catch (e) {
-      throw this.wrap(e, operation);
-    }
-  }
-
-  /**
-   * Runs `fn` in a transaction, retried (up to 5 times) when PostgreSQL
-   * aborts it for a deadlock or a serialization failure.
-   */
-  async transaction<T>(
-    operation: string,
-    fn: (tx: PostgresQueryable) => Promise<T>,
-  ): Promise<T> {
     for (let attempt = 1;; attempt++) {
       try {
-        return await this.sql.begin(fn) as T;
+        const result = await on.unsafe(query, params, {
+          prepare: this.prepare && params.length > 0,
+        }).values();
+        return result as PgRow[];
       } catch (e) {
-        if (attempt < 5 && isRetryable(e)) {
-          await new Promise((r) => setTimeout(r, 5 * attempt));
+        if (on === this.sql && attempt < LOST_ATTEMPTS && retriesAfter(e)) {
+          await sleep(LOST_DELAY_MS * attempt);
           continue;
         }
         throw this.wrap(e, operation);
       }
     }
   }
+
+  /**
+   * Runs `fn` in a transaction, retried (up to 5 times) when PostgreSQL
+   * aborts it for a deadlock or a serialization failure, and (up to
+   * {@linkcode LOST_ATTEMPTS} times in all) when the connection was lost:
+   * every transaction of mtsession re-reads what it merges, so running it
+   * again whole is safe. It resolves only once `COMMIT` succeeded.
+   */
+  async transaction<T>(
+    operation: string,
+    fn: (tx: PostgresQueryable) => Promise<T>,
+  ): Promise<T> {
+    let lost = 0;
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await this.#begin(fn);
+      } catch (e) {
+        if (attempt < 5 && isRetryable(e)) {
+          await sleep(5 * attempt);
+          continue;
+        }
+        if (++lost < LOST_ATTEMPTS && retriesAfter(e)) {
+          await sleep(LOST_DELAY_MS * lost);
+          continue;
+        }
+        throw this.wrap(e, operation);
+      }
+    }
+  }
+
+  /**
+   * `sql.begin(fn)`, made safe against a connection that ends inside the
+   * transaction. When a query of the transaction fails because its
+   * connection closed, the driver (postgres 3.4) would send `ROLLBACK` on
+   * that connection, whose socket is gone: a `TypeError` ("Cannot read
+   * properties of null (reading 'write')") thrown from a timer, which no
+   * caller can catch and which ends the process. So `fn` never settles
+   * then: no `ROLLBACK` (the server rolls back a transaction whose
+   * connection ended) and no `COMMIT` is sent, and `begin` rejects by
+   * itself when the connection reports it closed. Should that report not
+   * come, the transaction fails after {@linkcode LOST_WAIT_MS}.
+   */
+  #begin<T>(fn: (tx: PostgresQueryable) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+      };
+      this.sql.begin(async (tx) => {
+        try {
+          return await fn(tx);
+        } catch (e) {
+          if (!isConnectionLost(e)) throw e;
+          timer = setTimeout(() => reject(e), LOST_WAIT_MS);
+          unrefTimer(timer);
+          return await new Promise<never>(() => {});
+        }
+      }).then(
+        (value) => {
+          done();
+          resolve(value as T);
+        },
+        (e: unknown) => {
+          done();
+          reject(e);
+        },
+      );
+    });
+  }
+}
+
+/** How many times in all a call that lost its connection is tried. */
+const LOST_ATTEMPTS = 3;
+/** The pause before trying again, times the attempt (ms). */
+const LOST_DELAY_MS = 100;
+/**
+ * How long a transaction whose connection was lost waits for the driver to
+ * report the connection closed before it fails by itself (ms).
+ */
+const LOST_WAIT_MS = 2000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Checks a schema name: a plain identifier, so it can be quoted as is. */

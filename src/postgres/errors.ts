@@ -65,3 +65,76 @@ export class PostgresStoreError extends SessionError {
     this.server = server;
   }
 }
+
+/**
+ * The connection to PostgreSQL was lost during a call: the server was
+ * restarted or stopped (`pg_ctl restart`, a crash, a failover), or the
+ * network failed. Nothing of the call was committed (a write that was
+ * committed is never reported as failed, and one reported done was
+ * committed). The pool reconnects by itself: call again once the server is
+ * back; batched peers that could not be written stay queued and are written
+ * by the next flush. `code` is the driver's (`"CONNECTION_CLOSED"`,
+ * `"ECONNRESET"`, `"ECONNREFUSED"`, …) or the server's SQLSTATE
+ * (`"57P01"` for an administrator shutdown, class `08`).
+ *
+ * @example Usage
+ * ```ts
+ * import {
+ *   PostgresConnectionLostError,
+ *   PostgresStoreError,
+ * } from "@mtsession/mtsession/postgres";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new PostgresConnectionLostError(
+ *   "store peers",
+ *   "postgres://bot@db.internal:5432/app",
+ *   "CONNECTION_CLOSED",
+ *   "write CONNECTION_CLOSED db.internal:5432",
+ * );
+ * assert.ok(error instanceof PostgresStoreError);
+ * assert.match(error.message, /lost the connection/);
+ * ```
+ */
+export class PostgresConnectionLostError extends PostgresStoreError {
+  /**
+   * Batched peers that were still to be written when the session was
+   * closed, and are dropped with it (0 but for `close()`).
+   */
+  readonly unwritten: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param operation What was attempted (`"store peers"`, …).
+   * @param server The server, without password.
+   * @param code The driver's error code or the SQLSTATE, or `null`.
+   * @param detail The driver's message (scrubbed of secrets).
+   * @param options Standard error options (a sanitized `cause`), and
+   * `unwritten` for `close()`.
+   */
+  constructor(
+    operation: string,
+    server: string,
+    code: string | null,
+    detail: string,
+    options?: ErrorOptions & { unwritten?: number },
+  ) {
+    const unwritten = options?.unwritten ?? 0;
+    super(
+      operation,
+      server,
+      code,
+      `lost the connection or cannot be reached (${detail}): the server ` +
+        "restarted or stopped, or the network failed; " +
+        (unwritten > 0
+          ? `${unwritten} batched peer(s) were not written and are dropped ` +
+            "with the closed session: open it again and store them again " +
+            "once the server is back"
+          : "nothing of this call was committed: call again once the " +
+            "server is back (the pool reconnects by itself)"),
+      options?.cause === undefined ? {} : { cause: options.cause },
+    );
+    this.name = "PostgresConnectionLostError";
+    this.unwritten = unwritten;
+  }
+}

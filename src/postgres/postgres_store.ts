@@ -12,6 +12,7 @@
 
 import { SessionInUseError } from "../errors.ts";
 import { redactInspect } from "../_redacted.ts";
+import { unrefTimer } from "../_timer.ts";
 import type { Session, SessionOptions } from "../session.ts";
 import { OpenSessions, reportFirst } from "../store/_open_sessions.ts";
 import { batchOptions } from "../backend/_write_behind.ts";
@@ -87,6 +88,13 @@ export interface PostgresStoreOptions extends SessionOptions {
   max?: number;
   /** URL form: seconds to wait for a connection (default 10). */
   connectTimeout?: number;
+  /**
+   * URL form: the longest `close()` takes, in seconds (default 5). Writing
+   * what waits and unlocking the sessions get this long; then the pool's
+   * connections are ended by force (the server down or unreachable) and
+   * what could not be written is reported by `close()`'s rejection.
+   */
+  closeTimeout?: number;
 }
 
 /**
@@ -109,53 +117,134 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** The reserved connection the locks live on, and its backend. */
+interface LockConnection {
+  conn: PostgresReservedSql;
+  /** `pg_backend_pid()` of the connection's backend. */
+  pid: string;
+  /** Its `backend_start`: a pid may be reused after a restart. */
+  start: string;
+}
+
 /**
  * Session-level advisory locks, all held on one reserved connection (a
  * backend may hold many); polled with `pg_try_advisory_lock` so that the
  * connection never blocks and other sessions' locks are not held up.
+ *
+ * The connection may end while the store is idle (the server restarted).
+ * The `postgres` driver (3.4) then crashes the process on the next query
+ * sent through the reserved handle (it writes to a socket it has dropped),
+ * and `release()` would hand the dead connection to the pool as if open.
+ * So before each use the backend is looked up, through the pool (which
+ * reconnects), in `pg_stat_activity`: when it is gone, the handle is
+ * dropped unused (the server released its locks with it), a new connection
+ * is reserved, and the locks of the sessions still open here are taken
+ * again on it where nobody else took them meanwhile.
  */
 class SessionLocks {
   #client: PgClient;
-  #conn: Promise<PostgresReservedSql> | undefined;
+  #conn: Promise<LockConnection> | undefined;
+  /** Keys of the locks held (or to be taken again after a restart). */
+  #held = new Set<string>();
 
   constructor(client: PgClient) {
     this.#client = client;
   }
 
-  async #connection(): Promise<PostgresReservedSql> {
+  #reserve(): Promise<LockConnection> {
     const sql = this.#client.sql;
-    if (this.#conn === undefined) {
-      if (typeof sql.reserve !== "function") {
-        throw new PostgresStoreError(
-          "lock a session",
-          this.#client.server,
-          null,
-          "is used through an instance without reserve() (postgres ≥ 3.4 " +
-            "has it): upgrade postgres, or open the store with " +
-            "{ exclusive: false }",
-        );
-      }
-      const max = (sql as { options?: { max?: unknown } }).options?.max;
-      if (typeof max === "number" && max < 2) {
-        throw new PostgresStoreError(
-          "lock a session",
-          this.#client.server,
-          null,
-          "is used through a pool of one connection: exclusive sessions " +
-            "keep one connection for their locks, so give the instance " +
-            "max ≥ 2, or open the store with { exclusive: false }",
-        );
-      }
-      const conn = sql.reserve();
-      this.#conn = conn;
-      conn.catch(() => {
-        if (this.#conn === conn) this.#conn = undefined;
-      });
+    if (typeof sql.reserve !== "function") {
+      throw new PostgresStoreError(
+        "lock a session",
+        this.#client.server,
+        null,
+        "is used through an instance without reserve() (postgres ≥ 3.4 " +
+          "has it): upgrade postgres, or open the store with " +
+          "{ exclusive: false }",
+      );
     }
-    try {
-      return await this.#conn;
-    } catch (e) {
-      throw this.#client.wrap(e, "lock a session");
+    const max = (sql as { options?: { max?: unknown } }).options?.max;
+    if (typeof max === "number" && max < 2) {
+      throw new PostgresStoreError(
+        "lock a session",
+        this.#client.server,
+        null,
+        "is used through a pool of one connection: exclusive sessions " +
+          "keep one connection for their locks, so give the instance " +
+          "max ≥ 2, or open the store with { exclusive: false }",
+      );
+    }
+    const reserve = sql.reserve.bind(sql);
+    return (async (): Promise<LockConnection> => {
+      const conn = await reserve();
+      const [row] = await this.#client.rows(
+        "lock a session",
+        "SELECT pg_backend_pid()::text, backend_start::text FROM " +
+          "pg_stat_activity WHERE pid = pg_backend_pid()",
+        [],
+        conn,
+      );
+      const lock = { conn, pid: String(row?.[0]), start: String(row?.[1]) };
+      // Locks held on a connection that ended: take them again.
+      for (const key of [...this.#held]) {
+        const [r] = await this.#client.rows(
+          "lock a session",
+          "SELECT pg_try_advisory_lock(hashtextextended($1::text, 0))::text",
+          [key],
+          conn,
+        );
+        if (r?.[0] !== "true") this.#held.delete(key);
+      }
+      return lock;
+    })();
+  }
+
+  /** Whether the connection's backend still runs (asked through the pool). */
+  async #alive(lock: LockConnection): Promise<boolean> {
+    const rows = await this.#client.rows(
+      "lock a session",
+      "SELECT 1 FROM pg_stat_activity WHERE pid = $1::text::integer " +
+        "AND backend_start = $2::text::timestamptz",
+      [lock.pid, lock.start],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * The lock connection, reserved if needed, checked alive; `undefined`
+   * when `reserveIfNone` is false and there is none (or it ended).
+   */
+  async #connection(
+    what: string,
+    reserveIfNone = true,
+  ): Promise<PostgresReservedSql | undefined> {
+    for (let attempt = 0;; attempt++) {
+      if (this.#conn === undefined) {
+        if (!reserveIfNone) return undefined;
+        const pending = this.#reserve();
+        this.#conn = pending;
+        pending.catch(() => {
+          if (this.#conn === pending) this.#conn = undefined;
+        });
+      }
+      const pending = this.#conn;
+      let lock: LockConnection;
+      try {
+        lock = await pending;
+      } catch (e) {
+        throw this.#client.wrap(e, what);
+      }
+      if (await this.#alive(lock)) return lock.conn;
+      // Gone with the server (never released: the pool has it back).
+      if (this.#conn === pending) this.#conn = undefined;
+      if (attempt > 0) {
+        throw this.#client.wrap(
+          Object.assign(new Error("the lock connection ended"), {
+            code: "CONNECTION_CLOSED",
+          }),
+          what,
+        );
+      }
     }
   }
 
@@ -165,16 +254,20 @@ class SessionLocks {
 
   /** Takes the lock, waiting up to `ms`; SessionInUseError if it cannot. */
   async acquire(id: string, ms: number, label: string): Promise<void> {
-    const conn = await this.#connection();
+    const key = this.#key(id);
     const deadline = Date.now() + ms;
     for (let delay = 20;; delay = Math.min(delay * 2, 250)) {
+      const conn = (await this.#connection("lock a session"))!;
       const [row] = await this.#client.rows(
         "lock a session",
         "SELECT pg_try_advisory_lock(hashtextextended($1::text, 0))::text",
-        [this.#key(id)],
+        [key],
         conn,
       );
-      if (row?.[0] === "true") return;
+      if (row?.[0] === "true") {
+        this.#held.add(key);
+        return;
+      }
       const left = deadline - Date.now();
       if (left <= 0) throw new SessionInUseError(label);
       await sleep(Math.min(delay, left));
@@ -183,13 +276,15 @@ class SessionLocks {
 
   /** Releases the lock (nothing to do if the connection is gone). */
   async release(id: string): Promise<void> {
-    if (this.#conn === undefined) return;
+    const key = this.#key(id);
+    this.#held.delete(key);
     try {
-      const conn = await this.#conn;
+      const conn = await this.#connection("unlock a session", false);
+      if (conn === undefined) return;
       await this.#client.rows(
         "unlock a session",
         "SELECT pg_advisory_unlock(hashtextextended($1::text, 0))::text",
-        [this.#key(id)],
+        [key],
         conn,
       );
     } catch {
@@ -199,15 +294,16 @@ class SessionLocks {
 
   /** Gives the lock connection back (releasing any lock left on it). */
   async close(): Promise<void> {
-    const pending = this.#conn;
-    this.#conn = undefined;
-    if (pending === undefined) return;
+    this.#held.clear();
     try {
-      const conn = await pending;
+      const conn = await this.#connection("unlock a session", false);
+      this.#conn = undefined;
+      if (conn === undefined) return;
       await conn.unsafe("SELECT pg_advisory_unlock_all()").values();
       conn.release();
     } catch {
-      // Gone already.
+      // Gone already (never released: the pool has it back).
+      this.#conn = undefined;
     }
   }
 }
@@ -334,10 +430,26 @@ export class PostgresStore implements SessionStore {
    * left open).
    */
   async close(): Promise<void> {
-    const errors = await this.#sessions.closeAll();
-    if (errors === undefined) return;
-    await this.#locks.close();
-    if (this.#owned) await this.#client.sql.end?.({ timeout: 5 });
+    const sql = this.#client.sql;
+    const ms = Math.max(0, (this.#options.closeTimeout ?? 5) * 1000);
+    // Past the bound, the pool is ended by force: every query still
+    // waiting (a write, an unlock) fails, and so closing goes on.
+    const timer = this.#owned
+      ? setTimeout(() => void sql.end?.({ timeout: 0 }).catch(() => {}), ms)
+      : undefined;
+    unrefTimer(timer);
+    let errors: unknown[] | undefined;
+    try {
+      errors = await this.#sessions.closeAll();
+      if (errors === undefined) return;
+      await this.#locks.close();
+    } finally {
+      clearTimeout(timer);
+    }
+    // Nothing of ours runs any more: no grace period. (One would not end
+    // early anyway: the driver keeps a connection that ended during a
+    // query waiting for that query until the grace period is over.)
+    if (this.#owned) await sql.end?.({ timeout: 0 }).catch(() => {});
     reportFirst(errors);
   }
 
@@ -434,6 +546,10 @@ export async function openPostgresStore(
         connect_timeout: options.connectTimeout ?? 10,
         prepare,
         onnotice: () => {},
+        // The driver's reconnect delay grows to 20 s in an outage, which a
+        // call would wait once the server is back: 2 s at most here.
+        backoff: (retries: number) =>
+          (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 2),
       });
     } catch (e) {
       throw wrapError(e, "connect", server, secrets);
