@@ -28,8 +28,8 @@ import {
   type MtcuteStorage,
   mtcuteStorage,
 } from "../adapters/mtcute.ts";
-import { openPostgresStore, PostgresStorage } from "../adapters/postgres.ts";
-import { DenoKvStorage, openDenoKvStore } from "../adapters/deno_kv.ts";
+import { openPostgresStore } from "../adapters/postgres.ts";
+import { openDenoKvStore } from "../adapters/deno_kv.ts";
 import {
   long,
   mtBaseClient,
@@ -76,17 +76,6 @@ interface Backend {
   place(): Place;
 }
 
-/** Why a backend on this branch cannot hold the whole session yet. */
-function pending(
-  proto: object,
-  what: string,
-  branch: string,
-): string | false {
-  return typeof (proto as { getDcs?: unknown }).getDcs === "function"
-    ? false
-    : `PENDING ${branch}: ${what} has no whole-session methods on this branch yet`;
-}
-
 const backends: Backend[] = [
   {
     name: "SQLite file",
@@ -114,8 +103,7 @@ const backends: Backend[] = [
   },
   {
     name: "PostgreSQL",
-    skip: PG_SKIP ||
-      pending(PostgresStorage.prototype, "PostgresStorage", "r11-pg"),
+    skip: PG_SKIP,
     place: () => {
       const schema = uniqueSchema("mtwhole");
       schemas.push(schema);
@@ -137,8 +125,7 @@ const backends: Backend[] = [
   },
   {
     name: "Deno KV",
-    skip: KV_SKIP ||
-      pending(DenoKvStorage.prototype, "DenoKvStorage", "r11-kv"),
+    skip: KV_SKIP,
     place: () => {
       const path = freshPath("kv");
       const stores: { close(): Promise<void> }[] = [];
