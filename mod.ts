@@ -32,13 +32,20 @@
 export type {
   AuthState,
   CachedFile,
+  ClientValue,
+  DataCenter,
+  DcAuthKey,
   FileType,
   InputPeer,
   InputPeerChannel,
+  InputPeerChannelFromMessage,
   InputPeerChat,
   InputPeerUser,
+  InputPeerUserFromMessage,
+  MessageRef,
   PeerRecord,
   PeerType,
+  TempAuthKey,
   UpdateState,
 } from "./src/types.ts";
 export { PEER_TYPES } from "./src/types.ts";
@@ -50,14 +57,23 @@ export {
   PeerNotFoundError,
   PeerRefusedError,
   type RefusedPeer,
+  type RefusedValue,
   SessionClosedError,
   SessionError,
   SessionFileError,
   SessionInUseError,
   SessionStringError,
   type StringFormat,
+  ValueRefusedError,
 } from "./src/errors.ts";
-export type { PeerLookup, SessionStorage } from "./src/storage.ts";
+export type {
+  ClientValueChange,
+  DcAuthKeyChange,
+  MessageRefFilter,
+  PeerLookup,
+  SessionStorage,
+  TempAuthKeyChange,
+} from "./src/storage.ts";
 export {
   type InputPeerLike,
   type PeerKey,
@@ -109,6 +125,7 @@ export {
   decodeSessionString,
   droppedFields,
   encodeSessionString,
+  type WholeSessionParts,
 } from "./src/strings/codec.ts";
 export {
   type DcOption,

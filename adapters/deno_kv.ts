@@ -12,6 +12,14 @@
  *   mutations (a peer's record and its index entries always together),
  *   checked against the session's version key: concurrent writers merge
  *   without losing updates.
+ * - The whole session: data centers, keys of other DCs, temporary keys
+ *   (expired ones deleted when read), client values and message
+ *   references (one key per reference, indexed by message). Keys are
+ *   durable when set; references are batched like peers.
+ * - Deno KV holds values up to 64 KiB and keys up to 2 KiB: a client value
+ *   over that is refused alone (`setValues` stores the rest and throws
+ *   `ValueRefusedError`), a peer record over it (its `raw` bytes) too (the
+ *   next save throws `PeerRefusedError`).
  * - A session is open in one place at a time (a lease renewed while it is
  *   open): elsewhere `open()` throws `SessionInUseError`, or waits with
  *   `{ wait }`.
@@ -51,5 +59,9 @@ export {
   type DenoKvLike,
   DenoKvUnavailableError,
 } from "../src/deno_kv/kv.ts";
-export { SessionInUseError } from "../src/errors.ts";
+export {
+  PeerRefusedError,
+  SessionInUseError,
+  ValueRefusedError,
+} from "../src/errors.ts";
 export type { SessionStore, StoreOpenOptions } from "../src/store/store.ts";

@@ -7,8 +7,8 @@
  * What mtcute gains over its own storages: username lookups are served by
  * an index (mtcute's SQLite storage scans every row), a full peer is never
  * replaced by a min one, and the login converts to and from Telethon,
- * Pyrogram, GramJS and MTKruto strings. {@linkcode mtcuteStorage} lists
- * what is persisted and what is kept in memory.
+ * Pyrogram, GramJS and MTKruto strings. Everything mtcute stores persists
+ * with the session; {@linkcode mtcuteStorage} lists where each part goes.
  *
  * @example Run mtcute on a session file
  * ```ts ignore

@@ -3,12 +3,16 @@
 import type {
   AuthState,
   CachedFile,
+  DataCenter,
+  DcAuthKey,
+  MessageRef,
   PeerRecord,
+  TempAuthKey,
   UpdateState,
 } from "./types.ts";
 
 export function copyPeer(p: PeerRecord): PeerRecord {
-  return {
+  const out: PeerRecord = {
     id: p.id,
     type: p.type,
     accessHash: p.accessHash,
@@ -17,6 +21,9 @@ export function copyPeer(p: PeerRecord): PeerRecord {
     name: p.name,
     updatedAt: p.updatedAt,
   };
+  if (p.min === true) out.min = true;
+  if (p.raw !== undefined) out.raw = p.raw.slice();
+  return out;
 }
 
 export function copyAuth(a: AuthState): AuthState {
@@ -57,4 +64,32 @@ export function emptyAuth(): AuthState {
     date: null,
     takeoutId: null,
   };
+}
+
+export function copyDc(d: DataCenter): DataCenter {
+  return {
+    id: d.id,
+    testMode: d.testMode,
+    mediaOnly: d.mediaOnly,
+    ipv4: d.ipv4,
+    ipv6: d.ipv6,
+    port: d.port,
+  };
+}
+
+export function copyDcKey(k: DcAuthKey): DcAuthKey {
+  return { dcId: k.dcId, key: k.key.slice() };
+}
+
+export function copyTempKey(k: TempAuthKey): TempAuthKey {
+  return {
+    dcId: k.dcId,
+    index: k.index,
+    key: k.key.slice(),
+    expiresAt: k.expiresAt,
+  };
+}
+
+export function copyRef(r: MessageRef): MessageRef {
+  return { peerId: r.peerId, chatId: r.chatId, messageId: r.messageId };
 }

@@ -4,7 +4,13 @@
 
 import { storableName, storableUsernames } from "./peers/_text.ts";
 import { isInt64 } from "./_int64.ts";
-import type { AuthState, CachedFile, UpdateState } from "./types.ts";
+import type {
+  AuthState,
+  CachedFile,
+  DataCenter,
+  MessageRef,
+  UpdateState,
+} from "./types.ts";
 import { PEER_TYPES, type PeerRecord } from "./types.ts";
 
 /** Checks an integer in a range, naming the field in the error. */
@@ -186,7 +192,10 @@ export function checkPeer(p: PeerRecord): PeerRecord {
   if (typeof p.updatedAt !== "number" || !Number.isFinite(p.updatedAt)) {
     throw new TypeError("Expected updatedAt to be a unix time in seconds");
   }
-  return {
+  if (p.min !== undefined && typeof p.min !== "boolean") {
+    throw new TypeError("Expected min to be a boolean when given");
+  }
+  const out: PeerRecord = {
     id: p.id,
     type: p.type,
     accessHash: p.accessHash,
@@ -194,5 +203,124 @@ export function checkPeer(p: PeerRecord): PeerRecord {
     phone: p.phone,
     name: storableName(p.name),
     updatedAt: p.updatedAt,
+  };
+  if (p.min === true) out.min = true;
+  if (p.raw !== undefined) out.raw = checkBytes(p.raw, "raw", MAX_RAW);
+  return out;
+}
+
+/** The most bytes a peer's `raw` or a client value may hold (1 MiB). */
+export const MAX_RAW: number = 1 << 20;
+
+/** Checks bytes of at most `max` length; returns a private copy. */
+export function checkBytes(
+  value: unknown,
+  what: string,
+  max: number,
+): Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    throw new TypeError(`Expected ${what} to be a Uint8Array`);
+  }
+  if (value.length > max) {
+    throw new RangeError(
+      `Expected ${what} to hold at most ${max} bytes, got ${value.length}`,
+    );
+  }
+  return value.slice();
+}
+
+/** Checks a data-center id (a positive 32-bit integer). */
+export function checkDcId(id: unknown): number {
+  return int(id, "the DC id", 1, 0x7fffffff);
+}
+
+/** Checks a data-center entry; returns a copy. */
+export function checkDc(d: DataCenter): DataCenter {
+  if (typeof d !== "object" || d === null) {
+    throw new TypeError("Expected a data-center object");
+  }
+  const address = (v: unknown, what: string): string | null => {
+    if (v === null) return null;
+    if (
+      typeof v !== "string" || v.length === 0 || v.length > 253 ||
+      /[\s\0]/.test(v)
+    ) {
+      throw new TypeError(
+        `Expected ${what} of DC ${d.id} to be an address or null`,
+      );
+    }
+    return v;
+  };
+  if (typeof d.testMode !== "boolean" || typeof d.mediaOnly !== "boolean") {
+    throw new TypeError("Expected testMode and mediaOnly to be booleans");
+  }
+  return {
+    id: checkDcId(d.id),
+    testMode: d.testMode,
+    mediaOnly: d.mediaOnly,
+    ipv4: address(d.ipv4, "ipv4"),
+    ipv6: address(d.ipv6, "ipv6"),
+    port: int(d.port, "the port", 1, 65535),
+  };
+}
+
+/** Checks a list of data centers: one entry per id and mediaOnly. */
+export function checkDcs(dcs: readonly DataCenter[]): DataCenter[] {
+  if (!Array.isArray(dcs)) {
+    throw new TypeError("Expected an array of data centers");
+  }
+  const seen = new Set<string>();
+  return dcs.map((d) => {
+    const c = checkDc(d);
+    const k = `${c.id}:${c.mediaOnly}`;
+    if (seen.has(k)) {
+      throw new RangeError(
+        `DC ${c.id}${c.mediaOnly ? " (media)" : ""} is listed twice`,
+      );
+    }
+    seen.add(k);
+    return c;
+  });
+}
+
+/** Checks a temporary key's index and expiry. */
+export function checkTempKey(index: unknown, expiresAt: unknown): void {
+  int(index, "the temporary key's index", 0, 0x7fffffff);
+  int(expiresAt, "the temporary key's expiry", 0, Number.MAX_SAFE_INTEGER);
+}
+
+/**
+ * Checks a client value's name: 1–256 characters, no NUL, no lone
+ * surrogate (every backend can hold it as text).
+ */
+export function checkValueName(name: unknown): string {
+  if (typeof name !== "string") {
+    throw new TypeError("Expected the value's name to be a string");
+  }
+  if (name.length === 0 || name.length > 256) {
+    throw new RangeError("Expected the value's name to have 1–256 characters");
+  }
+  if (name.includes("\0") || !name.isWellFormed()) {
+    throw new TypeError(
+      "Expected the value's name to hold no NUL and no lone surrogate",
+    );
+  }
+  return name;
+}
+
+/** Checks a message reference; returns a copy. */
+export function checkRef(r: MessageRef): MessageRef {
+  if (typeof r !== "object" || r === null) {
+    throw new TypeError("Expected a message reference object");
+  }
+  const id = (v: unknown, what: string): number => {
+    const n = int(v, what, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    if (n === 0) throw new RangeError(`Expected ${what} not to be 0`);
+    return n;
+  };
+  return {
+    peerId: id(r.peerId, "the reference's peer id"),
+    chatId: id(r.chatId, "the reference's chat id"),
+    messageId: int(r.messageId, "the message id", 1, 0x7fffffff),
   };
 }

@@ -404,3 +404,70 @@ export class PeerRefusedError extends SessionError {
     this.peers = peers;
   }
 }
+
+/** One client value a storage could not hold, and why. */
+export interface RefusedValue {
+  /** The value's name (at most 64 characters of it). */
+  readonly name: string;
+  /** Why, without the bytes. */
+  readonly reason: string;
+}
+
+/**
+ * Client values a storage could not hold were left out; every other
+ * change of the same `setValues` was stored, and later writes are not
+ * affected. Thrown by that `setValues`. Deno KV, for instance, holds
+ * values up to 64 KiB and keys up to 2 KiB: keep such a value smaller
+ * (split it under several names), or use another backend.
+ *
+ * @example Usage
+ * ```ts
+ * import { ValueRefusedError } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new ValueRefusedError("deno-kv", [
+ *   { name: "salts:2", reason: "its bytes are over 65536 bytes" },
+ * ]);
+ * assert.match(error.message, /"salts:2" \(its bytes are over 65536 bytes\)/);
+ * assert.equal(error.values[0]?.name, "salts:2");
+ * ```
+ */
+export class ValueRefusedError extends SessionError {
+  /** The values left out. */
+  readonly values: readonly RefusedValue[];
+
+  /**
+   * Creates the error.
+   *
+   * @param storage Which storage refused them.
+   * @param values The values left out (names are shortened to 64
+   * characters).
+   * @param options Standard error options.
+   */
+  constructor(
+    storage: string,
+    values: readonly RefusedValue[],
+    options?: ErrorOptions,
+  ) {
+    const named = values.map((v) => ({
+      name: v.name.length <= MAX_QUOTED
+        ? v.name
+        : `${v.name.slice(0, MAX_QUOTED)}…`,
+      reason: v.reason,
+    }));
+    const shown = named.slice(0, 5).map((v) =>
+      `${JSON.stringify(v.name)} (${v.reason})`
+    ).join(", ");
+    super(
+      `${values.length} client ${
+        values.length === 1 ? "value was" : "values were"
+      } not stored: ${storage} cannot hold ${shown}` +
+        `${values.length > 5 ? `, and ${values.length - 5} more` : ""}; ` +
+        "every other change was stored; store a smaller value (or split it " +
+        "under several names), or use another backend",
+      options,
+    );
+    this.name = "ValueRefusedError";
+    this.values = named;
+  }
+}

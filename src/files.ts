@@ -21,7 +21,11 @@ export type {
 } from "./foreign/types.ts";
 
 /** The session-file formats {@linkcode writeSessionFile} writes. */
-export type SessionFileFormat = "telethon" | "pyrogram" | "mtsession";
+export type SessionFileFormat =
+  | "telethon"
+  | "telethon2"
+  | "pyrogram"
+  | "mtsession";
 
 /**
  * Reads a session file — Telethon v1 (schemas 1–7) or 2 (schema 10),
@@ -53,8 +57,9 @@ export async function readSessionFile(
 }
 
 /**
- * Writes a new session file: a Telethon v7 file, an upstream Pyrogram v3
- * file (both as the real libraries open them), or an mtsession file. The
+ * Writes a new session file: a Telethon v7 file, a Telethon 2 file (every
+ * DC with its own key), an upstream Pyrogram v3 file (as the real
+ * libraries open them), or an mtsession file (everything). The
  * file is created with mode 0600, complete or not at all; an existing file
  * is never replaced unless `force` is set.
  *
@@ -134,12 +139,24 @@ async function writeOurFile(
 async function fill(storage: SessionStorage, data: ForeignData): Promise<void> {
   const session = await Session.open(storage);
   await session.setAuth(data.auth);
+  const dcs = data.dataCenters ?? [];
+  if (dcs.length > 0) await session.setDataCenters(dcs);
+  // The main DC's key is the auth state's: another entry never replaces it.
+  for (const k of data.authKeys ?? []) {
+    if (k.dcId !== session.dcId) await session.setAuthKeyFor(k.dcId, k.key);
+  }
+  for (const t of data.tempAuthKeys ?? []) {
+    await session.setTempAuthKey(t.dcId, t.index, t.key, t.expiresAt);
+  }
   const peers = [...(data.peers ?? [])].sort((a, b) =>
     a.updatedAt - b.updatedAt
   );
   if (peers.length > 0) await session.putPeers(peers);
   for (const s of data.updateStates ?? []) await session.setUpdateState(s);
   for (const f of data.files ?? []) await session.cacheFile(f);
+  for (const v of data.values ?? []) await session.setValue(v.name, v.value);
+  // In the order given: the oldest reference of a peer stays the first.
+  for (const r of data.messageRefs ?? []) await session.putMessageRef(r);
   await session.save();
 }
 

@@ -6,6 +6,7 @@
 
 import type { StringFormat } from "./errors.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
+import { decodedStorage } from "./_string_storage.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import type { SessionStorage } from "./storage.ts";
 import { decodeSessionString } from "./strings/codec.ts";
@@ -41,10 +42,33 @@ const STORAGE_METHODS = [
   "getFile",
   "putFiles",
   "listFiles",
+  "getDcs",
+  "setDcs",
+  "getAuthKeys",
+  "setAuthKeys",
+  "getTempAuthKeys",
+  "setTempAuthKeys",
+  "getValue",
+  "listValues",
+  "setValues",
+  "putMessageRefs",
+  "getMessageRefs",
+  "listMessageRefs",
+  "deleteMessageRefs",
   "flush",
   "close",
   "destroy",
 ] as const;
+
+// A storage written against an older contract: most methods are there.
+function missingMethods(value: unknown): string[] | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const o = value as Record<string, unknown>;
+  if (typeof o.getAuth !== "function" || typeof o.putPeers !== "function") {
+    return undefined;
+  }
+  return STORAGE_METHODS.filter((m) => typeof o[m] !== "function");
+}
 
 /**
  * Whether a value implements {@linkcode SessionStorage} (structurally).
@@ -128,11 +152,18 @@ export async function openSession(
       ...(passphrase === undefined ? {} : { passphrase }),
       ...(format === undefined ? {} : { format }),
     });
-    const storage = new MemoryStorage();
-    await storage.setAuth(decoded.auth);
+    const storage = await decodedStorage(decoded);
     return await Session.open(storage, { ...options, ...rest });
   }
   if (isSessionStorage(target)) return await Session.open(target, options);
+  const missing = missingMethods(target);
+  if (missing !== undefined && missing.length > 0) {
+    throw new TypeError(
+      `The storage lacks ${missing.join(", ")}: a SessionStorage keeps the ` +
+        "whole session (data centers, every key, client values, message " +
+        "references); implement them, or extend MemoryStorage",
+    );
+  }
   if (typeof target === "string") {
     const { openFileStorage } = await sqliteFiles();
     const storage = await openFileStorage(target, options);

@@ -22,18 +22,29 @@ import {
   SessionClosedError,
 } from "./errors.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
+import { WholeSession } from "./_whole_session.ts";
 import { toInputPeer } from "./peers/input_peer.ts";
 import { idCandidates, planObjectKey, planTextKey } from "./peers/keys.ts";
 import { entityPeers } from "./peers/normalize.ts";
-import type { PeerLookup, SessionStorage } from "./storage.ts";
+import type {
+  MessageRefFilter,
+  PeerLookup,
+  SessionStorage,
+} from "./storage.ts";
 import { encodeSessionString } from "./strings/codec.ts";
+import { dcAddress } from "./strings/dc_table.ts";
 import type { EncodeOptions, StringFormat } from "./strings/types.ts";
 import type {
   AuthState,
   CachedFile,
+  ClientValue,
+  DataCenter,
+  DcAuthKey,
   FileType,
   InputPeer,
+  MessageRef,
   PeerRecord,
+  TempAuthKey,
   UpdateState,
 } from "./types.ts";
 
@@ -108,6 +119,7 @@ function now(): number {
 export class Session {
   #storage: SessionStorage;
   #auth: AuthState;
+  #whole: WholeSession;
   #closed = false;
   #pending = new PendingWrites();
 
@@ -121,10 +133,12 @@ export class Session {
   private constructor(
     storage: SessionStorage,
     auth: AuthState,
+    whole: WholeSession,
     options: SessionOptions,
   ) {
     this.#storage = storage;
     this.#auth = auth;
+    this.#whole = whole;
     this.saveEntities = options.saveEntities ?? true;
   }
 
@@ -148,8 +162,11 @@ export class Session {
     storage: SessionStorage,
     options: SessionOptions = {},
   ): Promise<Session> {
-    const auth = await storage.getAuth();
-    return new Session(storage, auth, options);
+    const [auth, whole] = await Promise.all([
+      storage.getAuth(),
+      WholeSession.load(storage),
+    ]);
+    return new Session(storage, auth, whole, options);
   }
 
   /** The storage behind this session. */
@@ -334,7 +351,10 @@ export class Session {
   /**
    * Writes the login as a session string of any format (the caches are not
    * part of a string). Fields the format needs and the session lacks come
-   * from `options`, or a `MissingFieldsError` names them.
+   * from `options`, or a `MissingFieldsError` names them. An mtsession
+   * string carries every data center and every DC's permanent key, an
+   * mtcute string the main DC's media DC; `droppedFields(auth, format,
+   * { dataCenters, authKeys })` names what another format leaves out.
    *
    * @param format Target format (default `mtsession`).
    * @param options Fills for missing fields; `passphrase` to encrypt an
@@ -361,7 +381,11 @@ export class Session {
   ): Promise<string> {
     this.#check("export the session");
     await this.#settle();
-    return await encodeSessionString(this.#auth, format, options);
+    return await encodeSessionString(this.#auth, format, {
+      dataCenters: this.#whole.dcs,
+      authKeys: this.#whole.otherKeys(),
+      ...options,
+    });
   }
 
   // ---- peers --------------------------------------------------------------
@@ -442,10 +466,40 @@ export class Session {
       case "input":
         return found.value;
       case "record":
-        return toInputPeer(found.value);
+        return found.value.min === true
+          ? await this.#fromMessage(found.value)
+          : toInputPeer(found.value);
       case "missing":
         throw new PeerNotFoundError(found.kind, found.key);
     }
+  }
+
+  // A min peer is addressed through a message that mentions it, in a chat
+  // the cache can address itself.
+  async #fromMessage(peer: PeerRecord): Promise<InputPeer> {
+    for (const ref of await this.#whole.refsOf(peer.id)) {
+      const chat = await this.#lookup({ by: "id", ids: [ref.chatId] });
+      if (chat === undefined || chat.min === true) continue;
+      const input = toInputPeer(peer);
+      const inChat = toInputPeer(chat);
+      if (input._ === "inputPeerUser") {
+        return {
+          _: "inputPeerUserFromMessage",
+          peer: inChat,
+          msgId: ref.messageId,
+          userId: input.userId,
+        };
+      }
+      if (input._ === "inputPeerChannel") {
+        return {
+          _: "inputPeerChannelFromMessage",
+          peer: inChat,
+          msgId: ref.messageId,
+          channelId: input.channelId,
+        };
+      }
+    }
+    throw new PeerNotFoundError("id", String(peer.id));
   }
 
   /**
@@ -615,10 +669,276 @@ export class Session {
     return await this.#storage.listFiles();
   }
 
+  // ---- data centers and keys ---------------------------------------------
+
+  /**
+   * Every data center the session knows (copies), in the order set.
+   *
+   * @example Usage
+   * ```ts
+   * import { openSession } from "@mtsession/mtsession";
+   * import assert from "node:assert/strict";
+   *
+   * await using session = await openSession(":memory:");
+   * await session.putDataCenter({
+   *   id: 2, testMode: false, mediaOnly: true,
+   *   ipv4: "149.154.167.151", ipv6: null, port: 443,
+   * });
+   * assert.equal(session.dataCenters[0]?.mediaOnly, true);
+   * ```
+   */
+  get dataCenters(): DataCenter[] {
+    return this.#whole.dcs;
+  }
+
+  /**
+   * Replaces the known data centers (one entry per id and `mediaOnly`);
+   * durable when it resolves.
+   *
+   * @param dcs Every known data center.
+   * @throws {TypeError | RangeError} When an entry is malformed or repeated.
+   */
+  async setDataCenters(dcs: readonly DataCenter[]): Promise<void> {
+    this.#check("change the data centers");
+    await this.#whole.setDcs(dcs);
+  }
+
+  /**
+   * Adds a data center, or replaces the one with its id and `mediaOnly`.
+   *
+   * @param dc The data center.
+   */
+  async putDataCenter(dc: DataCenter): Promise<void> {
+    this.#check("change the data centers");
+    await this.#whole.putDc(dc);
+  }
+
+  /**
+   * The permanent auth key of a DC: the main DC's is {@linkcode authKey}.
+   *
+   * @param dcId Data-center id.
+   * @returns A copy of the key, or `null` when the session has none.
+   */
+  authKeyFor(dcId: number): Uint8Array | null {
+    this.#check("read an auth key");
+    if (dcId === this.#auth.dcId) return this.authKey;
+    return this.#whole.otherKey(dcId);
+  }
+
+  /**
+   * Every permanent auth key, the main DC's included, by DC.
+   *
+   * @returns Copies, by ascending DC id.
+   */
+  authKeys(): DcAuthKey[] {
+    this.#check("read the auth keys");
+    const out = this.#whole.otherKeys();
+    const { dcId, authKey } = this.#auth;
+    if (dcId !== null && authKey !== null) {
+      out.push({ dcId, key: authKey.slice() });
+      out.sort((a, b) => a.dcId - b.dcId);
+    }
+    return out;
+  }
+
+  /**
+   * Sets or removes the permanent key of a DC (the main DC's sets
+   * {@linkcode authKey}); durable when it resolves.
+   *
+   * @param dcId Data-center id.
+   * @param key 256 bytes, or `null` to remove it.
+   */
+  async setAuthKeyFor(dcId: number, key: Uint8Array | null): Promise<void> {
+    this.#check("change an auth key");
+    if (dcId === this.#auth.dcId) await this.setAuthKey(key);
+    else await this.#whole.setOtherKey(dcId, key);
+  }
+
+  /**
+   * Makes another DC the main one: its key (when known) becomes
+   * {@linkcode authKey}, the old main key is kept as that DC's. The
+   * address comes from the arguments, else from the known data centers,
+   * else from Telegram's table.
+   *
+   * @param dcId The new main DC.
+   * @param serverAddress Its address (optional).
+   * @param port Its port (optional).
+   */
+  async switchDc(
+    dcId: number,
+    serverAddress?: string,
+    port?: number,
+  ): Promise<void> {
+    this.#check("change the data center");
+    const { dcId: old, authKey: oldKey } = this.#auth;
+    if (dcId === old) return;
+    const testMode = this.#auth.testMode ?? false;
+    const known = this.#whole.dc(dcId, false);
+    const table = dcAddress(dcId, testMode);
+    const address = serverAddress ?? known?.ipv4 ?? known?.ipv6 ??
+      table?.address ?? null;
+    const newKey = this.#whole.otherKey(dcId);
+    // Keep the old key first: a crash in between leaves a key twice, never
+    // none.
+    if (old !== null && oldKey !== null) {
+      await this.#whole.setOtherKey(old, oldKey);
+    }
+    await this.setAuth({
+      dcId,
+      serverAddress: address,
+      port: port ?? known?.port ?? table?.port ?? null,
+      authKey: newKey,
+    });
+    if (newKey !== null) await this.#whole.setOtherKey(dcId, null);
+  }
+
+  /**
+   * A temporary key that has not expired.
+   *
+   * @param dcId Data-center id.
+   * @param index The key's index within the DC.
+   * @param now The current time in the unit of `expiresAt` (default:
+   * `Date.now()`, milliseconds).
+   * @returns A copy of the key, or `null`.
+   */
+  async getTempAuthKey(
+    dcId: number,
+    index: number,
+    now: number = Date.now(),
+  ): Promise<Uint8Array | null> {
+    this.#check("read a temporary key");
+    return await this.#whole.tempKey(dcId, index, now);
+  }
+
+  /**
+   * Every temporary key that has not expired.
+   *
+   * @param now The current time (default `Date.now()`).
+   * @returns Copies, by DC and index.
+   */
+  async tempAuthKeys(now: number = Date.now()): Promise<TempAuthKey[]> {
+    this.#check("read the temporary keys");
+    return await this.#whole.tempKeys(now);
+  }
+
+  /**
+   * Sets or removes a temporary key; durable when it resolves.
+   *
+   * @param dcId Data-center id.
+   * @param index The key's index within the DC.
+   * @param key 256 bytes, or `null` to remove it.
+   * @param expiresAt When it expires (the unit `now` is given in).
+   */
+  async setTempAuthKey(
+    dcId: number,
+    index: number,
+    key: Uint8Array | null,
+    expiresAt: number,
+  ): Promise<void> {
+    this.#check("change a temporary key");
+    await this.#whole.setTempKey(dcId, index, key, expiresAt);
+  }
+
+  /**
+   * Removes the temporary keys of one DC, or all of them.
+   *
+   * @param dcId The DC (default: every DC).
+   */
+  async deleteTempAuthKeys(dcId?: number): Promise<void> {
+    this.#check("delete temporary keys");
+    await this.#whole.deleteTempKeys(dcId);
+  }
+
+  // ---- client values and message references -----------------------------
+
+  /**
+   * A value a client stored by name.
+   *
+   * @param name The value's name.
+   * @returns A copy of its bytes, or `undefined`.
+   *
+   * @example Usage
+   * ```ts
+   * import { openSession } from "@mtsession/mtsession";
+   * import assert from "node:assert/strict";
+   *
+   * await using session = await openSession(":memory:");
+   * await session.setValue("salts:2", new Uint8Array([1, 2, 3]));
+   * assert.deepEqual(await session.getValue("salts:2"), new Uint8Array([1, 2, 3]));
+   * ```
+   */
+  async getValue(name: string): Promise<Uint8Array | undefined> {
+    this.#check("read a client value");
+    return await this.#whole.value(name);
+  }
+
+  /**
+   * Stores or removes a named value (up to 1 MiB of bytes).
+   *
+   * @param name 1–256 characters, no NUL.
+   * @param value The bytes, or `null` to remove the value.
+   */
+  async setValue(name: string, value: Uint8Array | null): Promise<void> {
+    this.#check("store a client value");
+    await this.#whole.setValues([{ name, value }]);
+  }
+
+  /**
+   * Every stored value.
+   *
+   * @returns Copies, by name.
+   */
+  async listValues(): Promise<ClientValue[]> {
+    this.#check("list client values");
+    return await this.#whole.values();
+  }
+
+  /**
+   * Remembers that a message mentions a (min) peer.
+   *
+   * @param ref The peer, chat and message.
+   */
+  async putMessageRef(ref: MessageRef): Promise<void> {
+    this.#check("store a message reference");
+    await this.#whole.putRefs([ref]);
+  }
+
+  /**
+   * The oldest stored message that mentions a peer.
+   *
+   * @param peerId The peer's marked id.
+   * @returns A copy, or `undefined`.
+   */
+  async getMessageRef(peerId: number): Promise<MessageRef | undefined> {
+    this.#check("read a message reference");
+    return (await this.#whole.refsOf(peerId))[0];
+  }
+
+  /**
+   * Every stored message reference.
+   *
+   * @returns Copies.
+   */
+  async listMessageRefs(): Promise<MessageRef[]> {
+    this.#check("list message references");
+    return await this.#whole.refs();
+  }
+
+  /**
+   * Forgets message references: of some peers, of deleted messages, or all.
+   *
+   * @param filter Which ones.
+   */
+  async deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
+    this.#check("delete message references");
+    await this.#whole.deleteRefs(filter);
+  }
+
   // ---- lifecycle ---------------------------------------------------------
 
-  #settle(): Promise<void> {
-    return this.#pending.settle(
+  async #settle(): Promise<void> {
+    await this.#whole.settle();
+    await this.#pending.settle(
       "An earlier change of the auth state was not saved",
     );
   }
@@ -649,7 +969,8 @@ export class Session {
   }
 
   /**
-   * Copies everything (auth, peers, update states, cached files) into
+   * Copies everything (auth, data centers, every key, peers, update
+   * states, cached files, client values, message references) into
    * another storage and opens a session there.
    *
    * @param target Where to copy to (default: a new memory storage).
@@ -658,16 +979,27 @@ export class Session {
   async clone(target: SessionStorage = new MemoryStorage()): Promise<Session> {
     this.#check("clone");
     await this.#settle();
-    const [peers, states, files] = await Promise.all([
-      this.#storage.listPeers(),
-      this.#storage.getUpdateStates(),
-      this.#storage.listFiles(),
+    const s = this.#storage;
+    const [peers, states, files, temp, values, refs] = await Promise.all([
+      s.listPeers(),
+      s.getUpdateStates(),
+      s.listFiles(),
+      s.getTempAuthKeys(0),
+      s.listValues(),
+      s.listMessageRefs(),
     ]);
     await target.setAuth(this.getAuth());
+    const dcs = this.#whole.dcs;
+    if (dcs.length > 0) await target.setDcs(dcs);
+    const keys = this.#whole.otherKeys();
+    if (keys.length > 0) await target.setAuthKeys(keys);
+    if (temp.length > 0) await target.setTempAuthKeys(temp);
     peers.sort((a, b) => a.updatedAt - b.updatedAt);
     if (peers.length > 0) await target.putPeers(peers);
     if (states.length > 0) await target.putUpdateStates(states);
     if (files.length > 0) await target.putFiles(files);
+    if (values.length > 0) await target.setValues(values);
+    if (refs.length > 0) await target.putMessageRefs(refs);
     await target.flush();
     return await Session.open(target, { saveEntities: this.saveEntities });
   }

@@ -8,8 +8,13 @@
 import type {
   AuthState,
   CachedFile,
+  ClientValue,
+  DataCenter,
+  DcAuthKey,
   FileType,
+  MessageRef,
   PeerRecord,
+  TempAuthKey,
   UpdateState,
 } from "./types.ts";
 
@@ -28,6 +33,51 @@ export type PeerLookup =
   | { readonly by: "name"; readonly value: string };
 
 /**
+ * A change to the permanent keys: `key: null` removes the DC's key.
+ */
+export interface DcAuthKeyChange {
+  /** Data-center id. */
+  readonly dcId: number;
+  /** The new key, or `null` to remove it. */
+  readonly key: Uint8Array | null;
+}
+
+/**
+ * A change to the temporary keys: `key: null` removes the key at
+ * (`dcId`, `index`).
+ */
+export interface TempAuthKeyChange {
+  /** Data-center id. */
+  readonly dcId: number;
+  /** The key's index within the DC. */
+  readonly index: number;
+  /** The new key, or `null` to remove it. */
+  readonly key: Uint8Array | null;
+  /** When it expires (ignored when `key` is `null`). */
+  readonly expiresAt: number;
+}
+
+/** A change to the client values: `value: null` removes the name. */
+export interface ClientValueChange {
+  /** The value's name. */
+  readonly name: string;
+  /** The new bytes, or `null` to remove it. */
+  readonly value: Uint8Array | null;
+}
+
+/**
+ * Which message references {@linkcode SessionStorage.deleteMessageRefs}
+ * removes.
+ */
+export type MessageRefFilter =
+  /** Every reference of these peers. */
+  | { readonly peerIds: readonly number[] }
+  /** Every reference to these messages of one chat (they were deleted). */
+  | { readonly chatId: number; readonly messageIds: readonly number[] }
+  /** All of them. */
+  | { readonly all: true };
+
+/**
  * Where a session keeps its data. {@linkcode Session} validates everything
  * before it calls a storage, so a backend may trust its arguments.
  *
@@ -36,9 +86,12 @@ export type PeerLookup =
  * - Values come back exactly as stored: 64-bit integers lose no bit, bytes
  *   are returned as fresh `Uint8Array` copies, records are copies the caller
  *   may change.
- * - `setAuth` is durable when its promise resolves.
- * - `putPeers`, `putUpdateStates` and `putFiles` may be batched; they are
- *   durable at the latest when `flush()` resolves.
+ * - `setAuth`, `setDcs`, `setAuthKeys` and `setTempAuthKeys` are durable
+ *   when their promise resolves: keys never wait for a batch.
+ * - `putPeers`, `putUpdateStates`, `putFiles`, `setValues` and
+ *   `putMessageRefs` may be batched; they are durable at the latest when
+ *   `flush()` resolves, and reads see them at once.
+ * - An expired temporary key is never returned.
  * - Peer writes merge rather than overwrite: see {@linkcode putPeers}.
  * - A peer whose values the backend cannot hold is left out alone: the
  *   other peers of the batch and every later write are stored, and the
@@ -99,7 +152,11 @@ export interface SessionStorage {
    *   `phone` and `name` too, unless the new record has `null` there, in
    *   which case the known value is kept;
    * - a username or phone belongs to one peer: the latest record to carry it
-   *   takes it, and it is removed from whichever peer had it before.
+   *   takes it, and it is removed from whichever peer had it before;
+   * - a `min` record never replaces a full one: for a known full peer, a
+   *   min record changes nothing; a full record replaces a min one;
+   * - `raw` comes from the new record when it has one, else the known
+   *   bytes are kept.
    *
    * @param records The peers to store.
    */
@@ -183,6 +240,108 @@ export interface SessionStorage {
    * @returns Copies of all entries.
    */
   listFiles(): Promise<CachedFile[]>;
+
+  /**
+   * Lists the data centers the session knows.
+   *
+   * @returns Copies, in the order they were set.
+   */
+  getDcs(): Promise<DataCenter[]>;
+
+  /**
+   * Replaces the list of known data centers (at most one entry per `id`
+   * and `mediaOnly`). Durable when the promise resolves.
+   *
+   * @param dcs Every known data center.
+   */
+  setDcs(dcs: readonly DataCenter[]): Promise<void>;
+
+  /**
+   * Lists the permanent keys of DCs other than the main one.
+   *
+   * @returns Copies, by ascending `dcId`.
+   */
+  getAuthKeys(): Promise<DcAuthKey[]>;
+
+  /**
+   * Sets or removes permanent keys, in order. Durable when the promise
+   * resolves.
+   *
+   * @param changes The keys to set or remove.
+   */
+  setAuthKeys(changes: readonly DcAuthKeyChange[]): Promise<void>;
+
+  /**
+   * Lists the temporary keys that have not expired at `now`
+   * (`expiresAt > now`); expired ones are never returned. A read deletes
+   * nothing (`now` is the caller's clock, which may run ahead); a key is
+   * removed by `setTempAuthKeys` or replaced.
+   *
+   * @param now The current time, in the unit of `expiresAt`.
+   * @returns Copies, by ascending `dcId`, then `index`.
+   */
+  getTempAuthKeys(now: number): Promise<TempAuthKey[]>;
+
+  /**
+   * Sets or removes temporary keys, in order. Durable when the promise
+   * resolves.
+   *
+   * @param changes The keys to set or remove.
+   */
+  setTempAuthKeys(changes: readonly TempAuthKeyChange[]): Promise<void>;
+
+  /**
+   * Reads one client value.
+   *
+   * @param name The value's name.
+   * @returns A copy of its bytes, or `undefined`.
+   */
+  getValue(name: string): Promise<Uint8Array | undefined>;
+
+  /**
+   * Lists every client value.
+   *
+   * @returns Copies, by name (code-unit order).
+   */
+  listValues(): Promise<ClientValue[]>;
+
+  /**
+   * Sets or removes client values, in order.
+   *
+   * @param changes The values to set or remove.
+   */
+  setValues(changes: readonly ClientValueChange[]): Promise<void>;
+
+  /**
+   * Stores message references; one already stored (same peer, chat and
+   * message) stays where it is.
+   *
+   * @param refs The references to store.
+   */
+  putMessageRefs(refs: readonly MessageRef[]): Promise<void>;
+
+  /**
+   * The references of one peer, oldest first (the order they were first
+   * stored in).
+   *
+   * @param peerId The min peer's marked id.
+   * @returns Copies; empty when there is none.
+   */
+  getMessageRefs(peerId: number): Promise<MessageRef[]>;
+
+  /**
+   * Lists every message reference.
+   *
+   * @returns Copies, in no particular order.
+   */
+  listMessageRefs(): Promise<MessageRef[]>;
+
+  /**
+   * Removes message references.
+   *
+   * @param filter Which ones.
+   */
+  deleteMessageRefs(filter: MessageRefFilter): Promise<void>;
 
   /** Makes every write so far durable. */
   flush(): Promise<void>;

@@ -72,6 +72,90 @@ export interface PeerRecord {
   name: string | null;
   /** Unix time (seconds) when this record was last written. */
   updatedAt: number;
+  /**
+   * `true` for a "min" peer: one Telegram sent without a usable access hash
+   * (`min` users and channels), addressable only through the message it was
+   * seen in (see {@linkcode MessageRef}). Absent or `false` for a full peer.
+   * A min record never replaces a full one.
+   */
+  min?: boolean;
+  /**
+   * The client's own serialized object for this peer (mtcute keeps the TL
+   * bytes of the full `User` or `Chat` here): opaque bytes, stored and
+   * returned as given. Absent when the client gave none; a record without
+   * it keeps the bytes a known record has.
+   */
+  raw?: Uint8Array;
+}
+
+/**
+ * A data center the session knows: where to reach it. A session may know
+ * several (every DC it has talked to, and media-only DCs); the one it
+ * logged in on is {@linkcode AuthState.dcId}.
+ */
+export interface DataCenter {
+  /** Data-center id (1–5 in production, 1–3 in test mode). */
+  id: number;
+  /** Whether this DC belongs to Telegram's test servers. */
+  testMode: boolean;
+  /** Whether this entry is the DC's media-only endpoint. */
+  mediaOnly: boolean;
+  /** IPv4 address (or a host name), or `null` when not known. */
+  ipv4: string | null;
+  /** IPv6 address, or `null` when not known. */
+  ipv6: string | null;
+  /** TCP port (for both addresses). */
+  port: number;
+}
+
+/**
+ * The permanent auth key of a data center other than the main one (the
+ * main DC's key is {@linkcode AuthState.authKey}).
+ */
+export interface DcAuthKey {
+  /** Data-center id. */
+  dcId: number;
+  /** The 256-byte MTProto auth key: a password to the account. */
+  key: Uint8Array;
+}
+
+/**
+ * A temporary (perfect-forward-secrecy) auth key, bound to a permanent one;
+ * a client may keep several per DC, by index.
+ */
+export interface TempAuthKey {
+  /** Data-center id. */
+  dcId: number;
+  /** The client's index of the key within the DC (mtcute: connection kind). */
+  index: number;
+  /** The 256-byte temporary key. */
+  key: Uint8Array;
+  /** When it stops being valid, in the client's own time unit (mtcute: ms). */
+  expiresAt: number;
+}
+
+/**
+ * A named value a client owns and the session keeps for it, as opaque bytes
+ * (mtcute's server salts, its media-DC record, …).
+ */
+export interface ClientValue {
+  /** The name (1–256 characters, no NUL). */
+  name: string;
+  /** The bytes. */
+  value: Uint8Array;
+}
+
+/**
+ * Where a min peer was seen: a message that mentions it, which makes it
+ * addressable (`inputPeerUserFromMessage`, `inputPeerChannelFromMessage`).
+ */
+export interface MessageRef {
+  /** Marked id of the min peer. */
+  peerId: number;
+  /** Marked id of the chat the message is in. */
+  chatId: number;
+  /** The message id. */
+  messageId: number;
 }
 
 /**
@@ -138,5 +222,40 @@ export interface InputPeerChannel {
   readonly accessHash: bigint;
 }
 
+/**
+ * A TL-shaped `inputPeerUserFromMessage`: a min user, addressed through a
+ * message that mentions it.
+ */
+export interface InputPeerUserFromMessage {
+  /** Constructor name. */
+  readonly _: "inputPeerUserFromMessage";
+  /** The chat the message is in. */
+  readonly peer: InputPeerUser | InputPeerChat | InputPeerChannel;
+  /** The message id. */
+  readonly msgId: number;
+  /** The user's id. */
+  readonly userId: number;
+}
+
+/**
+ * A TL-shaped `inputPeerChannelFromMessage`: a min channel, addressed
+ * through a message that mentions it.
+ */
+export interface InputPeerChannelFromMessage {
+  /** Constructor name. */
+  readonly _: "inputPeerChannelFromMessage";
+  /** The chat the message is in. */
+  readonly peer: InputPeerUser | InputPeerChat | InputPeerChannel;
+  /** The message id. */
+  readonly msgId: number;
+  /** The channel's bare (positive) id. */
+  readonly channelId: number;
+}
+
 /** The input peers a session can build from its cache. */
-export type InputPeer = InputPeerUser | InputPeerChat | InputPeerChannel;
+export type InputPeer =
+  | InputPeerUser
+  | InputPeerChat
+  | InputPeerChannel
+  | InputPeerUserFromMessage
+  | InputPeerChannelFromMessage;

@@ -10,6 +10,7 @@ import type {
   UpdateState,
 } from "../mod.ts";
 import { Session, SessionClosedError } from "../mod.ts";
+import { describeWholeSession, type Reopen } from "./_conformance_whole.ts";
 
 const KEY = new Uint8Array(256).map((_, i) => (i * 7 + 3) & 0xff);
 
@@ -25,10 +26,15 @@ function peer(over: Partial<PeerRecord> & { id: number }): PeerRecord {
   };
 }
 
-/** Runs the shared storage contract against a backend. */
+/**
+ * Runs the shared storage contract against a backend. `reopen`, for a
+ * backend that persists, closes a storage and opens the same place again:
+ * the whole-session cases then read what they wrote after a restart.
+ */
 export function describeSessionStorage(
   name: string,
   make: () => Promise<SessionStorage> | SessionStorage,
+  reopen?: Reopen,
 ): void {
   describe(`SessionStorage conformance: ${name}`, () => {
     const open: SessionStorage[] = [];
@@ -40,6 +46,18 @@ export function describeSessionStorage(
     after(async () => {
       for (const s of open) await s.close().catch(() => {});
     });
+
+    describeWholeSession(
+      fresh,
+      reopen === undefined ? undefined : async (
+        closed,
+      ) => {
+        await closed.close();
+        const s = await reopen(closed);
+        open.push(s);
+        return s;
+      },
+    );
 
     it("starts with every auth field null", async () => {
       const s = await fresh();

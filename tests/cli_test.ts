@@ -11,7 +11,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeSessionString, encodeSessionString } from "../mod.ts";
+import {
+  decodeSessionString,
+  encodeSessionString,
+  openSession,
+} from "../mod.ts";
 import { runCliProcess } from "./_cli.ts";
 import { fixturePath, loadFixtureJson, toHex } from "./_fixtures.ts";
 
@@ -34,6 +38,7 @@ const INFO_KEYS = [
   "date",
   "takeoutId",
   "authKeyId",
+  "dataCenters",
 ];
 
 describe("mtsession info", () => {
@@ -352,6 +357,62 @@ describe("mtsession with session files", () => {
     assert.equal(noOut.status, 2);
   });
 
+  it("convert mtsession FILE --to mtsession-file keeps the whole session", async () => {
+    const src = join(dir, "whole-src");
+    const key = (seed: number): Uint8Array => new Uint8Array(256).fill(seed);
+    const dc = {
+      id: 4,
+      testMode: false,
+      mediaOnly: true,
+      ipv4: "149.154.164.250",
+      ipv6: null,
+      port: 443,
+    };
+    const ref = { peerId: 600_000_001, chatId: -42, messageId: 3 };
+    const raw = new Uint8Array([9, 8, 7]);
+    const s = await openSession(src);
+    await s.setDc(2, "149.154.167.51", 443);
+    await s.setAuthKey(key(2));
+    await s.setDataCenters([dc]);
+    await s.setAuthKeyFor(4, key(4));
+    await s.setValue("salts:2", new Uint8Array([1, 2]));
+    await s.putMessageRef(ref);
+    await s.putPeers([{
+      id: 600_000_001,
+      type: "user",
+      accessHash: 5n,
+      usernames: [],
+      phone: null,
+      name: null,
+      updatedAt: 1_700_000_000,
+      min: true,
+      raw,
+    }]);
+    await s.close();
+    const out = join(dir, "whole-out.session");
+    const r = runCliProcess([
+      "convert",
+      `${src}.session`,
+      "--to",
+      "mtsession-file",
+      "--out",
+      out,
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    const copy = await openSession(out);
+    assert.deepEqual(copy.dataCenters, [dc]);
+    assert.deepEqual(copy.authKeys(), [
+      { dcId: 2, key: key(2) },
+      { dcId: 4, key: key(4) },
+    ]);
+    assert.deepEqual(await copy.getValue("salts:2"), new Uint8Array([1, 2]));
+    assert.deepEqual(await copy.listMessageRefs(), [ref]);
+    const p = await copy.getPeer(600_000_001);
+    assert.equal(p?.min, true);
+    assert.deepEqual(p?.raw, raw);
+    await copy.close();
+  });
+
   it("a file that is not a session is bad input and stays untouched", () => {
     const path = join(dir, "junk.bin");
     writeFileSync(path, new Uint8Array([0, 1, 2, 3, 255, 254]));
@@ -363,5 +424,131 @@ describe("mtsession with session files", () => {
       /neither an SQLite session file nor a session string/,
     );
     assert.deepEqual(readFileSync(path), before);
+  });
+});
+
+describe("mtsession with every data center and key", () => {
+  const KEY = (n: number) => new Uint8Array(256).fill(n);
+  const auth = {
+    dcId: 2,
+    serverAddress: "149.154.167.51",
+    port: 443,
+    authKey: KEY(2),
+    apiId: 12345,
+    userId: 1234567890,
+    isBot: false,
+    testMode: false,
+  };
+  const whole = {
+    dataCenters: [
+      {
+        id: 2,
+        testMode: false,
+        mediaOnly: false,
+        ipv4: "149.154.167.51",
+        ipv6: "2001:67c:4e8:f002::a",
+        port: 443,
+      },
+      {
+        id: 2,
+        testMode: false,
+        mediaOnly: true,
+        ipv4: "149.154.167.222",
+        ipv6: null,
+        port: 443,
+      },
+      {
+        id: 4,
+        testMode: false,
+        mediaOnly: false,
+        ipv4: "149.154.167.91",
+        ipv6: null,
+        port: 443,
+      },
+    ],
+    authKeys: [{ dcId: 4, key: KEY(4) }, { dcId: 5, key: KEY(0x55) }],
+  };
+  const string = () => encodeSessionString(auth, "mtsession", whole);
+  const keyId = async (key: Uint8Array): Promise<string> =>
+    toHex(
+      new Uint8Array(
+        await crypto.subtle.digest("SHA-1", key as Uint8Array<ArrayBuffer>),
+      ).subarray(12, 20),
+    );
+
+  it("info lists every DC with its addresses and key id, never a key", async () => {
+    const r = runCliProcess(["info", "--json"], await string());
+    assert.equal(r.status, 0, r.stderr);
+    const o = JSON.parse(r.stdout);
+    assert.deepEqual(
+      o.dataCenters.map((
+        d: Record<string, unknown>,
+      ) => [d.id, d.mediaOnly, d.ipv4, d.ipv6, d.main, d.authKeyId]),
+      [
+        [2, false, "149.154.167.51", "2001:67c:4e8:f002::a", true, o.authKeyId],
+        [2, true, "149.154.167.222", null, false, null],
+        [4, false, "149.154.167.91", null, false, await keyId(KEY(4))],
+        [5, false, null, null, false, await keyId(KEY(0x55))],
+      ],
+    );
+    assert.ok(!r.stdout.includes("5555555555"), "no key in the output");
+    const text = runCliProcess(["info"], await string());
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /DC 2 \(main\)\s+149\.154\.167\.51:443 \[2001:67c:4e8:f002::a\]:443, auth key id [0-9a-f]{16}/,
+    );
+    assert.match(text.stdout, /DC 2 media\s+149\.154\.167\.222:443\n/);
+    assert.match(text.stdout, /DC 5\s+no address, auth key id [0-9a-f]{16}/);
+    assert.ok(!text.stdout.includes("5555555555"));
+  });
+
+  it("convert names per DC what the target cannot carry", async () => {
+    const r = runCliProcess(["convert", "--to", "telethon"], await string());
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(
+      r.stderr,
+      /does not carry .*DC 2 IPv6 address, DC 2 media address, DC 4 address, auth key of DC 4, auth key of DC 5/,
+    );
+    const same = runCliProcess(
+      ["convert", "--to", "mtsession"],
+      await string(),
+    );
+    assert.equal(same.status, 0, same.stderr);
+    assert.equal(same.stderr, "");
+    const back = await decodeSessionString(same.stdout);
+    assert.deepEqual(back.dataCenters, whole.dataCenters);
+    assert.deepEqual(back.authKeys, whole.authKeys);
+  });
+
+  it("a Telethon 2 file keeps every key; Pyrogram's file names what it drops", async () => {
+    const t2 = join(dir, "every-dc-t2.session");
+    const r = runCliProcess(
+      ["convert", "--to", "telethon2-file", "--out", t2],
+      await string(),
+    );
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /do not store the DC 2 media address/);
+    const info = runCliProcess(["info", t2, "--json"]);
+    assert.equal(info.status, 0, info.stderr);
+    const o = JSON.parse(info.stdout);
+    assert.equal(o.source, "telethon-file");
+    assert.deepEqual(
+      o.dataCenters.map((d: Record<string, unknown>) => [d.id, d.authKeyId]),
+      [
+        [2, o.authKeyId],
+        [4, await keyId(KEY(4))],
+        [5, await keyId(KEY(0x55))],
+      ],
+    );
+    const py = runCliProcess(
+      ["convert", "--to", "pyrogram-file", "--out", join(dir, "every-py")],
+      await string(),
+    );
+    assert.equal(py.status, 0, py.stderr);
+    assert.match(
+      py.stderr,
+      /Pyrogram files do not store the DC 2 IPv6 address, the DC 2 media address, the DC 4 address, the auth key of DC 4 and the auth key of DC 5/,
+    );
   });
 });

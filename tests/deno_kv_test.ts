@@ -15,7 +15,14 @@ import {
   DenoKvUnavailableError,
   openDenoKvStore,
 } from "../adapters/deno_kv.ts";
-import { type PeerRecord, SessionInUseError } from "../mod.ts";
+import {
+  type DataCenter,
+  type PeerRecord,
+  SessionError,
+  SessionInUseError,
+  type SessionStorage,
+  ValueRefusedError,
+} from "../mod.ts";
 import { describeSessionStorage } from "./_conformance.ts";
 import { describeOrSkip, runtime } from "./_fixtures.ts";
 import { describeSessionStore } from "./_store_conformance.ts";
@@ -50,10 +57,26 @@ if (KV_SKIP) {
 } else {
   let conformance: Promise<DenoKvStore> | undefined;
   let n = 0;
-  describeSessionStorage("deno-kv", async () => {
-    conformance ??= store({ flushDelayMs: 5 });
-    return (await (await conformance).open(`conformance-${n++}`)).storage;
-  });
+  const path = freshPath();
+  const ids = new Map<SessionStorage, string>();
+  const openOn = async (
+    s: DenoKvStore,
+    id: string,
+  ): Promise<SessionStorage> => {
+    const storage = (await s.open(id)).storage;
+    ids.set(storage, id);
+    return storage;
+  };
+  describeSessionStorage(
+    "deno-kv",
+    async () => {
+      conformance ??= store({ flushDelayMs: 5 }, path);
+      return await openOn(await conformance, `conformance-${n++}`);
+    },
+    // A restart: another store, on its own handle of the same file.
+    async (closed) =>
+      await openOn(await store({ flushDelayMs: 5 }, path), ids.get(closed)!),
+  );
 }
 
 /** Keys a session has in the KV file at `path` (its registry entry too). */
@@ -240,6 +263,254 @@ describeOrSkip("Deno KV stores", KV_SKIP, () => {
     // The writers did race: some version checks failed, and the losers
     // read again and wrote again.
     assert.ok(handles.reduce((n, h) => n + h.conflicts(), 0) > 0);
+  });
+});
+
+describeOrSkip("Deno KV keeps the whole session", KV_SKIP, () => {
+  /** All keys of a session, as `kind/rest` strings, read on a new handle. */
+  async function keysIn(path: string, id: string): Promise<string[]> {
+    const kv = await openKv(path);
+    try {
+      const out: string[] = [];
+      for await (const e of kv.list({ prefix: ["mtsession", id] })) {
+        out.push(e.key.slice(2).map(String).join("/"));
+      }
+      return out;
+    } finally {
+      kv.close();
+    }
+  }
+
+  it("data centers and keys are durable when set: another handle reads them before any save", async () => {
+    const path = freshPath();
+    const s = await store({ flushDelayMs: 60_000 }, path);
+    const session = await s.open("durable");
+    const dc = {
+      id: 2,
+      testMode: false,
+      mediaOnly: false,
+      ipv4: "149.154.167.51",
+      ipv6: null,
+      port: 443,
+    };
+    await session.storage.setDcs([dc]);
+    await session.storage.setAuthKeys([{ dcId: 4, key: KEY }]);
+    await session.storage.setTempAuthKeys([
+      { dcId: 2, index: 1, key: KEY, expiresAt: 2 ** 52 },
+    ]);
+    await session.storage.setValues([{ name: "salts:2", value: KEY }]);
+    const kv = await openKv(path);
+    try {
+      const get = async (...k: (string | number)[]): Promise<unknown> =>
+        (await kv.get(["mtsession", "durable", ...k])).value;
+      assert.deepEqual(await get("dcs"), [dc]);
+      assert.deepEqual(await get("dckey", 4), KEY);
+      assert.deepEqual(await get("tempkey", 2, 1), {
+        key: KEY,
+        expiresAt: 2 ** 52,
+      });
+      assert.deepEqual(await get("value", "salts:2"), KEY);
+    } finally {
+      kv.close();
+    }
+    await s.close();
+  });
+
+  it("a list of data centers over 64 KiB is a SessionError; the known list stays", async () => {
+    const s = await store();
+    const session = await s.open("dcs");
+    const dc = (id: number, ipv4: string | null): DataCenter => ({
+      id,
+      testMode: false,
+      mediaOnly: false,
+      ipv4,
+      ipv6: null,
+      port: 443,
+    });
+    await session.storage.setDcs([dc(2, "149.154.167.51")]);
+    const huge = Array.from({ length: 100 }, (_, i) => dc(i, "h".repeat(1000)));
+    const error = await session.storage.setDcs(huge).catch((e) => e);
+    assert.ok(error instanceof SessionError, String(error));
+    assert.match(error.message, /100 data centers/);
+    assert.deepEqual(await session.storage.getDcs(), [dc(2, "149.154.167.51")]);
+    await s.close();
+  });
+
+  it("reading temporary keys deletes none, expired or not", async () => {
+    const path = freshPath();
+    const s = await store({}, path);
+    const session = await s.open("temp");
+    await session.storage.setTempAuthKeys([
+      { dcId: 2, index: 0, key: KEY, expiresAt: 100 },
+      { dcId: 2, index: 1, key: KEY, expiresAt: 200 },
+      { dcId: 4, index: 0, key: KEY, expiresAt: 300 },
+    ]);
+    assert.deepEqual(
+      (await session.storage.getTempAuthKeys(200)).map((k) => k.dcId),
+      [4],
+    );
+    // The reader's clock may run ahead: nothing is lost by a read.
+    assert.deepEqual(
+      (await keysIn(path, "temp")).filter((k) => k.startsWith("tempkey")),
+      ["tempkey/2/0", "tempkey/2/1", "tempkey/4/0"],
+    );
+    assert.equal((await session.storage.getTempAuthKeys(50)).length, 3);
+    await s.close();
+  });
+
+  it("a reference stored again keeps its place across saves and restarts", async () => {
+    const path = freshPath();
+    let s = await store({}, path);
+    let session = await s.open("refs");
+    const ref = (messageId: number) => ({ peerId: 7, chatId: -42, messageId });
+    await session.storage.putMessageRefs([ref(1), ref(2)]);
+    await session.save();
+    await session.storage.putMessageRefs([ref(3), ref(1), ref(2)]);
+    await s.close();
+    s = await store({}, path);
+    session = await s.open("refs");
+    assert.deepEqual(await session.storage.getMessageRefs(7), [
+      ref(1),
+      ref(2),
+      ref(3),
+    ]);
+    await session.storage.putMessageRefs([ref(4)]);
+    assert.deepEqual(
+      (await session.storage.getMessageRefs(7)).map((r) => r.messageId),
+      [1, 2, 3, 4],
+    );
+    await s.close();
+  });
+
+  it("deleting a chat's messages reads only their index entries, and removes both entries of each", async () => {
+    const kv = await openKv();
+    const prefixes: string[] = [];
+    const watched: DenoKvLike = {
+      get: (key) => kv.get(key),
+      getMany: (keys) => kv.getMany(keys),
+      list: (selector) => {
+        prefixes.push(selector.prefix.slice(2).map(String).join("/"));
+        return kv.list(selector);
+      },
+      atomic: () => kv.atomic(),
+      close: () => kv.close(),
+    };
+    const s = await openDenoKvStore(watched);
+    const session = await s.open("index");
+    const refs = [];
+    for (let peerId = 1; peerId <= 50; peerId++) {
+      for (let m = 1; m <= 20; m++) {
+        refs.push({ peerId, chatId: peerId % 2 === 0 ? -2 : -3, messageId: m });
+      }
+    }
+    await session.storage.putMessageRefs(refs);
+    await session.save();
+    prefixes.length = 0;
+    await session.storage.deleteMessageRefs({ chatId: -2, messageIds: [5, 6] });
+    assert.deepEqual(prefixes, ["refmsg/-2/5", "refmsg/-2/6"]);
+    const left = await session.storage.listMessageRefs();
+    assert.equal(left.length, 1000 - 2 * 25);
+    assert.ok(
+      !left.some((r) =>
+        r.chatId === -2 && (r.messageId === 5 || r.messageId === 6)
+      ),
+    );
+    // The index of what is left is whole: deleting the rest by message
+    // leaves no entry of either kind.
+    await session.storage.deleteMessageRefs({
+      chatId: -2,
+      messageIds: Array.from({ length: 20 }, (_, i) => i + 1),
+    });
+    await session.storage.deleteMessageRefs({ peerIds: [1, 3] });
+    await session.storage.deleteMessageRefs({
+      chatId: -3,
+      messageIds: Array.from({ length: 20 }, (_, i) => i + 1),
+    });
+    assert.deepEqual(await session.storage.listMessageRefs(), []);
+    let entries = 0;
+    for await (const e of kv.list({ prefix: ["mtsession", "index"] })) {
+      if (e.key[2] === "ref" || e.key[2] === "refmsg") entries++;
+    }
+    assert.equal(entries, 0);
+    await s.close();
+    kv.close();
+  });
+
+  it("a client value over 64 KiB, or a name over the key limit, is refused alone", async () => {
+    const path = freshPath();
+    let s = await store({}, path);
+    let session = await s.open("values");
+    const longName = "n".repeat(2100);
+    const error = await session.storage.setValues([
+      { name: "small", value: new Uint8Array([1]) },
+      { name: "big", value: new Uint8Array(65537).fill(0x41) },
+      { name: longName, value: new Uint8Array([2]) },
+      { name: "largest", value: new Uint8Array(65536).fill(7) },
+    ]).catch((e) => e);
+    assert.ok(error instanceof ValueRefusedError, String(error));
+    assert.deepEqual(error.values.map((v) => v.name.slice(0, 5)), [
+      "big",
+      "nnnnn",
+    ]);
+    assert.ok(error.values[1]!.name.length <= 65, "a long name is shortened");
+    assert.ok(!error.message.includes("n".repeat(100)));
+    assert.match(error.message, /"big" \(its bytes are over 65536 bytes\)/);
+    // The rest was stored; the long name was never; removing it is a no-op.
+    assert.deepEqual(
+      await session.storage.getValue("small"),
+      new Uint8Array([1]),
+    );
+    assert.equal(await session.storage.getValue("big"), undefined);
+    assert.equal(await session.storage.getValue(longName), undefined);
+    await session.storage.setValues([{ name: longName, value: null }]);
+    // Later writes and saves are not affected.
+    await session.storage.setValues([
+      { name: "later", value: new Uint8Array([3]) },
+    ]);
+    await session.save();
+    await s.close();
+    s = await store({}, path);
+    session = await s.open("values");
+    assert.deepEqual(
+      (await session.storage.listValues()).map((v) => [v.name, v.value.length]),
+      [["largest", 65536], ["later", 1], ["small", 1]],
+    );
+    await s.close();
+  });
+
+  it("a session stored before the whole session was kept opens with its data", async () => {
+    // What an earlier version wrote: auth and a peer record without the
+    // min and raw fields; no data center, key, value or reference.
+    const path = freshPath();
+    const kv = await openKv(path);
+    await kv.atomic()
+      .set(["mtsession", "old", "auth"], { dcId: 2, authKey: KEY })
+      .set(["mtsession", "old", "peer", 9], {
+        id: 9,
+        type: "user",
+        accessHash: 27n,
+        usernames: ["nine"],
+        phone: null,
+        name: "Nine",
+        updatedAt: 1_700_000_000,
+      })
+      .set(["mtsession", "old", "username", "nine"], 9)
+      .set(["mtsession:sessions", "old"], { createdAt: 1_700_000_000 })
+      .commit();
+    kv.close();
+    const s = await store({}, path);
+    const session = await s.open("old");
+    assert.deepEqual(session.authKey, KEY);
+    assert.deepEqual(await session.storage.getDcs(), []);
+    assert.deepEqual(await session.storage.listValues(), []);
+    const nine = await session.storage.findPeer({
+      by: "username",
+      value: "nine",
+    });
+    assert.equal(nine?.accessHash, 27n);
+    assert.equal("min" in nine!, false);
+    assert.equal("raw" in nine!, false);
+    await s.close();
   });
 });
 

@@ -207,3 +207,117 @@ describe("readSessionFile and writeSessionFile", () => {
     );
   });
 });
+
+describe("an mtsession file is copied whole", () => {
+  const key = (seed: number): Uint8Array =>
+    new Uint8Array(256).map((_, i) => (i * 5 + seed) & 0xff);
+  const expiresAt = Date.now() + 3_600_000;
+  const raw = new Uint8Array(400).map((_, i) => (i * 3) & 0xff);
+  const dcs = [{
+    id: 2,
+    testMode: false,
+    mediaOnly: false,
+    ipv4: "149.154.167.51",
+    ipv6: "2001:67c:4e8:f002::a",
+    port: 443,
+  }, {
+    id: 4,
+    testMode: false,
+    mediaOnly: true,
+    ipv4: "149.154.164.250",
+    ipv6: null,
+    port: 443,
+  }];
+  const refs = [
+    { peerId: 600_000_001, chatId: -1001234567890, messageId: 9 },
+    { peerId: 600_000_001, chatId: -42, messageId: 3 },
+  ];
+
+  /** A file session holding some of everything. */
+  async function source(name: string): Promise<string> {
+    const s = await openSession(join(dir, name));
+    await s.setDc(2, "149.154.167.51", 443);
+    await s.setAuthKey(key(2));
+    await s.setDataCenters(dcs);
+    await s.setAuthKeyFor(4, key(4));
+    await s.setTempAuthKey(2, 0, key(20), expiresAt);
+    await s.setTempAuthKey(4, 1, key(41), Date.now() - 1); // expired
+    await s.setValue("salts:2", new Uint8Array([1, 2, 3]));
+    for (const r of refs) await s.putMessageRef(r);
+    await s.putPeers([{
+      id: 600_000_001,
+      type: "user",
+      accessHash: 77n,
+      usernames: [],
+      phone: null,
+      name: "Seen in a group",
+      updatedAt: 1_700_000_000,
+      min: true,
+      raw,
+    }]);
+    await s.close();
+    return join(dir, `${name}.session`);
+  }
+
+  async function assertWhole(
+    s: Awaited<ReturnType<typeof openSession>>,
+    what: string,
+  ): Promise<void> {
+    assert.deepEqual(s.authKey, key(2), what);
+    assert.deepEqual(s.dataCenters, dcs, what);
+    assert.deepEqual(s.authKeys(), [
+      { dcId: 2, key: key(2) },
+      { dcId: 4, key: key(4) },
+    ], what);
+    assert.deepEqual(
+      await s.tempAuthKeys(),
+      [{ dcId: 2, index: 0, key: key(20), expiresAt }],
+      what,
+    );
+    assert.deepEqual(
+      await s.getValue("salts:2"),
+      new Uint8Array([1, 2, 3]),
+      what,
+    );
+    assert.deepEqual(
+      await s.storage.getMessageRefs(600_000_001),
+      refs,
+      `${what}: oldest first`,
+    );
+    const p = await s.getPeer(600_000_001);
+    assert.equal(p?.min, true, what);
+    assert.deepEqual(p?.raw, raw, what);
+  }
+
+  it("readSessionFile gives it all; writeSessionFile and importSessionFile keep it all", async () => {
+    const path = await source("whole");
+    const before = readFileSync(path);
+    const read = await readSessionFile(path);
+    assert.deepEqual(readFileSync(path), before, "the file is untouched");
+    assert.deepEqual(read.dataCenters, dcs);
+    assert.deepEqual(read.authKeys, [{ dcId: 4, key: key(4) }]);
+    assert.deepEqual(read.tempAuthKeys, [
+      { dcId: 2, index: 0, key: key(20), expiresAt },
+    ]);
+    assert.deepEqual(read.values, [{
+      name: "salts:2",
+      value: new Uint8Array([1, 2, 3]),
+    }]);
+    assert.deepEqual(read.messageRefs, refs);
+
+    const copy = join(dir, "whole-copy.session");
+    assert.deepEqual(await writeSessionFile(copy, "mtsession", read), []);
+    const written = await openSession(copy);
+    await assertWhole(written, "writeSessionFile");
+    await written.close();
+
+    const inMemory = await importSessionFile(path);
+    await assertWhole(inMemory, "importSessionFile into memory");
+    const name = join(dir, "whole-imported");
+    const imported = await importSessionFile(path, { into: name });
+    await imported.close();
+    const reopened = await openSession(name);
+    await assertWhole(reopened, "importSessionFile into a file");
+    await reopened.close();
+  });
+});

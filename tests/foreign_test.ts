@@ -28,6 +28,7 @@ import { detectForeign } from "../src/foreign/_detect.ts";
 import { readForeign } from "../src/foreign/_read.ts";
 import { writePyrogram } from "../src/foreign/pyrogram/_write.ts";
 import { writeTelethon } from "../src/foreign/telethon/_write_v1.ts";
+import { writeTelethon2 } from "../src/foreign/telethon/_write_v2.ts";
 import { readSessionFile, writeSessionFile } from "../src/foreign/_file.ts";
 import { readSchema, type Table } from "../src/foreign/_schema.ts";
 import { TELETHON_7 } from "../src/foreign/telethon/_layout.ts";
@@ -633,9 +634,82 @@ describe(`foreign Telethon schemas (${runtime})`, () => {
         { entityId: -1001876543210, pts: 4321, qts: 0, date: 0, seq: 0 },
       ]);
       assert.deepEqual(s.peers, []);
-      hasNote(s, /keys of DC 4 were not/);
+      // Every row is a data center; DC 4's key is kept as its own.
+      const dc = (id: number, ipv4: string) => ({
+        id,
+        testMode: false,
+        mediaOnly: false,
+        ipv4,
+        ipv6: null,
+        port: 443,
+      });
+      assert.deepEqual(s.dataCenters, [
+        dc(2, "149.154.167.51"),
+        dc(4, "149.154.167.92"),
+        dc(5, "91.108.56.190"),
+      ]);
+      assert.deepEqual(s.authKeys, [{ dcId: 4, key: KEY(4) }]);
     } finally {
       db.close();
+    }
+  });
+
+  it("Telethon 2 with several datacenter rows: read → write → read equal, row for row", async () => {
+    const rows = [
+      `insert into datacenter values (1, '149.154.175.53:443', NULL, ${
+        keyLiteral(1)
+      })`,
+      `insert into datacenter values (2, '149.154.167.51:443', '[2001:67c:4e8:f002::a]:443', ${
+        keyLiteral(2)
+      })`,
+      `insert into datacenter values (4, NULL, '[2001:67c:4e8:f004::a]:443', ${
+        keyLiteral(4)
+      })`,
+      "insert into datacenter values (5, '91.108.56.190:443', NULL, NULL)",
+    ];
+    const db = await memoryDb([
+      ...TELETHON_V10,
+      "insert into version values (10)",
+      ...rows,
+      "insert into user values (1234567890, 2, 0, NULL)",
+      "insert into state values (12345, 67, 1699999200, 890)",
+      "insert into channelstate values (1876543210, 4321)",
+    ]);
+    const copy = await memoryDb([]);
+    try {
+      const s = readForeign(db);
+      assert.equal(s.auth.dcId, 2);
+      assert.deepEqual(s.auth.authKey, KEY(2));
+      assert.deepEqual(s.dataCenters.map((d) => [d.id, d.ipv4, d.ipv6]), [
+        [1, "149.154.175.53", null],
+        [2, "149.154.167.51", "2001:67c:4e8:f002::a"],
+        [4, null, "2001:67c:4e8:f004::a"],
+        [5, "91.108.56.190", null],
+      ]);
+      assert.deepEqual(s.authKeys, [
+        { dcId: 1, key: KEY(1) },
+        { dcId: 4, key: KEY(4) },
+      ]);
+      const notes = writeTelethon2(copy, s);
+      assert.deepEqual(notes, []);
+      assert.deepEqual(kindOf(copy), kindOf(db));
+      const back = readForeign(copy);
+      for (const k of ["auth", "dataCenters", "authKeys", "updateStates"]) {
+        assert.deepEqual(
+          back[k as keyof ForeignSession],
+          s[k as keyof ForeignSession],
+          k,
+        );
+      }
+      // Row for row what Telethon 2 wrote.
+      for (const t of ["datacenter", "user", "state", "channelstate"]) {
+        const all = (d: SqliteDatabase) =>
+          d.prepare(`SELECT * FROM ${t} ORDER BY rowid`).all();
+        assert.deepEqual(all(copy), all(db), t);
+      }
+    } finally {
+      db.close();
+      copy.close();
     }
   });
 
@@ -655,6 +729,15 @@ describe(`foreign Telethon schemas (${runtime})`, () => {
       assert.deepEqual(s.auth.authKey, KEY(3));
       assert.equal(s.auth.userId, null);
       hasNote(s, /No user is logged in/);
+      // Migrated into ipv4_addr, read as the IPv6 address it is.
+      assert.deepEqual(s.dataCenters, [{
+        id: 2,
+        testMode: false,
+        mediaOnly: false,
+        ipv4: null,
+        ipv6: "2001:67c:4e8:f002::a",
+        port: 443,
+      }]);
     } finally {
       db.close();
     }
@@ -1000,6 +1083,74 @@ describe(`foreign Pyrogram schemas (${runtime})`, () => {
 // ---------------------------------------------------------------- writing
 
 describe(`foreign writers (${runtime})`, () => {
+  const whole = {
+    auth: {
+      dcId: 2,
+      serverAddress: "149.154.167.51",
+      port: 443,
+      authKey: KEY(2),
+      apiId: 12345,
+      userId: 1234567890,
+      isBot: false,
+      testMode: false,
+    },
+    dataCenters: [
+      {
+        id: 2,
+        testMode: false,
+        mediaOnly: true,
+        ipv4: "149.154.167.222",
+        ipv6: null,
+        port: 443,
+      },
+      {
+        id: 4,
+        testMode: false,
+        mediaOnly: false,
+        ipv4: "149.154.167.91",
+        ipv6: null,
+        port: 443,
+      },
+    ],
+    authKeys: [{ dcId: 4, key: KEY(4) }, { dcId: 5, key: KEY(5) }],
+  };
+
+  it("Telethon 1 and Pyrogram files keep one DC: the others and their keys are named", async () => {
+    for (const format of ["telethon", "pyrogram"] as const) {
+      const notes = await writeSessionFile(fresh(), format, whole);
+      const name = format === "telethon" ? "Telethon" : "Pyrogram";
+      assert.ok(
+        notes.includes(
+          `${name} files do not store the DC 2 media ` +
+            "address, the DC 4 address, the auth key of DC 4 and the auth " +
+            "key of DC 5",
+        ),
+        JSON.stringify(notes),
+      );
+    }
+  });
+
+  it("a Telethon 2 file keeps every DC and key; media DCs are named", async () => {
+    const path = fresh("telethon2.session");
+    const notes = await writeSessionFile(path, "telethon2", whole);
+    assert.ok(
+      notes.includes("Telethon 2 files do not store the DC 2 media address"),
+      JSON.stringify(notes),
+    );
+    hasNote({ notes }, /address of DC 5 was not known/);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    const back = await readSessionFile(path);
+    assert.equal(back.kind.flavor, "telethon2");
+    assert.deepEqual(back.auth.authKey, KEY(2));
+    assert.equal(back.auth.userId, 1234567890);
+    assert.deepEqual(back.authKeys, whole.authKeys);
+    assert.deepEqual(back.dataCenters.map((d) => [d.id, d.ipv4, d.port]), [
+      [2, "149.154.167.51", 443],
+      [4, "149.154.167.91", 443],
+      [5, "91.108.56.130", 443], // Telegram's address of DC 5
+    ]);
+  });
+
   it("v7-full → Telethon file → read back equal; Telethon's reading rules hold", async () => {
     const source = await readSessionFile(TELETHON_V7_FILE);
     const path = fresh("telethon.session");

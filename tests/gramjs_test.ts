@@ -147,12 +147,14 @@ describe("gramjsSession() and TelegramClient", () => {
     assert.equal(session.serverAddress, "149.154.167.91");
     assert.deepEqual(session.authKey, bytes);
     assert.equal(tg.session.getAuthKey(4), key);
-    // Another DC's key (an exported sender) stays in memory only.
+    // Another DC's key (an exported sender) goes to the session as DC 2's.
     const other = new AuthKey();
     await other.setKey(Buffer.from(new Uint8Array(256).fill(1)));
     tg.session.setAuthKey(other, 2);
     assert.equal(tg.session.getAuthKey(2), other);
     assert.deepEqual(session.authKey, bytes);
+    await bound.flush();
+    assert.deepEqual(session.authKeyFor(2), new Uint8Array(256).fill(1));
     // _switchDC: new DC, key cleared.
     tg.session.setDC(2, "149.154.167.51", 443);
     tg.session.setAuthKey(undefined);
@@ -160,6 +162,50 @@ describe("gramjsSession() and TelegramClient", () => {
     assert.equal(session.dcId, 2);
     assert.equal(session.authKey, null);
     assert.equal(tg.session.save(), "");
+    // Both DCs GramJS was set to are known.
+    assert.deepEqual(session.dataCenters.map((d) => [d.id, d.ipv4, d.port]), [
+      [4, "149.154.167.91", 443],
+      [2, "149.154.167.51", 443],
+    ]);
+  });
+
+  it("keys of other DCs (exported senders) survive a reopen; a broken one is forgotten", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mtsession-gramjs-dcs-"));
+    const path = join(dir, "dcs");
+    const bytes = (n: number) => new Uint8Array(256).fill(n);
+    const hexOf = (key: unknown) => toHex(keyBytes(key));
+    {
+      const session = await openSession(path);
+      const tg = client(await bind(session));
+      tg.session.setDC(2, "149.154.167.51", 443);
+      const main = new AuthKey();
+      await main.setKey(Buffer.from(bytes(2)));
+      await tg._authKeyCallback(main, 2);
+      // What an exported sender does once it made a key for its DC.
+      for (const dc of [1, 4, 5]) {
+        const key = new AuthKey();
+        await key.setKey(Buffer.from(bytes(dc)));
+        await tg._authKeyCallback(key, dc);
+      }
+      // A broken authorization on DC 5: GramJS clears its key.
+      await tg._cleanupExportedSender(5);
+      assert.equal(tg.session.getAuthKey(5), undefined);
+      await tg.session.close();
+    }
+    const session = await openSession(path);
+    assert.deepEqual(session.authKeys().map((k) => k.dcId), [1, 2, 4]);
+    const tg = client(await bind(session));
+    assert.equal(hexOf(tg.session.getAuthKey()), toHex(bytes(2)));
+    for (const dc of [1, 4]) {
+      assert.equal(hexOf(tg.session.getAuthKey(dc)), toHex(bytes(dc)));
+    }
+    assert.equal(tg.session.getAuthKey(5), undefined);
+    // The exported sender for DC 4 starts with the stored key.
+    const sender = tg._createExportedSender(4);
+    assert.equal(hexOf(sender.authKey), toHex(bytes(4)));
+    assert.ok(!String(tg.session).includes("0404"));
+    await tg.session.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("takeoutId round-trips as a GramJS big integer and a session bigint", async () => {
@@ -461,6 +507,9 @@ describe("GramJS on a SQLite session file", () => {
       const key = new AuthKey();
       await key.setKey(Buffer.from(hex(v.expect.auth_key_hex)));
       await tg._authKeyCallback(key, v.expect.dc_id);
+      const media = new AuthKey();
+      await media.setKey(Buffer.from(new Uint8Array(256).fill(0x44)));
+      await tg._authKeyCallback(media, v.expect.dc_id === 4 ? 5 : 4);
       receive(
         tg,
         gramUpdates(
@@ -498,6 +547,8 @@ describe("GramJS on a SQLite session file", () => {
       assert.equal(tg.session.serverAddress, v.expect.server_address);
       assert.equal(dec(tg.session.authKey?.keyId), v.expect.gramjs_key_id);
       assert.equal(tg.session.save(), v.expect.resave);
+      const other = tg.session.getAuthKey(v.expect.dc_id === 4 ? 5 : 4);
+      assert.equal(toHex(keyBytes(other)), "44".repeat(256));
       const alice = await tg.getInputEntity("@alice_l");
       assert.ok(alice instanceof Api.InputPeerUser);
       assert.equal(dec(alice.accessHash), "-8601234567890123456");

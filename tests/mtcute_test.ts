@@ -134,8 +134,13 @@ describe("mtcuteStorage() with mtcute's TelegramClient", () => {
     assert.equal(toHex(back.auth.authKey!), PROD.expect.auth_key_hex);
     assert.equal(back.auth.userId, 123456789);
     assert.equal(back.auth.isBot, false);
-    // The media DC lived in memory: the new client uses the main DC.
-    assert.equal(back.mediaDc, undefined);
+    // The media DC persists too: the session's media-only data center.
+    assert.equal(back.mediaDc?.address, "149.154.167.222");
+    assert.equal(back.mediaDc?.mediaOnly, true);
+    assert.deepEqual(session.dataCenters.map((d) => [d.id, d.mediaOnly]), [
+      [2, false],
+      [2, true],
+    ]);
     // importSession() is ignored once a key exists, as in mtcute.
     await tg.importSession(TEST.string);
     assert.equal(session.serverAddress, "149.154.167.50");
@@ -155,7 +160,7 @@ describe("mtcuteStorage() with mtcute's TelegramClient", () => {
     assert.equal(back.auth.userId, null);
   });
 
-  it("current user: stored in the session's userId and isBot; cleared on logout", async () => {
+  it("current user: the session's userId and isBot, premium and usernames in a client value; cleared on logout", async () => {
     const session = await openSession(":memory:");
     await importProd(session);
     const tg = mtClient(mtcuteStorage(session));
@@ -168,24 +173,37 @@ describe("mtcuteStorage() with mtcute's TelegramClient", () => {
     });
     assert.equal(session.userId, 777000111);
     assert.equal(session.isBot, true);
-    // A new storage knows what the session keeps.
+    // A new storage knows it all: nothing was kept in memory only.
     const other = mtClient(mtcuteStorage(session));
     assert.deepEqual(await other.storage.self.fetch(), {
       userId: 777000111,
       isBot: true,
-      isPremium: false,
-      usernames: [],
+      isPremium: true,
+      usernames: ["robot"],
     });
+    assert.ok(await session.getValue("mtcute:current_user"));
+    // Another account's extras are not this one's.
+    await session.setAuth({ userId: 5, isBot: false });
+    assert.deepEqual(
+      await mtClient(mtcuteStorage(session)).storage.self.fetch(),
+      {
+        userId: 5,
+        isBot: false,
+        isPremium: false,
+        usernames: [],
+      },
+    );
     // What notifyLoggedOut() does to the storage (it also needs a network).
     await tg.storage.self.store(null);
     assert.equal(session.userId, null);
     assert.equal(session.isBot, null);
+    assert.equal(await session.getValue("mtcute:current_user"), undefined);
     assert.equal(toHex(session.authKey!), PROD.expect.auth_key_hex);
   });
 });
 
 describe("mtcute auth keys", () => {
-  it("the main DC's key is the session's; other DCs and temp keys stay in memory", async () => {
+  it("the main DC's key is the session's; other DCs' and temp keys are the session's too", async () => {
     const session = await openSession(":memory:");
     await importProd(session);
     const storage = mtcuteStorage(session);
@@ -196,14 +214,21 @@ describe("mtcute auth keys", () => {
     await storage.authKeys.set(4, four);
     assert.deepEqual(session.authKey, main);
     assert.deepEqual(await storage.authKeys.get(4), four);
+    assert.deepEqual(session.authKeyFor(4), four);
     await storage.authKeys.setTemp(2, 0, new Uint8Array(256).fill(9), 1000);
     assert.deepEqual(
       await storage.authKeys.getTemp(2, 0, 999),
       new Uint8Array(256).fill(9),
     );
+    assert.deepEqual(
+      await session.getTempAuthKey(2, 0, 999),
+      new Uint8Array(256).fill(9),
+    );
+    // Valid while expires > now, as in mtcute's SQLite storage.
+    assert.equal(await storage.authKeys.getTemp(2, 0, 1000), null);
     assert.equal(await storage.authKeys.getTemp(2, 0, 1001), null);
     // Changing the primary DC (mtcute's dcs.store) moves the session there,
-    // with that DC's key; the old key is kept in memory for its DC.
+    // with that DC's key; the old key is kept as its DC's.
     await tg.mt.storage.dcs.store({
       main: { id: 4, ipAddress: "149.154.167.91", port: 443 },
       media: { id: 4, ipAddress: "149.154.167.91", port: 443 },
@@ -212,10 +237,19 @@ describe("mtcute auth keys", () => {
     assert.equal(session.serverAddress, "149.154.167.91");
     assert.deepEqual(session.authKey, four);
     assert.deepEqual(await storage.authKeys.get(2), main);
+    assert.deepEqual(session.authKeyFor(2), main);
+    await storage.authKeys.setTemp(4, 0, new Uint8Array(256).fill(8), 5000);
     await storage.authKeys.deleteByDc(4);
     assert.equal(session.authKey, null);
+    assert.equal(await session.getTempAuthKey(4, 0, 0), null);
+    assert.deepEqual(
+      await session.getTempAuthKey(2, 0, 0),
+      new Uint8Array(256).fill(9),
+    );
     await storage.authKeys.deleteAll();
     assert.equal(await storage.authKeys.get(2), null);
+    assert.deepEqual(session.authKeys(), []);
+    assert.deepEqual(await session.tempAuthKeys(0), []);
   });
 
   it("a session without a DC takes the first DC that gets a key", async () => {
@@ -305,13 +339,12 @@ describe("mtcute peers", () => {
     assert.equal(byPhoneHigh._, "inputPeerUser");
     const chat = await fresh.resolvePeer(-GROUP);
     assert.deepEqual(chat, { _: "inputPeerChat", chatId: GROUP });
-    // Full objects: from the TL bytes this storage kept in memory.
-    const sameStorage = mtClient(storage);
-    const complete = await sameStorage.storage.peers.getCompleteById(ALICE);
+    // Full objects: from the TL bytes the session keeps as the raw bytes,
+    // for any storage over it.
+    const complete = await fresh.storage.peers.getCompleteById(ALICE);
     assert.equal(complete?._, "user");
     assert.equal(complete?._ === "user" ? complete.firstName : "", "Alice");
-    // A new storage has no TL bytes (not persisted): mtcute would fetch.
-    assert.equal(await fresh.storage.peers.getCompleteById(ALICE), null);
+    assert.ok(((await session.getPeer(ALICE))?.raw?.length ?? 0) > 0);
   });
 
   it("reads kind and name from mtcute's TL bytes for every chat constructor", async () => {
@@ -346,7 +379,12 @@ describe("mtcute peers", () => {
       phone: null,
       name: "Gone Group",
       updatedAt: (await session.getPeer(-11))!.updatedAt,
+      raw: (await session.getPeer(-11))!.raw,
     });
+    // The raw bytes are mtcute's own TL serialization of the chat.
+    const gone = await mtClient(mtcuteStorage(session)).storage.peers
+      .getCompleteById(-11);
+    assert.equal(gone?._, "chatForbidden");
     const sup = await session.getPeer(-1000000000012);
     assert.equal(sup?.type, "supergroup");
     assert.equal(sup?.name, "Gone Super");
@@ -379,10 +417,39 @@ describe("mtcute peers", () => {
     });
     assert.equal((await session.getPeer(ALICE))?.accessHash, 111n);
     assert.equal((await storage.peers.getById(ALICE))?.accessHash, "111|0");
-    // A min-only peer is known to mtcute (in memory), not to the session.
-    assert.equal((await storage.peers.getById(-1000000000055))?.isMin, true);
-    assert.equal(await session.getPeer(-1000000000055), undefined);
+    // A min-only peer is the session's too, as a min record with mtcute's
+    // TL bytes; found by id (as mtcute's storages find it), not by name.
+    const min = await storage.peers.getById(-1000000000055);
+    assert.equal(min?.isMin, true);
+    assert.equal(min?.accessHash, "5|0");
+    assert.ok((min?.complete.length ?? 0) > 0);
+    assert.equal((await session.getPeer(-1000000000055))?.min, true);
+    assert.equal(
+      (await mtcuteStorage(session).peers.getById(-1000000000055))?.isMin,
+      true,
+    );
     assert.equal(await storage.peers.getByUsername("min only"), null);
+    // mtcute addresses it through a message it was seen in.
+    await storage.refMessages.store(-1000000000055, -GROUP, 9);
+    await storage.peers.store({
+      id: -GROUP,
+      accessHash: "",
+      isMin: false,
+      usernames: [],
+      updated: Date.now(),
+      complete: new Uint8Array(0),
+    });
+    assert.deepEqual(
+      await mtClient(mtcuteStorage(session)).storage.peers.getById(
+        -1000000000055,
+      ),
+      {
+        _: "inputPeerChannelFromMessage",
+        peer: { _: "inputPeerChat", chatId: GROUP },
+        msgId: 9,
+        channelId: 55,
+      },
+    );
     // A full peer with a new hash replaces the old one.
     await storage.peers.store({
       id: ALICE,
@@ -431,15 +498,51 @@ describe("mtcute peers", () => {
     assert.equal(session.dcId, 2);
   });
 
-  it("reference messages are kept in memory", async () => {
-    const storage = mtcuteStorage(await openSession(":memory:"));
+  it("reference messages are the session's message references, first stored first", async () => {
+    const session = await openSession(":memory:");
+    const storage = mtcuteStorage(session);
     await storage.refMessages.store(ALICE, -GROUP, 10);
     await storage.refMessages.store(ALICE, -GROUP, 12);
-    assert.deepEqual(await storage.refMessages.getByPeer(ALICE), [-GROUP, 12]);
-    await storage.refMessages.delete(-GROUP, [12]);
+    await storage.refMessages.store(42, -GROUP, 12);
     assert.deepEqual(await storage.refMessages.getByPeer(ALICE), [-GROUP, 10]);
+    assert.deepEqual(await session.getMessageRef(ALICE), {
+      peerId: ALICE,
+      chatId: -GROUP,
+      messageId: 10,
+    });
+    await storage.refMessages.delete(-GROUP, [10]);
+    assert.deepEqual(await storage.refMessages.getByPeer(ALICE), [-GROUP, 12]);
+    await storage.refMessages.delete(-GROUP, []);
     await storage.refMessages.deleteByPeer(ALICE);
     assert.equal(await storage.refMessages.getByPeer(ALICE), null);
+    assert.deepEqual(await storage.refMessages.getByPeer(42), [-GROUP, 12]);
+    await storage.refMessages.deleteAll();
+    assert.deepEqual(await session.listMessageRefs(), []);
+  });
+
+  it("kv keys the session has no field for are client values, namespaced", async () => {
+    const session = await openSession(":memory:");
+    const storage = mtcuteStorage(session);
+    await storage.kv.set("salts:2", new Uint8Array([1, 2, 3]));
+    await storage.kv.set("anything", new Uint8Array([4]));
+    await session.setValue("salts:2", new Uint8Array([9])); // another client's
+    assert.deepEqual(
+      await storage.kv.get("salts:2"),
+      new Uint8Array([1, 2, 3]),
+    );
+    assert.deepEqual(
+      await session.getValue("mtcute:salts:2"),
+      new Uint8Array([1, 2, 3]),
+    );
+    await storage.kv.delete("anything");
+    assert.equal(await storage.kv.get("anything"), null);
+    // mtcute's storage.clear(): its values go, the other client's stay.
+    await storage.kv.deleteAll();
+    assert.equal(await storage.kv.get("salts:2"), null);
+    assert.deepEqual(
+      (await session.listValues()).map((v) => v.name),
+      ["salts:2"],
+    );
   });
 });
 

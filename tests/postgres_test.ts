@@ -5,18 +5,27 @@
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
 import { inspect } from "node:util";
 import postgres from "postgres";
 import {
   openPostgresStore,
+  POSTGRES_SCHEMA_VERSION,
   PostgresStorage,
   type PostgresStore,
   PostgresStoreError,
   SessionInUseError,
 } from "../adapters/postgres.ts";
 import { redactUrl, urlSecrets } from "../src/postgres/driver.ts";
+import type { SessionStorage } from "../mod.ts";
 import { describeSessionStorage } from "./_conformance.ts";
-import { describeOrSkip, runtime, toHex } from "./_fixtures.ts";
+import {
+  describeOrSkip,
+  fixturePath,
+  hex,
+  runtime,
+  toHex,
+} from "./_fixtures.ts";
 import { describeSessionStore } from "./_store_conformance.ts";
 import {
   DATABASE_URL,
@@ -62,11 +71,19 @@ if (PG_SKIP) {
 } else {
   let conformance: Promise<PostgresStore> | undefined;
   let n = 0;
-  describeSessionStorage(`postgres (${runtime})`, async () => {
+  // Which session each storage is, to open it again after a close.
+  const ids = new WeakMap<object, string>();
+  const openId = async (id: string): Promise<SessionStorage> => {
     conformance ??= store({ flushDelayMs: 5 });
-    const session = await (await conformance).open(`conformance-${n++}`);
-    return session.storage;
-  });
+    const { storage } = await (await conformance).open(id);
+    ids.set(storage, id);
+    return storage;
+  };
+  describeSessionStorage(
+    `postgres (${runtime})`,
+    () => openId(`conformance-${n++}`),
+    (closed) => openId(ids.get(closed)!),
+  );
 }
 
 /** The server's URL with a password (the test server trusts any). */
@@ -107,6 +124,11 @@ async function rowsOf(schemaName: string, id: string): Promise<number> {
         "phones",
         "update_states",
         "files",
+        "dcs",
+        "auth_keys",
+        "temp_auth_keys",
+        "values",
+        "message_refs",
       ]
     ) {
       const [r] = await sql.unsafe(
@@ -341,7 +363,10 @@ describeOrSkip("PostgreSQL storage", PG_SKIP, () => {
     try {
       const { migratePostgres } = await import("../adapters/postgres.ts");
       assert.equal(await migratePostgres(sql, { schema: name }), 0);
-      assert.equal(await migratePostgres(sql, { schema: name }), 1);
+      assert.equal(
+        await migratePostgres(sql, { schema: name }),
+        POSTGRES_SCHEMA_VERSION,
+      );
       const storage = new PostgresStorage(sql, "direct", {
         schema: name,
         flushDelayMs: 1,
@@ -367,6 +392,292 @@ describeOrSkip("PostgreSQL storage", PG_SKIP, () => {
   });
 });
 
+/** Makes a schema of version 1, with one session "old", as that code did. */
+async function schemaV1(tag: string): Promise<string> {
+  const name = schema(tag);
+  const ddl = (await readFile(fixturePath("postgres/schema_v1.sql"), "utf8"))
+    .replaceAll('"SCHEMA"', `"${name}"`);
+  const sql = rawSql();
+  try {
+    await sql.unsafe(ddl);
+  } finally {
+    await sql.end();
+  }
+  return name;
+}
+
+/** The schema version, tables and peer columns a schema has. */
+async function layoutOf(
+  name: string,
+): Promise<{ version: string; tables: number; peerColumns: string[] }> {
+  const sql = rawSql();
+  try {
+    const [v] = await sql.unsafe(
+      `SELECT value FROM "${name}".mtsession_meta WHERE key = 'schema'`,
+    );
+    const [t] = await sql.unsafe(
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1",
+      [name],
+    );
+    const columns = await sql.unsafe(
+      "SELECT column_name FROM information_schema.columns WHERE table_schema = $1 " +
+        "AND table_name = 'mtsession_peers' ORDER BY ordinal_position",
+      [name],
+    );
+    return {
+      version: String(v!.value),
+      tables: t!.n as number,
+      peerColumns: columns.map((c) => String(c.column_name)),
+    };
+  } finally {
+    await sql.end();
+  }
+}
+
+const OLD_KEY = hex("0123456789abcdef".repeat(32));
+
+describeOrSkip("PostgreSQL schema upgrades", PG_SKIP, () => {
+  it("upgrades a version 1 schema in place, keeping its sessions, and stores the whole session in it", async () => {
+    const name = await schemaV1("v1");
+    assert.equal((await layoutOf(name)).version, "1");
+    const s = await openPostgresStore(DATABASE_URL!, { schema: name });
+    stores.push(s);
+    const layout = await layoutOf(name);
+    assert.equal(layout.version, String(POSTGRES_SCHEMA_VERSION));
+    assert.equal(layout.tables, 12);
+    assert.deepEqual(layout.peerColumns.slice(-2), ["min", "raw"]);
+    assert.deepEqual(await s.list(), ["old"]);
+    const old = await s.open("old");
+    assert.deepEqual(old.authKey, OLD_KEY);
+    assert.equal(old.dcId, 2);
+    assert.equal(old.takeoutId, -(2n ** 63n));
+    const ann = await old.storage.findPeer({ by: "username", value: "ann" });
+    assert.deepEqual(ann, {
+      id: 777,
+      type: "user",
+      accessHash: -(2n ** 63n),
+      usernames: ["ann"],
+      phone: "79990001122",
+      name: "Ann",
+      updatedAt: 1_700_000_000,
+    });
+    const group = await old.storage.findPeer({
+      by: "id",
+      ids: [-1_002_147_483_650],
+    });
+    assert.equal(group?.accessHash, 2n ** 63n - 1n);
+    assert.equal(group?.min, undefined);
+    assert.equal(group?.raw, undefined);
+    // The old rows take the new fields.
+    const raw = new Uint8Array([0, 1, 254, 255]);
+    await old.storage.putPeers([{ ...ann!, raw }, {
+      id: 5,
+      type: "user",
+      accessHash: 5n,
+      usernames: [],
+      phone: null,
+      name: "Min",
+      updatedAt: 1,
+      min: true,
+    }]);
+    await old.storage.setDcs([{
+      id: 2,
+      testMode: false,
+      mediaOnly: false,
+      ipv4: "149.154.167.51",
+      ipv6: null,
+      port: 443,
+    }]);
+    await old.storage.setValues([{ name: "dc_media", value: raw }]);
+    await old.storage.putMessageRefs([{
+      peerId: 5,
+      chatId: 777,
+      messageId: 1,
+    }]);
+    await old.close();
+    const again = await s.open("old");
+    const annAgain = await again.storage.findPeer({ by: "id", ids: [777] });
+    assert.deepEqual(annAgain?.raw, raw);
+    assert.equal(annAgain?.accessHash, -(2n ** 63n));
+    assert.equal(
+      (await again.storage.findPeer({ by: "id", ids: [5] }))?.min,
+      true,
+    );
+    assert.equal((await again.storage.getDcs()).length, 1);
+    assert.deepEqual(await again.storage.getValue("dc_media"), raw);
+    assert.deepEqual(await again.storage.getMessageRefs(5), [
+      { peerId: 5, chatId: 777, messageId: 1 },
+    ]);
+    await again.close();
+  });
+
+  it("an upgrade that fails changes nothing: it runs in one transaction", async () => {
+    const name = await schemaV1("v1fail");
+    const sql = rawSql();
+    try {
+      // A table in the way of the last step of the upgrade.
+      await sql.unsafe(
+        `CREATE TABLE "${name}".mtsession_message_refs (x integer)`,
+      );
+      const error = await openPostgresStore(DATABASE_URL!, { schema: name })
+        .catch((e) => e);
+      assert.ok(error instanceof PostgresStoreError, String(error));
+      assert.equal(error.code, "42P07");
+      const layout = await layoutOf(name);
+      assert.equal(layout.version, "1");
+      assert.equal(layout.tables, 8, "the v1 tables and the blocker only");
+      assert.ok(!layout.peerColumns.includes("min"));
+      await sql.unsafe(`DROP TABLE "${name}".mtsession_message_refs`);
+    } finally {
+      await sql.end();
+    }
+    const s = await openPostgresStore(DATABASE_URL!, { schema: name });
+    stores.push(s);
+    assert.equal(
+      (await layoutOf(name)).version,
+      String(POSTGRES_SCHEMA_VERSION),
+    );
+    const old = await s.open("old");
+    assert.deepEqual(old.authKey, OLD_KEY);
+    await old.close();
+  });
+
+  it("several processes upgrading one schema at once: all succeed, once", async () => {
+    const name = await schemaV1("v1race");
+    const results = await Promise.all(
+      Array.from({ length: 3 }, () => runChild("migrate", name)),
+    );
+    for (const r of results) assert.equal(r.code, 0, r.output);
+    const layout = await layoutOf(name);
+    assert.equal(layout.version, String(POSTGRES_SCHEMA_VERSION));
+    assert.equal(layout.tables, 12);
+  });
+});
+
+describeOrSkip("PostgreSQL whole session", PG_SKIP, () => {
+  it("keys are durable at once; values and references wait for the batch, reads see them", async () => {
+    const s = await store({ flushDelayMs: 60_000 });
+    const name = schemaOf(s);
+    const sql = rawSql();
+    const count = async (table: string): Promise<number> =>
+      (await sql.unsafe(
+        `SELECT count(*)::int AS n FROM "${name}".mtsession_${table} WHERE session_id = 'w'`,
+      ))[0]!.n as number;
+    try {
+      const session = await s.open("w");
+      const st = session.storage;
+      await st.setAuthKeys([{ dcId: 4, key: KEY }]);
+      await st.setTempAuthKeys([{
+        dcId: 4,
+        index: 0,
+        key: KEY,
+        expiresAt: Number.MAX_SAFE_INTEGER,
+      }]);
+      await st.setDcs([{
+        id: 4,
+        testMode: true,
+        mediaOnly: true,
+        ipv4: null,
+        ipv6: "2001:b28:f23d:f001::e",
+        port: 443,
+      }]);
+      assert.equal(await count("auth_keys"), 1);
+      assert.equal(await count("temp_auth_keys"), 1);
+      assert.equal(await count("dcs"), 1);
+      const [stored] = await sql.unsafe(
+        `SELECT expires_at::text AS e FROM "${name}".mtsession_temp_auth_keys`,
+      );
+      assert.equal(stored!.e, String(Number.MAX_SAFE_INTEGER));
+      await st.setValues([{ name: "v", value: new Uint8Array([1]) }]);
+      // Many references in one batch, and in another: kept in the order
+      // first stored.
+      const refs = Array.from({ length: 600 }, (_, i) => ({
+        peerId: 9,
+        chatId: -1_000_000_000_000 - (i % 7),
+        messageId: 600 - i,
+      }));
+      await st.putMessageRefs(refs.slice(0, 400));
+      assert.equal(await count("values"), 0, "waits in the batch");
+      assert.equal(await count("message_refs"), 0, "waits in the batch");
+      assert.deepEqual(await st.getValue("v"), new Uint8Array([1]));
+      assert.equal(await count("values"), 1, "a read writes what waits");
+      await st.putMessageRefs([...refs.slice(350, 600), refs[0]!]);
+      await session.save();
+      assert.equal(await count("message_refs"), 600);
+      assert.deepEqual(await st.getMessageRefs(9), refs);
+      assert.deepEqual(await st.getTempAuthKeys(Number.MAX_SAFE_INTEGER - 1), [
+        { dcId: 4, index: 0, key: KEY, expiresAt: Number.MAX_SAFE_INTEGER },
+      ]);
+      assert.deepEqual(await st.getTempAuthKeys(Number.MAX_SAFE_INTEGER), []);
+      await session.close();
+
+      // Every row of the session goes with it.
+      assert.ok(await rowsOf(name, "w") >= 1 + 3 + 1 + 600);
+      await s.delete("w");
+      assert.equal(await rowsOf(name, "w"), 0);
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it("a client value name PostgreSQL text cannot hold is refused alone, with a typed error", async () => {
+    const s = await store({ flushDelayMs: 5 });
+    const session = await s.open("names");
+    const st = session.storage;
+    const error = await st.setValues([
+      { name: "nul\0inside", value: new Uint8Array([1]) },
+      { name: "kept", value: new Uint8Array([2]) },
+      { name: "lone \ud800 surrogate", value: new Uint8Array([3]) },
+    ]).catch((e) => e);
+    assert.ok(error instanceof PostgresStoreError, String(error));
+    assert.equal(error.code, "22021");
+    assert.match(error.message, /2 client value names/);
+    assert.ok(!error.message.includes("nul"), "no name in the message");
+    assert.deepEqual(await st.getValue("kept"), new Uint8Array([2]));
+    assert.equal(await st.getValue("nul\0inside"), undefined);
+    assert.equal(await st.getValue("lone \ud800 surrogate"), undefined);
+    // Later writes and saves are not broken by it.
+    await st.setValues([{ name: "after", value: new Uint8Array([4]) }]);
+    await session.save();
+    assert.deepEqual(
+      (await st.listValues()).map((v) => v.name),
+      ["after", "kept"],
+    );
+    // A name over the server's index limit (an index row of at most 2704
+    // bytes; random, so that it does not compress): refused alone by the
+    // server, reported once by the next save, which stores the rest.
+    let seed = 7;
+    const huge = Array.from({ length: 3000 }, () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return String.fromCharCode(0x21 + (seed % 90));
+    }).join("");
+    await st.setValues([
+      { name: huge, value: new Uint8Array([5]) },
+      { name: "beside", value: new Uint8Array([6]) },
+    ]);
+    const late = await session.save().catch((e) => e);
+    assert.ok(late instanceof PostgresStoreError, String(late));
+    assert.match(late.message, /refused 1 client value \(54000\)/);
+    assert.ok(!late.message.includes(huge.slice(0, 40)), "no name");
+    assert.deepEqual(await st.getValue("beside"), new Uint8Array([6]));
+    assert.equal(await st.getValue(huge), undefined);
+    await session.save();
+    await st.setValues([{ name: "beside", value: null }]);
+    // Code-unit order, whatever the server's collation.
+    await st.setValues([
+      { name: "\uff01", value: new Uint8Array(0) },
+      { name: "🗝", value: new Uint8Array(0) },
+      { name: "B", value: new Uint8Array(0) },
+      { name: "a", value: new Uint8Array(0) },
+    ]);
+    assert.deepEqual(
+      (await st.listValues()).map((v) => v.name),
+      ["B", "a", "after", "kept", "🗝", "\uff01"],
+    );
+    await session.close();
+  });
+});
+
 describeOrSkip("PostgreSQL with several processes", PG_SKIP, () => {
   it("creating the schema from several processes at once: all succeed, once", async () => {
     const name = schema("race");
@@ -380,11 +691,11 @@ describeOrSkip("PostgreSQL with several processes", PG_SKIP, () => {
         "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = $1",
         [name],
       );
-      assert.equal(t!.n, 7);
+      assert.equal(t!.n, 12);
       const [v] = await sql.unsafe(
         `SELECT value FROM "${name}".mtsession_meta WHERE key = 'schema'`,
       );
-      assert.equal(v!.value, "1");
+      assert.equal(v!.value, String(POSTGRES_SCHEMA_VERSION));
     } finally {
       await sql.end();
     }

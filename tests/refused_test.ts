@@ -98,6 +98,37 @@ describeOrSkip(`Deno KV refuses one peer alone (${runtime})`, KV_SKIP, () => {
       kv.close();
     }
   });
+  it("raw bytes that make a record over 64 KiB: that peer only, as PeerRefusedError", async () => {
+    const kv = await openKv();
+    try {
+      const storage = new DenoKvStorage(kv, "s", { flushDelayMs: 60_000 });
+      const fits = new Uint8Array(60_000).map((_, i) => i & 0xff);
+      await storage.putPeers([
+        peer(1, { raw: fits, min: true }),
+        peer(2, { raw: new Uint8Array(70_000).fill(0x42) }),
+        peer(3, { usernames: ["three"] }),
+      ]);
+      const error = await storage.flush().catch((e) => e);
+      assert.ok(error instanceof PeerRefusedError, String(error));
+      assert.deepEqual(error.peers.map((p) => [p.id, p.field]), [[2, "raw"]]);
+      await storage.flush(); // reported once
+      await storage.putPeers([peer(4)]);
+      await storage.close();
+      const again = new DenoKvStorage(kv, "s");
+      const one = await again.findPeer({ by: "id", ids: [1] });
+      assert.deepEqual(one?.raw, fits);
+      assert.equal(one?.min, true);
+      assert.equal(await again.findPeer({ by: "id", ids: [2] }), undefined);
+      assert.equal(
+        (await again.findPeer({ by: "username", value: "three" }))?.id,
+        3,
+      );
+      assert.equal((await again.findPeer({ by: "id", ids: [4] }))?.id, 4);
+      await again.close();
+    } finally {
+      kv.close();
+    }
+  });
 });
 
 describeOrSkip(

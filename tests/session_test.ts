@@ -263,7 +263,14 @@ describe("Session lifecycle", () => {
     const s = await openSession(own);
     await s.processEntities({ _: "user", id: 1, accessHash: 1n });
     await s.getInputPeer(1);
-    assert.deepEqual(calls, ["getAuth", "putPeers", "findPeer"]);
+    // Opening reads the login: auth, data centers and the other DCs' keys.
+    assert.deepEqual(calls, [
+      "getAuth",
+      "getDcs",
+      "getAuthKeys",
+      "putPeers",
+      "findPeer",
+    ]);
     await assert.rejects(openSession({} as never), TypeError);
     await assert.rejects(
       openSession("no/such/dir/file"),

@@ -1,7 +1,9 @@
 // Files written by an older mtsession are upgraded in place, losing
 // nothing: the fixture tests/fixtures/mtsession/schema1.session was written
 // by mtsession at schema 1 (usernames only in mts_usernames, rowid tables),
-// and schema1.json lists what it holds.
+// schema2.session by mtsession at schema 2 (opening a copy of schema1), and
+// schema1.json lists what both hold. Each is upgraded to schema 3 (the
+// whole session) on every driver of the runtime, in one transaction.
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -23,8 +25,11 @@ import {
   SCHEMA_VERSION,
   SessionFileError,
 } from "../mod.ts";
+import type { SqliteDriverName } from "../src/sqlite/driver.ts";
+import type { SqliteSessionOptions } from "../src/sqlite/session_file.ts";
 import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
 import { SQL } from "../src/sqlite/sqlite_storage.ts";
+import { denoSqliteModule, driversHere } from "./_drivers.ts";
 import { fixturePath, hex, loadFixtureJson, runtime } from "./_fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mtsession-schema-"));
@@ -32,18 +37,29 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 const FIXTURE = fixturePath("mtsession/schema1.session");
+const FIXTURES: Record<number, string> = {
+  1: FIXTURE,
+  2: fixturePath("mtsession/schema2.session"),
+};
 const want = loadFixtureJson("mtsession/schema1.json");
 const wantPeers: PeerRecord[] = want.peers.map((p: PeerRecord) => ({
   ...p,
   accessHash: BigInt(p.accessHash),
 }));
 
-/** A private copy of the schema-1 fixture, as `name.session`. */
-function copyOfFixture(): string {
+/** A private copy of the schema-1 (or another) fixture, as `name.session`. */
+function copyOfFixture(schema = 1): string {
   const path = join(dir, `old${n++}.session`);
-  copyFileSync(FIXTURE, path);
+  copyFileSync(FIXTURES[schema]!, path);
   chmodSync(path, 0o600);
   return path;
+}
+
+/** Session options that pick one driver. */
+function withDriver(name: SqliteDriverName): SqliteSessionOptions {
+  return name === "@db/sqlite" && denoSqliteModule !== undefined
+    ? { driver: name, module: denoSqliteModule }
+    : { driver: name };
 }
 
 const byId = (a: PeerRecord, b: PeerRecord): number => a.id - b.id;
@@ -65,11 +81,6 @@ async function meta(path: string): Promise<Record<string, string>> {
 }
 
 describe(`schema 1 files are upgraded (${runtime})`, () => {
-  it("the fixture really is schema 1", async () => {
-    assert.ok(SCHEMA_VERSION > 1);
-    assert.equal((await meta(FIXTURE)).schema, "1");
-  });
-
   it("openSession upgrades a schema-1 file with every peer, in order", async () => {
     const path = copyOfFixture();
     const s = await openSession(path);
@@ -135,16 +146,6 @@ describe(`schema 1 files are upgraded (${runtime})`, () => {
     assert.equal(String(version?.value), String(SCHEMA_VERSION));
   });
 
-  it("readSessionFile reads a schema-1 file and leaves it byte for byte", async () => {
-    const path = copyOfFixture();
-    const before = readFileSync(path);
-    const read = await readSessionFile(path);
-    assert.equal(read.kind.library, "mtsession");
-    assert.equal(read.kind.schema, 1);
-    assert.deepEqual(read.peers.slice().sort(byId), wantPeers.sort(byId));
-    assert.deepEqual(readFileSync(path), before);
-  });
-
   it("a file of a newer schema is refused, typed, and left untouched", async () => {
     const path = copyOfFixture();
     const db = await openDefaultDatabase(path, { create: false });
@@ -156,6 +157,160 @@ describe(`schema 1 files are upgraded (${runtime})`, () => {
     await assert.rejects(openSession(path), SessionFileError);
     await assert.rejects(readSessionFile(path), SessionFileError);
     assert.deepEqual(readFileSync(path), before);
+  });
+});
+
+const key = (seed: number): Uint8Array =>
+  new Uint8Array(256).map((_, i) => (i * 11 + seed) & 0xff);
+
+for (const schema of [1, 2]) {
+  describe(`schema ${schema} files are upgraded to schema ${SCHEMA_VERSION} on every driver (${runtime})`, () => {
+    it(`the fixture really is schema ${schema}`, async () => {
+      assert.equal(SCHEMA_VERSION, 3);
+      assert.equal((await meta(FIXTURES[schema]!)).schema, String(schema));
+    });
+
+    for (const d of driversHere()) {
+      it(`${d.name}: keeps the login, every peer and the caches, then holds the whole session`, async () => {
+        const path = copyOfFixture(schema);
+        const options = withDriver(d.name);
+        const s = await openSession(path, options);
+        assert.equal(s.dcId, want.dcId);
+        assert.deepEqual(s.authKey, hex(want.authKeyHex));
+        // Upgraded peers are full peers without raw bytes: no new field.
+        assert.deepEqual(
+          (await s.listPeers()).sort(byId),
+          wantPeers.sort(byId),
+        );
+        assert.equal((await s.getUpdateState(0))?.pts, 100);
+        assert.equal((await s.listCachedFiles()).length, 1);
+        const st = s.storage;
+        assert.deepEqual(await st.getDcs(), []);
+        assert.deepEqual(await st.listValues(), []);
+
+        const dcs = [{
+          id: 2,
+          testMode: false,
+          mediaOnly: false,
+          ipv4: "149.154.167.51",
+          ipv6: null,
+          port: 443,
+        }, {
+          id: 2,
+          testMode: false,
+          mediaOnly: true,
+          ipv4: null,
+          ipv6: "2001:67c:4e8:f002::b",
+          port: 443,
+        }];
+        const expiresAt = 1_700_000_000_123; // ms: exact
+        const raw = new Uint8Array(700).map((_, i) => (i * 7) & 0xff);
+        await st.setDcs(dcs);
+        await st.setAuthKeys([{ dcId: 4, key: key(4) }]);
+        await st.setTempAuthKeys([
+          { dcId: 2, index: 1, key: key(21), expiresAt },
+        ]);
+        await st.setValues([{ name: "dc_media", value: new Uint8Array([5]) }]);
+        await st.putMessageRefs([
+          { peerId: 777_000_001, chatId: -1001234567890, messageId: 42 },
+        ]);
+        await st.putPeers([
+          { ...wantPeers.find((p) => p.id === 1)!, raw },
+          {
+            id: 777_000_001,
+            type: "user",
+            accessHash: 3n,
+            usernames: [],
+            phone: null,
+            name: "Min",
+            updatedAt: 1_800_000_000,
+            min: true,
+          },
+        ]);
+        await s.close();
+
+        const after = await meta(path);
+        assert.equal(after.schema, String(SCHEMA_VERSION));
+        assert.equal(after.integrity, "ok");
+        const again = await openSession(path, options);
+        const t = again.storage;
+        assert.deepEqual(await t.getDcs(), dcs);
+        assert.deepEqual(await t.getAuthKeys(), [{ dcId: 4, key: key(4) }]);
+        assert.deepEqual(await t.getTempAuthKeys(expiresAt - 1), [
+          { dcId: 2, index: 1, key: key(21), expiresAt },
+        ]);
+        assert.deepEqual(await t.getTempAuthKeys(expiresAt), []);
+        assert.deepEqual(await t.getValue("dc_media"), new Uint8Array([5]));
+        assert.deepEqual(await t.getMessageRefs(777_000_001), [
+          { peerId: 777_000_001, chatId: -1001234567890, messageId: 42 },
+        ]);
+        const one = await t.findPeer({ by: "username", value: "zeta" });
+        assert.deepEqual(one?.raw, raw);
+        assert.deepEqual(one?.usernames, ["zeta", "alpha"]);
+        assert.equal(one?.min, undefined);
+        const min = await t.findPeer({ by: "id", ids: [777_000_001] });
+        assert.equal(min?.min, true);
+        assert.equal(min?.raw, undefined);
+        await again.close();
+      });
+
+      it(`${d.name}: an upgrade that fails leaves the file as it was`, async () => {
+        const path = copyOfFixture(schema);
+        // A table in the way of the last step's last table: every earlier
+        // step has run when it fails.
+        const db = await d.open(path);
+        db.exec("CREATE TABLE mts_message_refs (x)");
+        db.close();
+        const before = readFileSync(path);
+        await assert.rejects(
+          openSession(path, withDriver(d.name)),
+          /mts_message_refs/,
+        );
+        assert.deepEqual(readFileSync(path), before, "byte for byte");
+        assert.equal((await meta(path)).schema, String(schema));
+        // Out of the way, the same file upgrades.
+        const fix = await d.open(path);
+        fix.exec("DROP TABLE mts_message_refs");
+        fix.close();
+        const s = await openSession(path, withDriver(d.name));
+        assert.deepEqual(
+          (await s.listPeers()).sort(byId),
+          wantPeers.sort(byId),
+        );
+        await s.close();
+        assert.equal((await meta(path)).schema, String(SCHEMA_VERSION));
+      });
+    }
+
+    it("readSessionFile reads it and leaves it byte for byte", async () => {
+      const path = copyOfFixture(schema);
+      const before = readFileSync(path);
+      const read = await readSessionFile(path);
+      assert.equal(read.kind.library, "mtsession");
+      assert.equal(read.kind.schema, schema);
+      assert.deepEqual(read.peers.slice().sort(byId), wantPeers.sort(byId));
+      assert.deepEqual(readFileSync(path), before);
+    });
+  });
+}
+
+describe(`message references are read through an index, oldest first (${runtime})`, () => {
+  it("by peer: the peer index, no sort", async () => {
+    const db = await openDefaultDatabase(":memory:");
+    migrateSqlite(db);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${SQL.refsOf}`).all("s", 1)
+      .map((r) => String(r.detail));
+    assert.deepEqual(plan, [
+      "SEARCH mts_message_refs USING INDEX mts_message_refs_peer (session_id=? AND peer_id=?)",
+    ]);
+    const drop = db.prepare(`EXPLAIN QUERY PLAN ${SQL.dropRefsTo}`)
+      .all("s", 1, 2).map((r) => String(r.detail));
+    assert.equal(drop.length, 1);
+    assert.match(
+      drop[0]!,
+      /^SEARCH mts_message_refs USING (COVERING )?INDEX mts_message_refs_msg \(session_id=\? AND chat_id=\? AND msg_id=\?\)$/,
+    );
+    db.close();
   });
 });
 

@@ -26,8 +26,11 @@ import {
   readSessionFile,
   SessionFileError,
   SessionInUseError,
+  type SessionStorage,
 } from "../mod.ts";
 import { openFileStorage } from "../src/sqlite/session_file.ts";
+import type { SqliteStorage } from "../src/sqlite/sqlite_storage.ts";
+import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
 import { describeSessionStorage } from "./_conformance.ts";
 import { describeSessionStore } from "./_store_conformance.ts";
 import { fixturePath, runtime } from "./_fixtures.ts";
@@ -37,9 +40,17 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const fresh = (): string => join(dir, `s${n++}`);
 
+// Which file each storage of the suite is, for reopening it.
+const fileOf = new WeakMap<object, string>();
+const openFile = async (name: string): Promise<SqliteStorage> => {
+  const s = await openFileStorage(name, { flushDelayMs: 5 });
+  fileOf.set(s, name);
+  return s;
+};
 describeSessionStorage(
   `sqlite file (${runtime})`,
-  () => openFileStorage(fresh(), { flushDelayMs: 5 }),
+  () => openFile(fresh()),
+  (closed) => openFile(fileOf.get(closed)!),
 );
 
 describe("SQLite file sessions", () => {
@@ -259,6 +270,99 @@ describe("files that are not ours are refused and left untouched", () => {
       assert.ok(!existsSync(`${path}-wal`) && !existsSync(`${path}-journal`));
     });
   }
+});
+
+// The sessions of a store keep the whole session too: each storage of this
+// suite is session "s" of a store file of its own; reopening it closes the
+// store and opens the file and the session again.
+const storeOf = new WeakMap<
+  object,
+  { path: string; store: { close(): Promise<void> } }
+>();
+const stores: { close(): Promise<void> }[] = [];
+after(async () => {
+  for (const s of stores) await s.close().catch(() => {});
+});
+const openInStore = async (path: string): Promise<SessionStorage> => {
+  const store = await openSessionStore(path, { flushDelayMs: 5 });
+  stores.push(store);
+  const { storage } = await store.open("s");
+  storeOf.set(storage, { path, store });
+  return storage;
+};
+describeSessionStorage(
+  `sqlite store session (${runtime})`,
+  () => openInStore(join(dir, `store${n++}.db`)),
+  async (closed) => {
+    const { path, store } = storeOf.get(closed)!;
+    await store.close();
+    return await openInStore(path);
+  },
+);
+
+describe("SQLite stores", () => {
+  it("delete() removes every row of the session, in every table, and keeps the others'", async () => {
+    const path = join(dir, `store${n++}.db`);
+    const store = await openSessionStore(path);
+    for (const id of ["a", "b"]) {
+      const s = await store.open(id);
+      await s.setDc(2, "149.154.167.51", 443);
+      await s.setDataCenters([{
+        id: 4,
+        testMode: false,
+        mediaOnly: false,
+        ipv4: "149.154.167.91",
+        ipv6: null,
+        port: 443,
+      }]);
+      await s.setAuthKeyFor(4, new Uint8Array(256).fill(4));
+      await s.setTempAuthKey(
+        4,
+        0,
+        new Uint8Array(256).fill(5),
+        Date.now() + 1e6,
+      );
+      await s.setValue("v", new Uint8Array([1]));
+      await s.putMessageRef({ peerId: 7, chatId: -42, messageId: 1 });
+      await s.processEntities({
+        _: "user",
+        id: 7,
+        accessHash: 1n,
+        username: "x",
+      });
+      await s.setUpdateState({ entityId: 0, pts: 1, qts: 0, date: 1, seq: 0 });
+      await s.cacheFile({
+        md5: new Uint8Array(16).fill(1),
+        size: 1,
+        type: "photo",
+        id: 1n,
+        accessHash: 1n,
+      });
+      await s.close();
+    }
+    await store.delete("b");
+    await store.close();
+    const db = await openDefaultDatabase(path, { create: false });
+    try {
+      const tables = db.prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'mts_%' AND name <> 'mts_meta'",
+      ).all().map((r) => String(r.name));
+      assert.equal(tables.length, 10);
+      for (const table of tables) {
+        const count = (id: string): number =>
+          Number(
+            db.prepare(
+              `SELECT count(*) AS n FROM ${table} WHERE session_id = ?`,
+            )
+              .get(id)!.n,
+          );
+        assert.equal(count("b"), 0, table);
+        assert.ok(count("a") > 0, `${table} of a is kept`);
+      }
+    } finally {
+      db.close();
+    }
+  });
 });
 
 describeSessionStore(`sqlite store (${runtime})`, () => {

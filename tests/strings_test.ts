@@ -3,8 +3,11 @@
 
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { readStringSession } from "@mtcute/core/utils.js";
 import {
   type AuthState,
+  type DataCenter,
+  type DcAuthKey,
   decodeSessionString,
   droppedFields,
   encodeSessionString,
@@ -21,6 +24,12 @@ const telethon = loadFixtureJson("telethon/manifest.json");
 const gramjs = loadFixtureJson("gramjs/manifest.json");
 const mtcute = loadFixtureJson("mtcute/manifest.json");
 const pyrogram = loadFixtureJson("pyrogram/manifest.json");
+
+// Written by mtsession before payload version 2 (r11 c678a97).
+const MTS1 =
+  "mts1:AQ_fAAAABBQyMDAxOjY3Yzo0ZTg6ZjAwNDo6YQG7AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8gISIjJCUmJygpKissLS4vMDEyMzQ1Njc4OTo7PD0-P0BBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWltcXV5fYGFiY2RlZmdoaWprbG1ub3BxcnN0dXZ3eHl6e3x9fn-AgYKDhIWGh4iJiouMjY6PkJGSk5SVlpeYmZqbnJ2en6ChoqOkpaanqKmqq6ytrq-wsbKztLW2t7i5uru8vb6_wMHCw8TFxsfIycrLzM3Oz9DR0tPU1dbX2Nna29zd3t_g4eLj5OXm5-jp6uvs7e7v8PHy8_T19vf4-fr7_P3-_wAAMDkAAAABMWG_FUHZVPxAIAAAgAAAAAAAAABJqdew";
+const MTS1E =
+  "mts1e:AQAAA-gsrNcy57eVORIuZT8sLQDbvE8ceIg5NH5CsuXDsXV3YNX6s2k-Q5dqrvE6ddZYqg2tCSdo1ahShDEF183jg2uJRGtguJ0qavTduLHA-0GPrT7nD68wNUmDd8nBuhk-Hig0E1aJzHCNktBz4aLncYsWwDp_4-KuGGbhcUkB2jOuzq2X1AhIXofPhgQdWDDmu2UmPeKe4k7oceS61kej2_MURAIP8B2yqVMYAyITgWoEm-REwBhXB1iL2Lp4DkC7DombU4ATwWQDd3YDlUu7IoUmFnp5qf3wmYp-OS7oX27hNP2_DTYQlmtCzkthz5mZ4BBAmNGydzM5H5VvQDZMY5r31YOKWlXYWk7D0mohsPKm2IRu05cnVOtI8mEI2xRwb7wKYJj0GF-3lchedTMrgLrdJRC06fIZLBQP2z1QFeyJ-7MV-cPb67FqPr-2OYZ3eSCBI0BO78Qssqe3lWsXUoeyPX3VlFntftP_CA";
 
 const keyHex = (a: AuthState): string | null =>
   a.authKey === null ? null : toHex(a.authKey);
@@ -434,6 +443,179 @@ describe("the mtsession format", () => {
   });
 });
 
+describe("mtsession strings of every DC and key (payload version 2)", () => {
+  const auth: AuthState = {
+    dcId: 4,
+    serverAddress: "149.154.167.91",
+    port: 443,
+    authKey: new Uint8Array(256).fill(4),
+    testMode: false,
+    apiId: 12345,
+    userId: 5_123_456_789,
+    isBot: false,
+    date: null,
+    takeoutId: null,
+  };
+  const dataCenters: DataCenter[] = [
+    {
+      id: 4,
+      testMode: false,
+      mediaOnly: false,
+      ipv4: "149.154.167.91",
+      ipv6: "2001:67c:4e8:f004::a",
+      port: 443,
+    },
+    {
+      id: 4,
+      testMode: false,
+      mediaOnly: true,
+      ipv4: "149.154.164.250",
+      ipv6: null,
+      port: 443,
+    },
+    {
+      id: 2,
+      testMode: false,
+      mediaOnly: false,
+      ipv4: "149.154.167.51",
+      ipv6: null,
+      port: 443,
+    },
+    {
+      id: 5,
+      testMode: true,
+      mediaOnly: false,
+      ipv4: null,
+      ipv6: "2001:b28:f23f:f005::a",
+      port: 80,
+    },
+  ];
+  const authKeys: DcAuthKey[] = [
+    { dcId: 2, key: new Uint8Array(256).fill(2) },
+    { dcId: 1, key: new Uint8Array(256).map((_, i) => 255 - i) },
+    { dcId: 5, key: new Uint8Array(256).fill(5) },
+  ];
+  const sorted = [...authKeys].sort((a, b) => a.dcId - b.dcId);
+
+  it("three DCs and their keys decode equal, plain and encrypted", async () => {
+    const text = await encodeSessionString(auth, "mtsession", {
+      dataCenters,
+      // The main DC's own key is the auth key: given here, it is ignored.
+      authKeys: [...authKeys, { dcId: 4, key: new Uint8Array(256) }],
+    });
+    assert.ok(text.startsWith("mts1:"));
+    const back = await decodeSessionString(text);
+    assert.equal(back.layout, "mtsession-v2");
+    assert.deepEqual(back.auth, auth);
+    assert.deepEqual(back.dataCenters, dataCenters);
+    assert.deepEqual(back.authKeys, sorted);
+    // A decoded string re-encodes to the same string.
+    assert.equal(await encodeSessionString(back, "mtsession"), text);
+    const sealed = await encodeSessionString(back, "mtsession", {
+      passphrase: "pw",
+      iterations: 1000,
+    });
+    const opened = await decodeSessionString(sealed, { passphrase: "pw" });
+    assert.equal(opened.layout, "mtsession-v2-encrypted");
+    assert.deepEqual(opened.dataCenters, dataCenters);
+    assert.deepEqual(opened.authKeys, sorted);
+  });
+
+  it("openSession({ string }) restores them; exportString writes them", async () => {
+    const source = await openSession(":memory:");
+    await source.setAuth(auth);
+    await source.setDataCenters(dataCenters);
+    for (const k of authKeys) await source.setAuthKeyFor(k.dcId, k.key);
+    const copy = await openSession({ string: await source.exportString() });
+    assert.deepEqual(copy.getAuth(), auth);
+    assert.deepEqual(copy.dataCenters, dataCenters);
+    assert.deepEqual(copy.authKeys(), [
+      ...sorted.slice(0, 2),
+      { dcId: 4, key: auth.authKey },
+      sorted[2],
+    ]);
+    assert.deepEqual(copy.authKeyFor(1), sorted[0]!.key);
+  });
+
+  it("strings written before version 2 still decode, and are still written", async () => {
+    const old: AuthState = {
+      dcId: 4,
+      serverAddress: "2001:67c:4e8:f004::a",
+      port: 443,
+      authKey: new Uint8Array(256).map((_, i) => i),
+      testMode: false,
+      apiId: 12345,
+      userId: 5_123_456_789,
+      isBot: true,
+      date: 1_700_000_000.5,
+      takeoutId: -(2n ** 63n),
+    };
+    const plain = await decodeSessionString(MTS1);
+    assert.equal(plain.layout, "mtsession-v1");
+    assert.deepEqual(plain.auth, old);
+    assert.deepEqual([plain.dataCenters, plain.authKeys], [[], []]);
+    const sealed = await decodeSessionString(MTS1E, {
+      passphrase: "correct horse",
+    });
+    assert.equal(sealed.layout, "mtsession-v1-encrypted");
+    assert.deepEqual(sealed.auth, old);
+    assert.deepEqual([sealed.dataCenters, sealed.authKeys], [[], []]);
+    // Without data centers or other keys, the string is version 1 as
+    // before: every release reads it.
+    assert.equal(await encodeSessionString(old, "mtsession"), MTS1);
+  });
+
+  it("refuses malformed data centers and keys when writing", async () => {
+    const bad = (o: object) =>
+      encodeSessionString(auth, "mtsession", o as never);
+    await assert.rejects(
+      bad({ dataCenters: [dataCenters[0], dataCenters[0]] }),
+      RangeError,
+    );
+    await assert.rejects(
+      bad({ authKeys: [{ dcId: 2, key: new Uint8Array(3) }] }),
+      RangeError,
+    );
+    await assert.rejects(
+      bad({ authKeys: [authKeys[0], authKeys[0]] }),
+      /DC 2 has two auth keys/,
+    );
+  });
+
+  it("droppedFields names each DC part and key a format leaves out", () => {
+    const whole = { dataCenters, authKeys };
+    const keys = ["auth key of DC 2", "auth key of DC 1", "auth key of DC 5"];
+    const base = ["apiId", "userId", "isBot"];
+    assert.deepEqual(droppedFields(auth, "telethon", whole), [
+      "testMode",
+      ...base,
+      "DC 4 IPv6 address",
+      "DC 4 media address",
+      "DC 2 address",
+      "DC 5 address",
+      ...keys,
+    ]);
+    assert.deepEqual(droppedFields(auth, "mtcute", whole), [
+      "apiId",
+      "DC 4 IPv6 address",
+      "DC 2 address",
+      "DC 5 address",
+      ...keys,
+    ]);
+    // Pyrogram keeps DC 4's table address (the same as the session's).
+    assert.deepEqual(droppedFields(auth, "pyrogram", whole), [
+      "DC 4 IPv6 address",
+      "DC 4 media address",
+      "DC 2 address",
+      "DC 5 address",
+      ...keys,
+    ]);
+    assert.deepEqual(droppedFields(auth, "mtsession", whole), []);
+    // Without the whole session, only the auth fields are named.
+    assert.deepEqual(droppedFields(auth, "telethon"), ["testMode", ...base]);
+  });
+});
+
 describe("detection and conversion", () => {
   it("a string of no format names every format tried, never the string", async () => {
     const secret = "AAAA" + "Zm9vYmFy".repeat(40);
@@ -592,6 +774,29 @@ describe("detection and conversion", () => {
       passphrase: "x",
     });
     assert.deepEqual(copy.getAuth(), s.getAuth());
+  });
+
+  it("a session's media DC goes back into its mtcute string, byte for byte", async () => {
+    for (const v of mtcute.string_sessions) {
+      const s = await openSession({ string: v.string });
+      const media = v.expect.primaryDcs.media;
+      assert.deepEqual(s.dataCenters, [{
+        id: media.id,
+        testMode: media.testMode,
+        mediaOnly: true,
+        ipv4: media.ipAddress,
+        ipv6: null,
+        port: media.port,
+      }]);
+      const again = await s.exportString("mtcute");
+      assert.equal(again, v.string, v.name);
+      // mtcute itself reads the media DC from it.
+      const theirs = readStringSession(again);
+      assert.equal(theirs.primaryDcs?.media.ipAddress, media.ipAddress);
+      // Through an mtsession string and back, too.
+      const copy = await openSession({ string: await s.exportString() });
+      assert.equal(await copy.exportString("mtcute"), v.string, v.name);
+    }
   });
 
   it("hex helper sanity", () => {

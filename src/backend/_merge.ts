@@ -102,14 +102,18 @@ export interface MergeState extends MergeSource {
 
 /**
  * Applies one record to a state with the rules of `SessionStorage.putPeers`:
- * - type, access hash, usernames and time come from the record; phone and
- *   name too, unless it has null there (the known value stays);
+ * - a min record leaves a known full peer as it is;
+ * - type, access hash, usernames, time and the min flag come from the
+ *   record; phone, name and raw bytes too, unless it has none there (the
+ *   known value stays);
  * - a username or phone belongs to one peer: the record takes each of its
  *   usernames and its phone from whichever peer held it.
  */
 export function mergeRecord(r: PeerRecord, state: MergeState): void {
   const id = r.id;
   const old = state.peer(id);
+  // A min record never replaces a full one.
+  if (r.min === true && old !== undefined && old.min !== true) return;
   const next: PeerRecord = {
     id,
     type: r.type,
@@ -119,6 +123,9 @@ export function mergeRecord(r: PeerRecord, state: MergeState): void {
     name: r.name ?? old?.name ?? null,
     updatedAt: r.updatedAt,
   };
+  if (r.min === true) next.min = true;
+  const raw = r.raw ?? old?.raw;
+  if (raw !== undefined) next.raw = raw;
   if (old !== undefined && !sameList(old.usernames, next.usernames)) {
     for (const u of old.usernames) {
       if (!next.usernames.includes(u) && state.usernameHolder(u) === id) {

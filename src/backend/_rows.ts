@@ -92,7 +92,11 @@ export function authOf(
   };
 }
 
-/** A peer record from its stored values; usernames already decoded. */
+/**
+ * A peer record from its stored values; usernames already decoded, and
+ * `raw` too (a backend decodes its own BLOB or hex). `min` is a stored
+ * flag; a false or absent flag and absent bytes leave the fields out.
+ */
 export function peerOf(
   id: unknown,
   type: unknown,
@@ -101,8 +105,10 @@ export function peerOf(
   phone: unknown,
   name: unknown,
   updatedAt: unknown,
+  min?: unknown,
+  raw?: Uint8Array | null,
 ): PeerRecord {
-  return {
+  const out: PeerRecord = {
     id: Number(id),
     type: String(type) as PeerType,
     accessHash: toBigInt(accessHash)!,
@@ -111,4 +117,7 @@ export function peerOf(
     name: toText(name),
     updatedAt: Number(updatedAt),
   };
+  if (toFlag(min) === true) out.min = true;
+  if (raw !== undefined && raw !== null) out.raw = raw;
+  return out;
 }

@@ -110,7 +110,9 @@ SOURCE is a session file, or - (the default) to read a session string from
 standard input. Strings are never taken from the command line.
 
 FORMAT: telethon, pyrogram, gramjs, mtcute, mtkruto, mtsession (strings);
-telethon-file, pyrogram-file, mtsession-file (files; need --out).
+telethon-file, telethon2-file, pyrogram-file, mtsession-file (files; need
+--out). info lists every data center (addresses, auth key id); convert
+names on stderr what the target cannot carry (a DC, another DC's key).
 --api-id, --user-id, --bot and --test-mode fill what the source lacks
 (without --bot the account is taken as a user, without --test-mode as
 production). --passphrase-env names an environment variable holding the

@@ -5,13 +5,14 @@ import { writeFileSync } from "node:fs";
 import { placePrivateFile } from "../_private_file.ts";
 import { SessionError, type StringFormat } from "../errors.ts";
 import type { Session } from "../session.ts";
-import { writeSessionFile } from "../files.ts";
+import { type SessionFileFormat, writeSessionFile } from "../files.ts";
 import { droppedFields } from "../strings/codec.ts";
 import { STRING_FORMATS } from "../strings/types.ts";
 import { UsageError } from "./_args.ts";
 
-const FILE_FORMATS: Record<string, "telethon" | "pyrogram" | "mtsession"> = {
+const FILE_FORMATS: Record<string, SessionFileFormat> = {
   "telethon-file": "telethon",
+  "telethon2-file": "telethon2",
   "pyrogram-file": "pyrogram",
   "mtsession-file": "mtsession",
 };
@@ -70,9 +71,16 @@ export async function convert(
     };
     const notes = await writeSessionFile(request.out, fileFormat, {
       auth: filled,
+      dataCenters: session.dataCenters,
+      authKeys: session.authKeys(),
       peers: await session.listPeers(),
       updateStates: await session.getUpdateStates(),
       files: await session.listCachedFiles(),
+      // Kept by an mtsession file; the Python formats have no place for
+      // them.
+      tempAuthKeys: await session.tempAuthKeys(),
+      values: await session.listValues(),
+      messageRefs: await session.listMessageRefs(),
     }, { force: request.force });
     return notes.map((n) => `note: ${n}`);
   }
@@ -95,7 +103,10 @@ export async function convert(
       : { passphrase: request.passphrase }),
   });
   const notes: string[] = [];
-  const dropped = droppedFields(session.getAuth(), format);
+  const dropped = droppedFields(session.getAuth(), format, {
+    dataCenters: session.dataCenters,
+    authKeys: session.authKeys(),
+  });
   if (dropped.length > 0) {
     notes.push(
       `note: a ${format} string does not carry ${dropped.join(", ")}; ` +

@@ -27,6 +27,7 @@ export async function infoObject(
     takeoutId: a.takeoutId === null ? null : a.takeoutId.toString(),
     authKeyId: a.authKey === null ? null : await authKeyId(a.authKey),
   };
+  out.dataCenters = await dataCenters(session, options.showKey);
   if (options.showKey) out.authKey = a.authKey === null ? null : hex(a.authKey);
   if (options.peers) {
     const peers = await session.listPeers();
@@ -52,6 +53,50 @@ export async function infoObject(
     }));
   }
   return out;
+}
+
+/**
+ * Every DC the session knows, by id (non-media first): its entries'
+ * addresses, and the key id of each DC that has a key (the main DC's
+ * too). A DC with a key and no entry is listed with the address the auth
+ * state gives (the main DC) or none.
+ */
+async function dataCenters(
+  session: Session,
+  showKey: boolean,
+): Promise<Record<string, unknown>[]> {
+  const a = session.getAuth();
+  const keys = new Map(session.authKeys().map((k) => [k.dcId, k.key]));
+  const rows: Record<string, unknown>[] = session.dataCenters.map((d) => ({
+    ...d,
+  }));
+  const listed = new Set(rows.filter((r) => !r.mediaOnly).map((r) => r.id));
+  for (const id of [...(a.dcId === null ? [] : [a.dcId]), ...keys.keys()]) {
+    if (listed.has(id)) continue;
+    listed.add(id);
+    const main = id === a.dcId && a.serverAddress !== null;
+    const v6 = main && a.serverAddress!.includes(":");
+    rows.push({
+      id,
+      testMode: a.testMode,
+      mediaOnly: false,
+      ipv4: main && !v6 ? a.serverAddress : null,
+      ipv6: v6 ? a.serverAddress : null,
+      port: main ? a.port : null,
+    });
+  }
+  rows.sort((x, y) =>
+    Number(x.id) - Number(y.id) || Number(x.mediaOnly) - Number(y.mediaOnly)
+  );
+  for (const r of rows) {
+    const key = r.mediaOnly ? undefined : keys.get(Number(r.id));
+    r.main = r.id === a.dcId && !r.mediaOnly;
+    r.authKeyId = key === undefined ? null : await authKeyId(key);
+    if (showKey && !r.mediaOnly) {
+      r.authKey = key === undefined ? null : hex(key);
+    }
+  }
+  return rows;
 }
 
 /** The human-readable `info` text. */
@@ -85,6 +130,33 @@ export function infoText(o: Record<string, unknown>): string {
         : "hidden (--show-key prints it)"
     }`,
   ];
+  const dcs = Array.isArray(o.dataCenters)
+    ? o.dataCenters as Array<Record<string, unknown>>
+    : [];
+  if (dcs.length > 0) lines.push(`data centers ${dcs.length}`);
+  for (const d of dcs) {
+    const port = show(d.port);
+    const addresses = [
+      ...(d.ipv4 === null ? [] : [`${d.ipv4}:${port}`]),
+      ...(d.ipv6 === null ? [] : [`[${d.ipv6}]:${port}`]),
+    ];
+    const name = `DC ${d.id}${d.mediaOnly ? " media" : ""}${
+      d.main ? " (main)" : ""
+    }${d.testMode ? " test" : ""}`;
+    lines.push(
+      `  ${name.padEnd(16)} ${
+        addresses.length === 0 ? "no address" : addresses.join(" ")
+      }${
+        d.mediaOnly
+          ? ""
+          : d.authKeyId === null
+          ? ", no auth key"
+          : `, auth key id ${show(d.authKeyId)}${
+            "authKey" in d ? ` key ${show(d.authKey)}` : ""
+          }`
+      }`,
+    );
+  }
   if (Array.isArray(o.peers)) {
     lines.push(`peers        ${o.peers.length}`);
     for (const p of o.peers as Array<Record<string, unknown>>) {

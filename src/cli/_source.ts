@@ -12,6 +12,7 @@ import {
 } from "../errors.ts";
 import { readSessionFile } from "../files.ts";
 import { MemoryStorage } from "../memory/memory_storage.ts";
+import { decodedStorage } from "../_string_storage.ts";
 import { Session } from "../session.ts";
 import { hasSqliteMagic } from "../sqlite/_header.ts";
 import { decodeSessionString } from "../strings/codec.ts";
@@ -54,11 +55,9 @@ async function fromString(
     text,
     passphrase === undefined ? {} : { passphrase },
   );
-  const storage = new MemoryStorage();
-  await storage.setAuth(decoded.auth);
   return {
     source: `${decoded.format}-string`,
-    session: await Session.open(storage),
+    session: await Session.open(await decodedStorage(decoded)),
     notes: [],
   };
 }
@@ -109,9 +108,19 @@ export async function loadSource(
   const found = await readSessionFile(source);
   const storage = new MemoryStorage();
   await storage.setAuth(found.auth);
+  if (found.dataCenters.length > 0) await storage.setDcs(found.dataCenters);
+  if (found.authKeys.length > 0) await storage.setAuthKeys(found.authKeys);
   await storage.putPeers(found.peers);
   await storage.putUpdateStates(found.updateStates);
   await storage.putFiles(found.files);
+  // What only an mtsession file holds.
+  if (found.tempAuthKeys !== undefined) {
+    await storage.setTempAuthKeys(found.tempAuthKeys);
+  }
+  if (found.values !== undefined) await storage.setValues(found.values);
+  if (found.messageRefs !== undefined) {
+    await storage.putMessageRefs(found.messageRefs);
+  }
   return {
     source: `${found.kind.library}-file`,
     session: await Session.open(storage),

@@ -24,8 +24,9 @@ import { planObjectKey } from "../peers/keys.ts";
 import { entityPeers } from "../peers/normalize.ts";
 import { isObject } from "../peers/_tl.ts";
 import type { Session } from "../session.ts";
+import { inferTestMode } from "../strings/_common.ts";
 import { encodeGramjs } from "../strings/_gramjs.ts";
-import type { PeerRecord } from "../types.ts";
+import type { DataCenter, PeerRecord } from "../types.ts";
 import { PeerIndex } from "./_peer_index.ts";
 
 /**
@@ -178,7 +179,9 @@ export interface GramjsSession {
   takeoutId: unknown;
   /**
    * Sets the data center; the auth key is kept (GramJS clears it itself
-   * when it switches DC).
+   * when it switches DC). The DC's address is also kept among the
+   * session's {@linkcode Session.dataCenters}, so every DC the client was
+   * set to stays known.
    *
    * @param dcId Data-center id.
    * @param serverAddress Its address.
@@ -187,12 +190,15 @@ export interface GramjsSession {
   setDC(dcId: number, serverAddress: string, port: number): void;
   /**
    * Called by the client before use: loads the peers into memory (the
-   * first time) and makes the auth key object match the session's bytes.
+   * first time) and makes the auth key objects (the main DC's and every
+   * other DC's) match the session's bytes.
    */
   load(): Promise<void>;
   /**
-   * Sets the auth key of a DC. The main DC's key goes to the session; keys
-   * of other DCs (GramJS's exported senders) are kept in memory only.
+   * Sets the auth key of a DC. The main DC's key goes to the session as
+   * its auth key; keys of other DCs (GramJS's exported senders, for file
+   * downloads) go to the session as those DCs' keys
+   * ({@linkcode Session.setAuthKeyFor}), so a reopened session has them.
    *
    * @param authKey The key, or `undefined` to forget it.
    * @param dcId The DC (default: the main one).
@@ -360,6 +366,7 @@ function bindingClass(telegram: GramjsModule): BindingClass {
     #peers = new PeerIndex();
     #peersLoaded = false;
     #authKey: GramjsAuthKey | undefined = undefined;
+    // Key objects of DCs other than the main one, by DC id.
     #otherKeys = new Map<number, GramjsAuthKey>();
     #pending = new PendingWrites();
 
@@ -423,6 +430,31 @@ function bindingClass(telegram: GramjsModule): BindingClass {
       if (s.dcId !== dcId) s.dcId = dcId;
       if (s.serverAddress !== serverAddress) s.serverAddress = serverAddress;
       if (s.port !== port) s.port = port;
+      this.#keepDc(dcId, serverAddress, port);
+    }
+
+    // Records the DC GramJS was set to among the session's data centers
+    // (the address as IPv4 or IPv6 by its form; a host name counts as
+    // IPv4), unless it is known already.
+    #keepDc(id: number, address: string, port: number): void {
+      const s = this.#session;
+      if (s.closed) return;
+      const v6 = address.includes(":");
+      const known = s.dataCenters.find((d) => d.id === id && !d.mediaOnly);
+      const dc: DataCenter = {
+        id,
+        testMode: s.testMode ?? inferTestMode(address),
+        mediaOnly: false,
+        ipv4: v6 ? known?.ipv4 ?? null : address,
+        ipv6: v6 ? address : known?.ipv6 ?? null,
+        port,
+      };
+      if (
+        known !== undefined && known.ipv4 === dc.ipv4 &&
+        known.ipv6 === dc.ipv6 && known.port === port &&
+        known.testMode === dc.testMode
+      ) return;
+      this.#pending.track(s.putDataCenter(dc));
     }
 
     async load(): Promise<void> {
@@ -430,6 +462,7 @@ function bindingClass(telegram: GramjsModule): BindingClass {
         this.#peers.load(await this.#session.listPeers());
         this.#peersLoaded = true;
       }
+      await this.#loadOtherKeys();
       const bytes = this.#session.authKey;
       const current = this.#authKey?.getKey();
       if (bytes === null) {
@@ -443,13 +476,58 @@ function bindingClass(telegram: GramjsModule): BindingClass {
       this.#authKey = key;
     }
 
+    // Key objects for the other DCs' keys the session holds; an object
+    // already holding the same bytes is kept (GramJS may be using it).
+    async #loadOtherKeys(): Promise<void> {
+      const main = this.#session.dcId;
+      const stored = this.#session.authKeys().filter((k) => k.dcId !== main);
+      const next = new Map<number, GramjsAuthKey>();
+      for (const { dcId, key: bytes } of stored) {
+        const current = this.#otherKeys.get(dcId);
+        if (current !== undefined && sameBytes(current.getKey(), bytes)) {
+          next.set(dcId, current);
+          continue;
+        }
+        const key = new this.#AuthKey();
+        await key.setKey(Buffer.from(bytes));
+        next.set(dcId, key);
+      }
+      // Empty key objects GramJS is filling in right now stay.
+      for (const [dcId, key] of this.#otherKeys) {
+        if (!next.has(dcId) && key.getKey() === undefined) next.set(dcId, key);
+      }
+      this.#otherKeys = next;
+    }
+
     setAuthKey(authKey?: GramjsAuthKey, dcId?: number): void {
       if (dcId && dcId !== this.dcId) {
+        const had = this.#otherKeys.has(dcId);
         if (authKey) this.#otherKeys.set(dcId, authKey);
         else this.#otherKeys.delete(dcId);
+        this.#keepOtherKey(dcId, authKey?.getKey(), had);
         return;
       }
       this.authKey = authKey;
+    }
+
+    // Writes another DC's key through to the session (GramJS clears one
+    // when its authorization broke: the session forgets it too). `had`:
+    // whether a key object was held (its write may still be in flight).
+    #keepOtherKey(
+      dcId: number,
+      bytes: Uint8Array | undefined | null,
+      had: boolean,
+    ): void {
+      const s = this.#session;
+      if (s.closed) return;
+      const stored = s.authKeyFor(dcId);
+      if (bytes === undefined || bytes === null) {
+        if (stored !== null || had) {
+          this.#pending.track(s.setAuthKeyFor(dcId, null));
+        }
+      } else if (!sameBytes(stored, bytes)) {
+        this.#pending.track(s.setAuthKeyFor(dcId, new Uint8Array(bytes)));
+      }
     }
 
     getAuthKey(dcId?: number): GramjsAuthKey | undefined {
@@ -597,9 +675,11 @@ function bindingClass(telegram: GramjsModule): BindingClass {
  * `usernames[]`, phones in any spelling and GramJS's big integers; lookups
  * of a bare id prefer a user, as Telethon does.
  *
- * What stays in memory only: auth keys of DCs other than the main one
- * (GramJS's `MemorySession` does not keep them at all). The peers are read
- * into memory on open (GramJS's API is synchronous) and written through.
+ * Auth keys of DCs other than the main one (GramJS's exported senders,
+ * which GramJS's `MemorySession` does not keep at all) are kept in the
+ * session as those DCs' keys, and every DC GramJS was set to among its
+ * data centers. The peers are read into memory on open (GramJS's API is
+ * synchronous) and written through.
  *
  * @typeParam M The `telegram` module's type.
  * @param session The mtsession session to use (it stays open until the

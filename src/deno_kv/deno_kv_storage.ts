@@ -11,10 +11,28 @@
  * | `[p, id, "name", name, markedId]`        | `{ at, w }` (latest written first)       |
  * | `[p, id, "state", entityId]`             | an update state                          |
  * | `[p, id, "file", type, md5hex, size]`    | `{ id, accessHash }`                     |
- * | `[p, id, "version"]`                     | bumped by every peer write               |
+ * | `[p, id, "dcs"]`                         | the data centers, in order               |
+ * | `[p, id, "dckey", dcId]`                 | the auth key of another DC (bytes)       |
+ * | `[p, id, "tempkey", dcId, index]`        | `{ key, expiresAt }`                     |
+ * | `[p, id, "value", name]`                 | a client value (bytes)                   |
+ * | `[p, id, "ref", peerId, seq]`            | `{ chatId, messageId }`, oldest first    |
+ * | `[p, id, "refmsg", chatId, msgId, peerId]` | its `seq` (the same ref, by message)   |
+ * | `[p, id, "refseq"]`                      | the last `seq` given                     |
+ * | `[p, id, "version"]`                     | bumped by every peer and ref write       |
  *
  * Values are structured-clone serialized by KV, so `bigint` and
- * `Uint8Array` are stored as such: 64-bit values and bytes are exact.
+ * `Uint8Array` are stored as such: 64-bit values and bytes are exact. A
+ * peer record holds its `min` flag and `raw` bytes as fields.
+ *
+ * Sessions written before data centers, keys, values and references were
+ * kept need no migration: they open as they are, with none of those yet.
+ *
+ * Deno KV holds keys up to 2 KiB and values up to 64 KiB. A client value
+ * over 64 KiB (or a name whose key is over 2 KiB) is refused alone:
+ * `setValues` writes the other changes and throws `ValueRefusedError`. A
+ * peer whose record (with its `raw` bytes) is over 64 KiB is left out
+ * alone and reported by the next `flush()` as `PeerRefusedError`. Values
+ * are not split across keys: what a client keeps there is small.
  *
  * Peer writes are batched and written in atomic operations of at most
  * 1000 mutations: a run of records is read, merged by the rules every
@@ -27,7 +45,7 @@
  */
 
 import { fromHex, toHex as hex } from "../_hex.ts";
-import { copyAuth, copyFile, copyPeer, emptyAuth } from "../_copy.ts";
+import { copyAuth, copyFile, copyPeer, copyRef, emptyAuth } from "../_copy.ts";
 import { redactInspect } from "../_redacted.ts";
 import { QueuedLifecycle } from "../backend/_lifecycle.ts";
 import {
@@ -38,15 +56,38 @@ import {
 } from "../backend/_merge.ts";
 import { batchOptions, WriteBehind } from "../backend/_write_behind.ts";
 import { SessionError } from "../errors.ts";
-import type { PeerLookup, SessionStorage } from "../storage.ts";
+import type {
+  ClientValueChange,
+  DcAuthKeyChange,
+  MessageRefFilter,
+  PeerLookup,
+  SessionStorage,
+  TempAuthKeyChange,
+} from "../storage.ts";
 import type {
   AuthState,
   CachedFile,
+  ClientValue,
+  DataCenter,
+  DcAuthKey,
   FileType,
+  MessageRef,
   PeerRecord,
+  TempAuthKey,
   UpdateState,
 } from "../types.ts";
 import { commitAtomic, type DenoKvKey, type DenoKvLike } from "./kv.ts";
+import { KvWholeSession } from "./_whole.ts";
+import {
+  bytesOf,
+  KEY_LIMIT,
+  MAX_BYTES,
+  MAX_MUTATIONS,
+  type Mutation,
+  sizeOf,
+  VALUE_LIMIT,
+  writeInChunks,
+} from "./_writes.ts";
 
 /**
  * Options for {@linkcode DenoKvStorage}.
@@ -75,39 +116,11 @@ export interface DenoKvStorageOptions {
   label?: string;
 }
 
-/** Mutations per atomic operation: KV allows 1000, one is the version. */
-const MAX_MUTATIONS = 999;
-/** KV allows 800 KiB of keys and values per atomic operation. */
-const MAX_BYTES = 512 * 1024;
-/** Deno KV's largest key and value, in bytes. */
-const KEY_LIMIT = 2048;
-const VALUE_LIMIT = 65536;
 /** How often a write is retried when another writer got in first. */
 const MAX_ATTEMPTS = 100;
 
-/** A generous guess of the serialized size of a key and its value. */
-function sizeOf(key: DenoKvKey, value: unknown): number {
-  let n = 16;
-  for (const p of key) n += 10 + (typeof p === "string" ? p.length * 3 : 16);
-  if (value === undefined) return n;
-  if (typeof value === "object" && value !== null) {
-    const o = value as Partial<StoredPeer>;
-    n += 96;
-    for (const u of o.usernames ?? []) n += 8 + u.length * 3;
-    if (typeof o.name === "string") n += o.name.length * 3;
-    if (typeof o.phone === "string") n += o.phone.length;
-  }
-  return n + 32;
-}
-
 /** A peer as stored (the record itself). */
 type StoredPeer = PeerRecord;
-
-/** One change of an atomic operation; `value: undefined` deletes. */
-interface Mutation {
-  readonly key: DenoKvKey;
-  readonly value: unknown;
-}
 
 /** One item's writes do not fit one atomic operation. */
 class KvUnfit extends Error {
@@ -127,12 +140,6 @@ class KvUnfit extends Error {
 function refusedByKv(e: unknown): boolean {
   return e instanceof KvUnfit ||
     (e instanceof TypeError && /too large/i.test(e.message));
-}
-
-const utf8 = new TextEncoder();
-
-function bytesOf(text: string): number {
-  return utf8.encode(text).length;
 }
 
 /** A guess, from above, of the mutations one record's write makes. */
@@ -168,6 +175,8 @@ export class DenoKvStorage implements SessionStorage {
   #prefix: string;
   #label: string;
   #queue: WriteBehind<PeerRecord>;
+  #refQueue: WriteBehind<MessageRef>;
+  #whole: KvWholeSession;
   #life: QueuedLifecycle;
 
   static {
@@ -195,8 +204,32 @@ export class DenoKvStorage implements SessionStorage {
       batchOptions(options),
       refusedByKv,
     );
+    this.#whole = new KvWholeSession({
+      kv,
+      key: (...parts) => this.#key(...parts),
+      inRuns: (items, guess, build) => this.#inRuns(items, guess, build),
+    }, "Deno KV");
+    this.#refQueue = new WriteBehind(
+      (batch) => this.#whole.putRefs(batch),
+      batchOptions(options),
+    );
+    const peers = this.#queue;
+    const refs = this.#refQueue;
+    // Both queues are written by a flush; peers are refused alone, never
+    // references (their keys and values are a few numbers).
+    const queues = {
+      async flush(): Promise<void> {
+        const [a, b] = await Promise.allSettled([refs.flush(), peers.flush()]);
+        if (a.status === "rejected") throw a.reason;
+        if (b.status === "rejected") throw b.reason;
+      },
+      async clear(): Promise<void> {
+        await Promise.all([refs.clear(), peers.clear()]);
+      },
+      takeRefused: () => peers.takeRefused(),
+    };
     this.#life = new QueuedLifecycle(
-      this.#queue,
+      queues,
       options.onClose,
       "Deno KV",
       (record) => this.#explain(record),
@@ -227,7 +260,11 @@ export class DenoKvStorage implements SessionStorage {
         return { field: "usernames", reason: "an index key is over 2 KiB" };
       }
     }
-    if (listed + (r.name === null ? 0 : bytesOf(r.name)) > VALUE_LIMIT) {
+    const text = listed + (r.name === null ? 0 : bytesOf(r.name)) + 256;
+    if (r.raw !== undefined && text + r.raw.length > VALUE_LIMIT) {
+      return { field: "raw", reason: "the record is over 64 KiB" };
+    }
+    if (text > VALUE_LIMIT) {
       return { field: "usernames", reason: "the record is over 64 KiB" };
     }
     return {
@@ -375,19 +412,8 @@ export class DenoKvStorage implements SessionStorage {
     return e.value === null ? undefined : copyPeer(e.value as StoredPeer);
   }
 
-  async #setMany(
-    entries: readonly { key: DenoKvKey; value: unknown }[],
-  ): Promise<void> {
-    for (let i = 0; i < entries.length; i += 1000) {
-      await commitAtomic(() => {
-        const op = this.#kv.atomic();
-        for (const e of entries.slice(i, i + 1000)) {
-          if (e.value === undefined) op.delete(e.key);
-          else op.set(e.key, e.value);
-        }
-        return op;
-      });
-    }
+  #setMany(entries: readonly Mutation[]): Promise<void> {
+    return writeInChunks(this.#kv, entries);
   }
 
   // ---- SessionStorage ------------------------------------------------------
@@ -431,7 +457,10 @@ export class DenoKvStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.putPeers} */
   async putPeers(records: readonly PeerRecord[]): Promise<void> {
     this.#check("store peers");
-    await this.#queue.add(records);
+    // The caller's bytes may change while the batch waits.
+    await this.#queue.add(
+      records.map((r) => r.raw === undefined ? r : copyPeer(r)),
+    );
   }
 
   /** {@inheritDoc SessionStorage.findPeer} */
@@ -606,9 +635,101 @@ export class DenoKvStorage implements SessionStorage {
     return out;
   }
 
+  /** {@inheritDoc SessionStorage.getDcs} */
+  async getDcs(): Promise<DataCenter[]> {
+    this.#check("read the data centers");
+    return await this.#whole.dcs();
+  }
+
+  /** {@inheritDoc SessionStorage.setDcs} */
+  async setDcs(dcs: readonly DataCenter[]): Promise<void> {
+    this.#check("store the data centers");
+    await this.#whole.setDcs(dcs);
+  }
+
+  /** {@inheritDoc SessionStorage.getAuthKeys} */
+  async getAuthKeys(): Promise<DcAuthKey[]> {
+    this.#check("read the auth keys");
+    return await this.#whole.authKeys();
+  }
+
+  /** {@inheritDoc SessionStorage.setAuthKeys} */
+  async setAuthKeys(changes: readonly DcAuthKeyChange[]): Promise<void> {
+    this.#check("store auth keys");
+    await this.#whole.setAuthKeys(changes);
+  }
+
   /**
-   * Writes any batched peers. A batch whose background write failed was
-   * kept: it is written now, or this rejects with the error.
+   * {@inheritDoc SessionStorage.getTempAuthKeys}
+   *
+   * Expired keys are deleted on the way.
+   */
+  async getTempAuthKeys(now: number): Promise<TempAuthKey[]> {
+    this.#check("read the temporary keys");
+    return await this.#whole.tempAuthKeys(now);
+  }
+
+  /** {@inheritDoc SessionStorage.setTempAuthKeys} */
+  async setTempAuthKeys(changes: readonly TempAuthKeyChange[]): Promise<void> {
+    this.#check("store temporary keys");
+    await this.#whole.setTempAuthKeys(changes);
+  }
+
+  /** {@inheritDoc SessionStorage.getValue} */
+  async getValue(name: string): Promise<Uint8Array | undefined> {
+    this.#check("read a client value");
+    return await this.#whole.value(name);
+  }
+
+  /** {@inheritDoc SessionStorage.listValues} */
+  async listValues(): Promise<ClientValue[]> {
+    this.#check("list client values");
+    return await this.#whole.values();
+  }
+
+  /**
+   * {@inheritDoc SessionStorage.setValues}
+   *
+   * Written at once (durable when the promise resolves). A value over
+   * 64 KiB, or a name whose key is over 2 KiB, is not stored: every other
+   * change is, then this rejects with `ValueRefusedError` naming it.
+   */
+  async setValues(changes: readonly ClientValueChange[]): Promise<void> {
+    this.#check("store client values");
+    await this.#whole.setValues(changes);
+  }
+
+  /** {@inheritDoc SessionStorage.putMessageRefs} */
+  async putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
+    this.#check("store message references");
+    await this.#refQueue.add(refs.map(copyRef));
+  }
+
+  /** {@inheritDoc SessionStorage.getMessageRefs} */
+  async getMessageRefs(peerId: number): Promise<MessageRef[]> {
+    this.#check("read message references");
+    await this.#refQueue.flush();
+    return await this.#whole.refsOf(peerId);
+  }
+
+  /** {@inheritDoc SessionStorage.listMessageRefs} */
+  async listMessageRefs(): Promise<MessageRef[]> {
+    this.#check("list message references");
+    await this.#refQueue.flush();
+    return await this.#whole.refs();
+  }
+
+  /** {@inheritDoc SessionStorage.deleteMessageRefs} */
+  async deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
+    this.#check("delete message references");
+    await this.#refQueue.flush();
+    await this.#whole.deleteRefs(filter);
+  }
+
+  /**
+   * Writes any batched peers and message references. A batch whose
+   * background write failed was kept: it is written now, or this rejects
+   * with the error.
    */
   flush(): Promise<void> {
     return this.#life.flush();

@@ -158,14 +158,14 @@ async function readCopy(
 }
 
 /**
- * Writes a new Telethon (schema 7) or Pyrogram (schema 3) session file with
- * `writeTelethon` or `writePyrogram` (through `writeForeign`): built under a
+ * Writes a new Telethon (schema 7), Telethon 2 (schema 10) or Pyrogram
+ * (schema 3) session file (through `writeForeign`): built under a
  * temporary name in the same directory, with mode 0600 and
  * `journal_mode = DELETE` (a plain file, as both libraries expect), then
  * moved into place, so `path` never holds half a session.
  *
  * @param path The file to create (used as given: no `.session` is added).
- * @param format `"telethon"` or `"pyrogram"`.
+ * @param format `"telethon"`, `"telethon2"` or `"pyrogram"`.
  * @param data What to write; a `ForeignSession` fits.
  * @param options `force` to replace an existing file; the driver to use.
  * @returns Notes on what the format could not hold.
@@ -190,8 +190,8 @@ export async function writeSessionFile(
 ): Promise<string[]> {
   if (!isForeignFileFormat(format)) {
     throw new TypeError(
-      `Unknown session file format "${String(format)}": expected "telethon" ` +
-        `or "pyrogram"`,
+      `Unknown session file format "${String(format)}": expected ` +
+        `"telethon", "telethon2" or "pyrogram"`,
     );
   }
   const exists = (cause?: unknown): Error =>

@@ -71,11 +71,26 @@ async function readSession(
     );
   }
   const storage = new SqliteStorage(db, id);
-  const [auth, peers, updateStates, files] = await Promise.all([
+  const [
+    auth,
+    peers,
+    updateStates,
+    files,
+    dcs,
+    authKeys,
+    tempAuthKeys,
+    values,
+    messageRefs,
+  ] = await Promise.all([
     storage.getAuth(),
     storage.listPeers(),
     storage.getUpdateStates(),
     storage.listFiles(),
+    storage.getDcs(),
+    storage.getAuthKeys(),
+    storage.getTempAuthKeys(Date.now()),
+    storage.listValues(),
+    storage.listMessageRefs(),
   ]);
   return {
     kind: {
@@ -86,9 +101,14 @@ async function readSession(
       description: `an mtsession file (schema ${schema})`,
     },
     auth,
+    dataCenters: dcs,
+    authKeys,
     peers: peers.sort((a, b) => a.updatedAt - b.updatedAt),
     updateStates,
     files,
+    tempAuthKeys,
+    values,
+    messageRefs,
     notes: id === FILE_SESSION_ID ? [] : [`read session "${id}" of a store`],
   };
 }

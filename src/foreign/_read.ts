@@ -104,6 +104,8 @@ export function readForeign(db: SqliteDatabase): ForeignSession {
   const out: ForeignSession = {
     kind,
     auth: emptyAuth(),
+    dataCenters: [],
+    authKeys: [],
     peers: [],
     updateStates: [],
     files: [],

@@ -1,19 +1,21 @@
 // Writing Telethon and Pyrogram session files: a thin dispatch on the
 // requested format to the library's writer (telethon/_write_v1.ts,
-// pyrogram/_write.ts). Private to src/foreign/.
+// telethon/_write_v2.ts, pyrogram/_write.ts). Private to src/foreign/.
 
 import type { SqliteDatabase } from "../sqlite/driver.ts";
 import type { ForeignData } from "./types.ts";
 import { writePyrogram } from "./pyrogram/_write.ts";
 import { writeTelethon } from "./telethon/_write_v1.ts";
+import { writeTelethon2 } from "./telethon/_write_v2.ts";
 
 /** The foreign formats written. */
-export type ForeignFileFormat = "telethon" | "pyrogram";
+export type ForeignFileFormat = "telethon" | "telethon2" | "pyrogram";
 
 const WRITERS: Readonly<
   Record<ForeignFileFormat, (db: SqliteDatabase, data: ForeignData) => string[]>
 > = {
   telethon: writeTelethon,
+  telethon2: writeTelethon2,
   pyrogram: writePyrogram,
 };
 
@@ -26,7 +28,8 @@ const WRITERS: Readonly<
 export function isForeignFileFormat(
   format: unknown,
 ): format is ForeignFileFormat {
-  return format === "telethon" || format === "pyrogram";
+  return format === "telethon" || format === "telethon2" ||
+    format === "pyrogram";
 }
 
 /**

@@ -3,12 +3,20 @@
 // (its DDL, then rows keyed by column name, put in the layout's column
 // order). Private to src/foreign/.
 
-import type { AuthState } from "../types.ts";
+import type { AuthState, DcAuthKey } from "../types.ts";
 import type { SqliteDatabase, SqlValue } from "../sqlite/driver.ts";
 import { withTransaction } from "../sqlite/transaction.ts";
 import { SessionError } from "../errors.ts";
-import { checkAuthPatch } from "../_validate.ts";
+import {
+  checkAuthKey,
+  checkAuthPatch,
+  checkDcId,
+  checkDcs,
+} from "../_validate.ts";
+import { type DcCapacity, droppedDcParts } from "../strings/_dropped_dcs.ts";
+import { listOf } from "./_notes.ts";
 import type { Table } from "./_schema.ts";
+import type { ForeignData } from "./types.ts";
 
 /**
  * SQLite's INTEGER for whole numbers (drivers bind JS numbers as REAL).
@@ -111,4 +119,51 @@ export function insertRows<C extends string>(
     })`,
   );
   for (const row of rows) insert.run(...columns.map((c) => row[c]));
+}
+
+/**
+ * The data centers and other DCs' keys of what a writer takes, checked;
+ * keys of the main DC left out, by ascending DC id.
+ *
+ * @param data What to write.
+ * @param mainDc The main DC.
+ * @returns The checked lists.
+ * @throws {TypeError | RangeError} When an entry is malformed.
+ */
+export function wholeOf(
+  data: ForeignData,
+  mainDc: number | null,
+): { dcs: ReturnType<typeof checkDcs>; keys: DcAuthKey[] } {
+  const dcs = checkDcs(data.dataCenters ?? []);
+  const keys = (data.authKeys ?? []).map((k) => ({
+    dcId: checkDcId(k?.dcId),
+    key: checkAuthKey(k?.key),
+  })).filter((k) => k.dcId !== mainDc).sort((a, b) => a.dcId - b.dcId);
+  return { dcs, keys };
+}
+
+/**
+ * Notes the data centers and keys a format drops, by DC ("Telethon files
+ * do not store the DC 2 media address and the auth key of DC 4").
+ *
+ * @param what The format, for the note ("Telethon").
+ * @param data What to write.
+ * @param mainDc The main DC.
+ * @param cap What the format holds.
+ * @param notes Where the note goes.
+ */
+export function noteDcLosses(
+  what: string,
+  data: ForeignData,
+  mainDc: number | null,
+  cap: DcCapacity,
+  notes: string[],
+): void {
+  const { dcs, keys } = wholeOf(data, mainDc);
+  const parts = droppedDcParts(mainDc, dcs, keys, cap);
+  if (parts.length > 0) {
+    notes.push(
+      `${what} files do not store ${listOf(parts.map((p) => `the ${p}`), 8)}`,
+    );
+  }
 }

@@ -11,7 +11,12 @@
 import type {
   AuthState,
   CachedFile,
+  ClientValue,
+  DataCenter,
+  DcAuthKey,
+  MessageRef,
   PeerRecord,
+  TempAuthKey,
   UpdateState,
 } from "../types.ts";
 
@@ -118,6 +123,8 @@ export interface ForeignKind {
  *     testMode: false, apiId: 12345, userId: null, isBot: null, date: 0,
  *     takeoutId: null,
  *   },
+ *   dataCenters: [],
+ *   authKeys: [],
  *   peers: [],
  *   updateStates: [],
  *   files: [],
@@ -132,6 +139,17 @@ export interface ForeignSession {
   /** DC, auth key and account. Fields the format lacks are `null`. */
   auth: AuthState;
   /**
+   * Every data center the file names (Telethon 2: one per `datacenter`
+   * row, the home DC's included; mtsession: every known one, in order);
+   * empty for the formats of one DC.
+   */
+  dataCenters: DataCenter[];
+  /**
+   * The permanent keys of the DCs other than the home one (Telethon 2,
+   * mtsession); the home DC's is `auth.authKey`.
+   */
+  authKeys: DcAuthKey[];
+  /**
    * The cached peers, oldest first: when two peers share a username, the
    * later one is the newer, which is the one that keeps it.
    */
@@ -140,6 +158,12 @@ export interface ForeignSession {
   updateStates: UpdateState[];
   /** Telethon's cache of uploaded files. */
   files: CachedFile[];
+  /** mtsession files only: the temporary keys not expired when read. */
+  tempAuthKeys?: TempAuthKey[];
+  /** mtsession files only: the client's own values, by name. */
+  values?: ClientValue[];
+  /** mtsession files only: message references, oldest first. */
+  messageRefs?: MessageRef[];
   /**
    * What was dropped, guessed or could not be told, one sentence each,
    * for showing to a person. Empty when the file was read as it is.
@@ -170,10 +194,28 @@ export interface ForeignSession {
 export interface ForeignData {
   /** DC, auth key and account; missing fields count as unknown. */
   auth: Partial<AuthState>;
+  /**
+   * The session's data centers: a Telethon 2 file keeps the address of
+   * every one that is not media-only; the other formats keep only the
+   * main DC's (the notes name what is dropped).
+   */
+  dataCenters?: readonly DataCenter[];
+  /**
+   * Permanent keys of DCs other than the main one (a key of the main DC
+   * is ignored: that one is `auth.authKey`). Only a Telethon 2 file keeps
+   * them.
+   */
+  authKeys?: readonly DcAuthKey[];
   /** Cached peers. When two share a username, the later one keeps it. */
   peers?: readonly PeerRecord[];
   /** Update states: entity 0 and channels (marked ids). */
   updateStates?: readonly UpdateState[];
   /** Cached uploaded files (Telethon only). */
   files?: readonly CachedFile[];
+  /** Temporary keys (mtsession only). */
+  tempAuthKeys?: readonly TempAuthKey[];
+  /** The client's own values (mtsession only). */
+  values?: readonly ClientValue[];
+  /** Message references, oldest first (mtsession only). */
+  messageRefs?: readonly MessageRef[];
 }

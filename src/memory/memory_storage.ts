@@ -16,14 +16,27 @@ import {
   emptyAuth,
 } from "../_copy.ts";
 import { PeerIndex } from "../peers/_peer_index.ts";
-import type { PeerLookup, SessionStorage } from "../storage.ts";
+import type {
+  ClientValueChange,
+  DcAuthKeyChange,
+  MessageRefFilter,
+  PeerLookup,
+  SessionStorage,
+  TempAuthKeyChange,
+} from "../storage.ts";
 import type {
   AuthState,
   CachedFile,
+  ClientValue,
+  DataCenter,
+  DcAuthKey,
   FileType,
+  MessageRef,
   PeerRecord,
+  TempAuthKey,
   UpdateState,
 } from "../types.ts";
+import { WholeSessionMaps } from "./_whole.ts";
 
 function fileKey(md5: Uint8Array, size: number, type: FileType): string {
   return `${toHex(md5)}:${size}:${type}`;
@@ -59,6 +72,7 @@ export class MemoryStorage implements SessionStorage {
   #peers = new PeerIndex();
   #states = new Map<number, UpdateState>();
   #files = new Map<string, CachedFile>();
+  #whole = new WholeSessionMaps();
   #closed = false;
 
   static {
@@ -85,7 +99,9 @@ export class MemoryStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.putPeers} */
   putPeers(records: readonly PeerRecord[]): Promise<void> {
     return this.#run("store peers", () => {
-      this.#peers.put(records);
+      this.#peers.put(
+        records.map((r) => r.raw === undefined ? r : copyPeer(r)),
+      );
     });
   }
 
@@ -166,6 +182,92 @@ export class MemoryStorage implements SessionStorage {
     );
   }
 
+  /** {@inheritDoc SessionStorage.getDcs} */
+  getDcs(): Promise<DataCenter[]> {
+    return this.#run("read the data centers", () => this.#whole.dcs());
+  }
+
+  /** {@inheritDoc SessionStorage.setDcs} */
+  setDcs(dcs: readonly DataCenter[]): Promise<void> {
+    return this.#run("store the data centers", () => this.#whole.setDcs(dcs));
+  }
+
+  /** {@inheritDoc SessionStorage.getAuthKeys} */
+  getAuthKeys(): Promise<DcAuthKey[]> {
+    return this.#run("read the auth keys", () => this.#whole.authKeys());
+  }
+
+  /** {@inheritDoc SessionStorage.setAuthKeys} */
+  setAuthKeys(changes: readonly DcAuthKeyChange[]): Promise<void> {
+    return this.#run(
+      "store auth keys",
+      () => this.#whole.setAuthKeys(changes),
+    );
+  }
+
+  /** {@inheritDoc SessionStorage.getTempAuthKeys} */
+  getTempAuthKeys(now: number): Promise<TempAuthKey[]> {
+    return this.#run(
+      "read the temporary keys",
+      () => this.#whole.tempAuthKeys(now),
+    );
+  }
+
+  /** {@inheritDoc SessionStorage.setTempAuthKeys} */
+  setTempAuthKeys(changes: readonly TempAuthKeyChange[]): Promise<void> {
+    return this.#run(
+      "store temporary keys",
+      () => this.#whole.setTempAuthKeys(changes),
+    );
+  }
+
+  /** {@inheritDoc SessionStorage.getValue} */
+  getValue(name: string): Promise<Uint8Array | undefined> {
+    return this.#run("read a client value", () => this.#whole.value(name));
+  }
+
+  /** {@inheritDoc SessionStorage.listValues} */
+  listValues(): Promise<ClientValue[]> {
+    return this.#run("list client values", () => this.#whole.values());
+  }
+
+  /** {@inheritDoc SessionStorage.setValues} */
+  setValues(changes: readonly ClientValueChange[]): Promise<void> {
+    return this.#run(
+      "store client values",
+      () => this.#whole.setValues(changes),
+    );
+  }
+
+  /** {@inheritDoc SessionStorage.putMessageRefs} */
+  putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
+    return this.#run(
+      "store message references",
+      () => this.#whole.putRefs(refs),
+    );
+  }
+
+  /** {@inheritDoc SessionStorage.getMessageRefs} */
+  getMessageRefs(peerId: number): Promise<MessageRef[]> {
+    return this.#run(
+      "read message references",
+      () => this.#whole.refsOf(peerId),
+    );
+  }
+
+  /** {@inheritDoc SessionStorage.listMessageRefs} */
+  listMessageRefs(): Promise<MessageRef[]> {
+    return this.#run("list message references", () => this.#whole.refs());
+  }
+
+  /** {@inheritDoc SessionStorage.deleteMessageRefs} */
+  deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
+    return this.#run(
+      "delete message references",
+      () => this.#whole.deleteRefs(filter),
+    );
+  }
+
   /** Nothing to do: memory writes are complete when they return. */
   flush(): Promise<void> {
     return this.#run("save", () => {});
@@ -183,6 +285,7 @@ export class MemoryStorage implements SessionStorage {
     this.#peers.clear();
     this.#states.clear();
     this.#files.clear();
+    this.#whole.clear();
     this.#closed = true;
     return Promise.resolve();
   }

@@ -6,7 +6,12 @@
  */
 
 import { toSafeInteger } from "../_int64.ts";
-import type { InputPeer, PeerRecord } from "../types.ts";
+import type {
+  InputPeerChannel,
+  InputPeerChat,
+  InputPeerUser,
+  PeerRecord,
+} from "../types.ts";
 import { markPeerId, parsePeerId } from "./ids.ts";
 import { constructorName, field, isObject, type TlObject } from "./_tl.ts";
 
@@ -27,7 +32,9 @@ import { constructorName, field, isObject, type TlObject } from "./_tl.ts";
  * );
  * ```
  */
-export function toInputPeer(peer: PeerRecord): InputPeer {
+export function toInputPeer(
+  peer: PeerRecord,
+): InputPeerUser | InputPeerChat | InputPeerChannel {
   const { kind, id } = parsePeerId(peer.id);
   switch (kind) {
     case "user":

@@ -1,8 +1,10 @@
 /**
  * A {@linkcode SessionStorage} in PostgreSQL, in mtsession's own tables.
- * Auth changes are written at once; peer writes are batched (one
- * transaction per batch) and written after a bounded delay, on `flush()`,
- * on `close()` and before any read.
+ * Auth changes, data centers and the keys of other DCs (permanent and
+ * temporary) are written at once; peer writes are batched (one
+ * transaction per batch), and so are client values and message references
+ * (in a batch of their own), written after a bounded delay, on `flush()`,
+ * on `close()` and before any read of them.
  *
  * Several processes may write the same session at once (with a store
  * opened `{ exclusive: false }`): the peer writes of one session are
@@ -34,12 +36,24 @@ import {
   toNumber,
 } from "../backend/_rows.ts";
 import { batchOptions, WriteBehind } from "../backend/_write_behind.ts";
-import type { PeerLookup, SessionStorage } from "../storage.ts";
+import type {
+  ClientValueChange,
+  DcAuthKeyChange,
+  MessageRefFilter,
+  PeerLookup,
+  SessionStorage,
+  TempAuthKeyChange,
+} from "../storage.ts";
 import type {
   AuthState,
   CachedFile,
+  ClientValue,
+  DataCenter,
+  DcAuthKey,
   FileType,
+  MessageRef,
   PeerRecord,
+  TempAuthKey,
   UpdateState,
 } from "../types.ts";
 import {
@@ -53,6 +67,7 @@ import {
 } from "./driver.ts";
 import { PostgresConnectionLostError, PostgresStoreError } from "./errors.ts";
 import { TABLES } from "./schema.ts";
+import { PgWholeSession } from "./_whole.ts";
 
 /**
  * Options for {@linkcode PostgresStorage}.
@@ -139,6 +154,7 @@ function toParam(field: keyof AuthState, value: unknown): PostgresParameter {
 // The columns #peerSelect() returns, in order.
 function rowPeer(row: PgRow): PeerRecord {
   const names = row[6];
+  const raw = row[8];
   return peerOf(
     row[0],
     row[1],
@@ -147,6 +163,8 @@ function rowPeer(row: PgRow): PeerRecord {
     row[3],
     row[4],
     row[5],
+    row[7],
+    typeof raw === "string" ? fromHex(raw) : null,
   );
 }
 
@@ -176,6 +194,9 @@ function planPayload(plan: MergePlan): string {
       hash: String(p.accessHash),
       name: p.name,
       at: p.updatedAt,
+      min: p.min === true,
+      // Only new bytes: the merge reads no stored bytes (see #writePeers).
+      raw: p.raw === undefined ? null : toHex(p.raw),
     })),
     uh: held,
     ud: freed,
@@ -216,6 +237,7 @@ export class PostgresStorage implements SessionStorage {
   #sid: string;
   #label: string;
   #queue: WriteBehind<PeerRecord>;
+  #whole: PgWholeSession;
   #life: QueuedLifecycle;
   #t: Record<string, string>;
 
@@ -251,8 +273,20 @@ export class PostgresStorage implements SessionStorage {
       batchOptions(options),
       refusedByServer,
     );
+    const t: Record<string, string> = {};
+    for (
+      const name of [...TABLES, "meta"]
+    ) t[name] = this.#client.table(name);
+    this.#t = t;
+    this.#whole = new PgWholeSession({
+      client: this.#client,
+      tables: t,
+      rows: (what, query, params, on) => this.#rows(what, query, params, on),
+      lockWrites: (tx, what) => this.#lockWrites(tx, what),
+      refuses: refusedByServer,
+    }, batchOptions(options));
     this.#life = new QueuedLifecycle(
-      this.#queue,
+      this.#queues(),
       options.onClose,
       "PostgreSQL",
       (_record, e) => ({
@@ -260,11 +294,31 @@ export class PostgresStorage implements SessionStorage {
         reason: `a value the server refused (${codeOfError(e)})`,
       }),
     );
-    const t: Record<string, string> = {};
-    for (
-      const name of [...TABLES, "meta"]
-    ) t[name] = this.#client.table(name);
-    this.#t = t;
+  }
+
+  /**
+   * Both write-behinds as one queue for the lifecycle: each is written
+   * whatever the other did, and the first failure is reported.
+   */
+  #queues(): {
+    flush(): Promise<void>;
+    clear(): Promise<void>;
+    takeRefused(): ReturnType<WriteBehind<PeerRecord>["takeRefused"]>;
+  } {
+    return {
+      flush: async () => {
+        const done = await Promise.allSettled([
+          this.#queue.flush(),
+          this.#whole.flush(),
+        ]);
+        for (const d of done) if (d.status === "rejected") throw d.reason;
+      },
+      clear: async () => {
+        await this.#queue.clear();
+        await this.#whole.clear();
+      },
+      takeRefused: () => this.#queue.takeRefused(),
+    };
   }
 
   #check(what: string): void {
@@ -296,7 +350,10 @@ export class PostgresStorage implements SessionStorage {
   /**
    * Writes a batch under the session's write lock: reads the batch's peers
    * and the holders of the usernames and phones it claims, plans the merge,
-   * and writes the plan in one statement.
+   * and writes the plan in one statement. The peers are read without their
+   * raw bytes (which may be large): the merge keeps known bytes when a
+   * record has none, and so does the write (`coalesce`), since bytes once
+   * stored are never removed by a merge.
    */
   async #writePeers(batch: readonly PeerRecord[]): Promise<void> {
     const needs = mergeNeeds(batch);
@@ -312,7 +369,9 @@ ids AS (SELECT v::bigint AS id FROM b, jsonb_array_elements_text(b.j->'ids') v
     AND u.username IN (SELECT jsonb_array_elements_text(b.j->'us') FROM b)
   UNION SELECT f.peer_id FROM ${t.phones} f WHERE f.session_id = $1::text
     AND f.phone IN (SELECT jsonb_array_elements_text(b.j->'ps') FROM b))
-${this.#peerSelect()} WHERE p.session_id = $1::text AND p.id IN (SELECT id FROM ids)`,
+${
+          this.#peerSelect(false)
+        } WHERE p.session_id = $1::text AND p.id IN (SELECT id FROM ids)`,
         [JSON.stringify({
           ids: needs.ids,
           us: needs.usernames,
@@ -329,12 +388,13 @@ ${this.#peerSelect()} WHERE p.session_id = $1::text AND p.id IN (SELECT id FROM 
 s AS (INSERT INTO ${t.sessions} (session_id, created_at, updated_at)
   VALUES ($1::text, $3::text::bigint, $3::text::bigint)
   ON CONFLICT (session_id) DO NOTHING),
-p AS (INSERT INTO ${t.peers} AS o (session_id, id, type, access_hash, name, updated_at)
-  SELECT $1::text, x.id, x.type, x.hash, x.name, x.at
-  FROM b, jsonb_to_recordset(b.j->'peers') AS x(id bigint, type text, hash bigint, name text, at bigint)
+p AS (INSERT INTO ${t.peers} AS o (session_id, id, type, access_hash, name, updated_at, min, raw)
+  SELECT $1::text, x.id, x.type, x.hash, x.name, x.at, x.min, decode(x.raw, 'hex')
+  FROM b, jsonb_to_recordset(b.j->'peers') AS x(id bigint, type text, hash bigint, name text, at bigint, min boolean, raw text)
   ON CONFLICT (session_id, id) DO UPDATE SET type = excluded.type,
     access_hash = excluded.access_hash, name = excluded.name,
-    updated_at = excluded.updated_at),
+    updated_at = excluded.updated_at, min = excluded.min,
+    raw = coalesce(excluded.raw, o.raw)),
 ud AS (DELETE FROM ${t.usernames} d WHERE d.session_id = $1::text AND
   d.username IN (SELECT jsonb_array_elements_text(b.j->'ud') FROM b)),
 ui AS (INSERT INTO ${t.usernames} (session_id, username, peer_id, position)
@@ -355,14 +415,15 @@ SELECT 1`,
     });
   }
 
-  #peerSelect(): string {
+  /** The peers' columns (as rowPeer reads them); `raw`: with the bytes. */
+  #peerSelect(raw = true): string {
     const t = this.#t;
     return "SELECT p.id::text, p.type, p.access_hash::text, " +
       `(SELECT f.phone FROM ${t.phones} f WHERE f.session_id = p.session_id ` +
       "AND f.peer_id = p.id LIMIT 1), p.name, p.updated_at::text, " +
       `(SELECT json_agg(u.username ORDER BY u.position)::text FROM ${t.usernames} u ` +
-      "WHERE u.session_id = p.session_id AND u.peer_id = p.id) " +
-      `FROM ${t.peers} p`;
+      "WHERE u.session_id = p.session_id AND u.peer_id = p.id), p.min::text, " +
+      `${raw ? "encode(p.raw, 'hex')" : "NULL"} FROM ${t.peers} p`;
   }
 
   // ---- SessionStorage -----------------------------------------------------
@@ -639,9 +700,94 @@ ON CONFLICT (session_id, md5, size, type) DO UPDATE SET id = excluded.id,
     }));
   }
 
+  /** {@inheritDoc SessionStorage.getDcs} */
+  async getDcs(): Promise<DataCenter[]> {
+    this.#check("read the data centers");
+    return await this.#whole.getDcs();
+  }
+
+  /** {@inheritDoc SessionStorage.setDcs} */
+  async setDcs(dcs: readonly DataCenter[]): Promise<void> {
+    this.#check("store the data centers");
+    return await this.#whole.setDcs(dcs);
+  }
+
+  /** {@inheritDoc SessionStorage.getAuthKeys} */
+  async getAuthKeys(): Promise<DcAuthKey[]> {
+    this.#check("read the auth keys");
+    return await this.#whole.getAuthKeys();
+  }
+
+  /** {@inheritDoc SessionStorage.setAuthKeys} */
+  async setAuthKeys(changes: readonly DcAuthKeyChange[]): Promise<void> {
+    this.#check("store auth keys");
+    return await this.#whole.setAuthKeys(changes);
+  }
+
+  /** {@inheritDoc SessionStorage.getTempAuthKeys} */
+  async getTempAuthKeys(now: number): Promise<TempAuthKey[]> {
+    this.#check("read the temporary keys");
+    return await this.#whole.getTempAuthKeys(now);
+  }
+
+  /** {@inheritDoc SessionStorage.setTempAuthKeys} */
+  async setTempAuthKeys(changes: readonly TempAuthKeyChange[]): Promise<void> {
+    this.#check("store temporary keys");
+    return await this.#whole.setTempAuthKeys(changes);
+  }
+
+  /** {@inheritDoc SessionStorage.getValue} */
+  async getValue(name: string): Promise<Uint8Array | undefined> {
+    this.#check("read a client value");
+    return await this.#whole.getValue(name);
+  }
+
+  /** {@inheritDoc SessionStorage.listValues} */
+  async listValues(): Promise<ClientValue[]> {
+    this.#check("list client values");
+    return await this.#whole.listValues();
+  }
+
   /**
-   * Writes any batched peers. A batch whose background write failed was
-   * kept: it is written now, or this rejects with the error.
+   * {@inheritDoc SessionStorage.setValues}
+   *
+   * A name PostgreSQL text cannot hold (a NUL, a lone surrogate) is
+   * refused alone with a `PostgresStoreError` of code `22021`; the other
+   * changes are stored.
+   */
+  async setValues(changes: readonly ClientValueChange[]): Promise<void> {
+    this.#check("store client values");
+    return await this.#whole.setValues(changes);
+  }
+
+  /** {@inheritDoc SessionStorage.putMessageRefs} */
+  async putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
+    this.#check("store message references");
+    return await this.#whole.putMessageRefs(refs);
+  }
+
+  /** {@inheritDoc SessionStorage.getMessageRefs} */
+  async getMessageRefs(peerId: number): Promise<MessageRef[]> {
+    this.#check("read message references");
+    return await this.#whole.getMessageRefs(peerId);
+  }
+
+  /** {@inheritDoc SessionStorage.listMessageRefs} */
+  async listMessageRefs(): Promise<MessageRef[]> {
+    this.#check("list message references");
+    return await this.#whole.listMessageRefs();
+  }
+
+  /** {@inheritDoc SessionStorage.deleteMessageRefs} */
+  async deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
+    this.#check("delete message references");
+    return await this.#whole.deleteMessageRefs(filter);
+  }
+
+  /**
+   * Writes any batched peers, client values and message references. A
+   * batch whose background write failed was kept: it is written now, or
+   * this rejects with the error.
    */
   flush(): Promise<void> {
     return this.#life.flush();

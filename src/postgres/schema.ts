@@ -5,8 +5,9 @@
  * together never race to create them. The version is kept in
  * `mtsession_meta`.
  *
- * 64-bit values (ids, access hashes, takeout id) are `bigint`; keys and
- * MD5 digests are `bytea`. Every table is keyed by `session_id`.
+ * 64-bit values (ids, access hashes, takeout id, expiry times) are
+ * `bigint`; keys, MD5 digests, client values and raw peer bytes are
+ * `bytea`. Every table is keyed by `session_id`.
  *
  * @module
  */
@@ -32,7 +33,7 @@ import {
  * assert.ok(POSTGRES_SCHEMA_VERSION >= 1);
  * ```
  */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /** Migration `n` (1-based) as SQL, for the quoted schema `s`. */
 const MIGRATIONS: readonly ((s: string) => string)[] = [
@@ -101,6 +102,56 @@ const MIGRATIONS: readonly ((s: string) => string)[] = [
     PRIMARY KEY (session_id, md5, size, type)
   );
   `,
+  // 2: the whole session: data centers, the keys of other DCs, temporary
+  // keys, client values, message references; min peers and raw peer bytes.
+  (s) => `
+  ALTER TABLE ${s}.mtsession_peers
+    ADD COLUMN min boolean NOT NULL DEFAULT false,
+    ADD COLUMN raw bytea;
+  CREATE TABLE ${s}.mtsession_dcs (
+    session_id text NOT NULL,
+    position integer NOT NULL,
+    id integer NOT NULL,
+    test_mode boolean NOT NULL,
+    media_only boolean NOT NULL,
+    ipv4 text,
+    ipv6 text,
+    port integer NOT NULL,
+    PRIMARY KEY (session_id, position)
+  );
+  CREATE TABLE ${s}.mtsession_auth_keys (
+    session_id text NOT NULL,
+    dc_id integer NOT NULL,
+    auth_key bytea NOT NULL,
+    PRIMARY KEY (session_id, dc_id)
+  );
+  CREATE TABLE ${s}.mtsession_temp_auth_keys (
+    session_id text NOT NULL,
+    dc_id integer NOT NULL,
+    key_index integer NOT NULL,
+    auth_key bytea NOT NULL,
+    expires_at bigint NOT NULL,
+    PRIMARY KEY (session_id, dc_id, key_index)
+  );
+  CREATE TABLE ${s}.mtsession_values (
+    session_id text NOT NULL,
+    name text NOT NULL,
+    value bytea NOT NULL,
+    PRIMARY KEY (session_id, name)
+  );
+  CREATE TABLE ${s}.mtsession_message_refs (
+    session_id text NOT NULL,
+    seq bigint GENERATED ALWAYS AS IDENTITY,
+    peer_id bigint NOT NULL,
+    chat_id bigint NOT NULL,
+    msg_id bigint NOT NULL,
+    PRIMARY KEY (session_id, peer_id, chat_id, msg_id)
+  );
+  CREATE INDEX mtsession_message_refs_peer
+    ON ${s}.mtsession_message_refs (session_id, peer_id, seq);
+  CREATE INDEX mtsession_message_refs_message
+    ON ${s}.mtsession_message_refs (session_id, chat_id, msg_id);
+  `,
 ];
 
 /** Our tables, children first (the order `destroy` deletes in). */
@@ -110,6 +161,11 @@ export const TABLES: readonly string[] = [
   "peers",
   "update_states",
   "files",
+  "dcs",
+  "auth_keys",
+  "temp_auth_keys",
+  "values",
+  "message_refs",
   "sessions",
 ];
 

@@ -13,7 +13,7 @@ import type { SqliteDatabase } from "./driver.ts";
 import { withTransaction } from "./transaction.ts";
 
 /** The schema version this code writes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const MIGRATIONS: readonly string[] = [
   // 1: the first schema.
@@ -124,6 +124,59 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX mts_peers_name ON mts_peers (session_id, name)
     WHERE name IS NOT NULL;
   `,
+  // 3: the whole session. The data centers (in the order set: `position`),
+  // the permanent keys of the other DCs, temporary keys (`expires_at` in
+  // the caller's unit, milliseconds: an INTEGER, exact), the client's own
+  // values, and the messages through which a min peer can be reached (in
+  // the order first stored: the rowid; the index on the peer keeps its
+  // references in rowid order, so reading them needs no sort). A peer
+  // row gains its min flag and the client's own bytes of it (NULL: none).
+  `
+  CREATE TABLE mts_dcs (
+    session_id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    media_only INTEGER NOT NULL,
+    test_mode INTEGER NOT NULL,
+    ipv4 TEXT,
+    ipv6 TEXT,
+    port INTEGER NOT NULL,
+    PRIMARY KEY (session_id, position)
+  ) WITHOUT ROWID;
+  CREATE TABLE mts_auth_keys (
+    session_id TEXT NOT NULL,
+    dc_id INTEGER NOT NULL,
+    key BLOB NOT NULL,
+    PRIMARY KEY (session_id, dc_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE mts_temp_auth_keys (
+    session_id TEXT NOT NULL,
+    dc_id INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    key BLOB NOT NULL,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (session_id, dc_id, idx)
+  ) WITHOUT ROWID;
+  CREATE TABLE mts_values (
+    session_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value BLOB NOT NULL,
+    PRIMARY KEY (session_id, name)
+  ) WITHOUT ROWID;
+  CREATE TABLE mts_message_refs (
+    seq INTEGER PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    peer_id INTEGER NOT NULL,
+    chat_id INTEGER NOT NULL,
+    msg_id INTEGER NOT NULL,
+    UNIQUE (session_id, peer_id, chat_id, msg_id)
+  );
+  CREATE INDEX mts_message_refs_peer ON mts_message_refs (session_id, peer_id);
+  CREATE INDEX mts_message_refs_msg
+    ON mts_message_refs (session_id, chat_id, msg_id);
+  ALTER TABLE mts_peers ADD COLUMN min INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE mts_peers ADD COLUMN raw BLOB;
+  `,
 ];
 
 /** Table names that mark a database as ours. */
@@ -144,8 +197,10 @@ export function schemaVersion(db: SqliteDatabase): number {
 }
 
 /**
- * Creates or upgrades the schema in one transaction. Returns the version
- * found before (0 for a new database). A current file is not written: its
+ * Creates or upgrades the schema in one transaction: every step from the
+ * version found to the current one (1 → 2 → 3) commits together, or none
+ * does and the database is as it was. Returns the version found before (0
+ * for a new database). A current file is not written: its
  * `BEGIN IMMEDIATE` alone takes the lock that exclusive locking mode then
  * keeps.
  */

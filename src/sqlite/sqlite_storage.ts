@@ -1,8 +1,10 @@
 /**
  * A {@linkcode SessionStorage} over any SQLite driver, in mtsession's own
- * schema. Auth changes are written at once; peer writes are batched (one
- * transaction per batch) and flushed after a bounded delay, by `flush()`,
- * by `close()`, and before any read, so reads always see every write.
+ * schema. Auth, data centers and keys are written at once, each call in
+ * its own transaction; peers, client values and message references are
+ * batched (one transaction per batch) and flushed after a bounded delay,
+ * by `flush()`, by `close()`, and before any read of them, so reads always
+ * see every write.
  *
  * @module
  */
@@ -16,17 +18,35 @@ import {
   patchedColumns,
   peerOf,
   toBigInt,
+  toFlag,
   toNumber,
+  toText,
 } from "../backend/_rows.ts";
 import { reportRefused } from "../backend/_refused.ts";
-import { batchOptions, WriteBehind } from "../backend/_write_behind.ts";
+import {
+  batchOptions,
+  type Refused,
+  WriteBehind,
+} from "../backend/_write_behind.ts";
 import { SessionError } from "../errors.ts";
-import type { PeerLookup, SessionStorage } from "../storage.ts";
+import type {
+  ClientValueChange,
+  DcAuthKeyChange,
+  MessageRefFilter,
+  PeerLookup,
+  SessionStorage,
+  TempAuthKeyChange,
+} from "../storage.ts";
 import type {
   AuthState,
   CachedFile,
+  ClientValue,
+  DataCenter,
+  DcAuthKey,
   FileType,
+  MessageRef,
   PeerRecord,
+  TempAuthKey,
   UpdateState,
 } from "../types.ts";
 import type {
@@ -60,6 +80,20 @@ function bytes(v: SqlValue | undefined): Uint8Array | null {
   return v instanceof Uint8Array ? v.slice() : null;
 }
 
+/**
+ * A BLOB the driver made for this row, as is when it is alone in its
+ * buffer (a driver copies each BLOB out of SQLite into a new array: nobody
+ * else holds it), else a copy (a view into a shared pool). Spares the
+ * second copy of a peer's raw bytes on every lookup (15-20% of a lookup
+ * of a peer with 200 raw bytes).
+ */
+function ownBytes(v: SqlValue | undefined): Uint8Array | null {
+  if (!(v instanceof Uint8Array)) return null;
+  return v.byteOffset === 0 && v.byteLength === v.buffer.byteLength
+    ? v
+    : v.slice();
+}
+
 function toSql(field: keyof AuthState, value: unknown): SqlValue {
   if (value === null || value === undefined) return null;
   if (typeof value === "boolean") return value ? 1 : 0;
@@ -69,9 +103,15 @@ function toSql(field: keyof AuthState, value: unknown): SqlValue {
 
 // A peer's row holds its usernames in order as a JSON array (exact for any
 // text, unlike a separator), NULL for none; mts_usernames maps each
-// username to its peer.
-const PEER_COLUMNS =
-  "p.id, p.type, p.access_hash, p.usernames, p.phone, p.name, p.updated_at";
+// username to its peer. `min` is 0 or 1; `raw` the client's own bytes of
+// the peer, NULL for none.
+const MERGE_COLUMNS =
+  "p.id, p.type, p.access_hash, p.usernames, p.phone, p.name, p.updated_at, p.min";
+// What a lookup returns is the whole record, raw bytes included (a NULL
+// costs nothing to read). The batch writer reads MERGE_COLUMNS only: the
+// raw bytes it keeps are kept by the upsert itself (COALESCE), so a batch
+// never reads them back.
+const PEER_COLUMNS = `${MERGE_COLUMNS}, p.raw`;
 
 /**
  * The statements SqliteStorage runs on peers (exported for the test that
@@ -101,16 +141,88 @@ export const SQL = {
   claimPhone: "UPDATE mts_peers INDEXED BY mts_peers_phone SET phone = NULL " +
     "WHERE session_id = ? AND phone = ? AND id <> ?",
   // A merged record is written whole (the merge plan has read the row).
+  // raw: a record without bytes keeps the known ones (the merge rule).
   upsert: "INSERT INTO mts_peers " +
-    "(session_id, id, type, access_hash, usernames, phone, name, updated_at) " +
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, id) DO UPDATE SET " +
+    "(session_id, id, type, access_hash, usernames, phone, name, updated_at, " +
+    "min, raw) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) " +
+    "ON CONFLICT (session_id, id) DO UPDATE SET " +
     "type = excluded.type, access_hash = excluded.access_hash, " +
     "usernames = excluded.usernames, phone = excluded.phone, " +
-    "name = excluded.name, updated_at = excluded.updated_at",
+    "name = excluded.name, updated_at = excluded.updated_at, " +
+    "min = excluded.min, raw = coalesce(excluded.raw, mts_peers.raw)",
   usernamesOf:
     "SELECT usernames FROM mts_peers WHERE session_id = ? AND id = ?",
   deletePeer: "DELETE FROM mts_peers WHERE session_id = ? AND id = ?",
+  // The index on (session_id, peer_id) holds each peer's references in
+  // rowid order: oldest first, with no sort.
+  refsOf: "SELECT peer_id, chat_id, msg_id FROM mts_message_refs " +
+    "WHERE session_id = ? AND peer_id = ? ORDER BY seq",
+  dropRefsOf:
+    "DELETE FROM mts_message_refs WHERE session_id = ? AND peer_id = ?",
+  dropRefsTo: "DELETE FROM mts_message_refs " +
+    "WHERE session_id = ? AND chat_id = ? AND msg_id = ?",
+  putRef: "INSERT OR IGNORE INTO mts_message_refs " +
+    "(session_id, peer_id, chat_id, msg_id) VALUES (?, ?, ?, ?)",
+  getValue: "SELECT value FROM mts_values WHERE session_id = ? AND name = ?",
+  putValue: "INSERT OR REPLACE INTO mts_values (session_id, name, value) " +
+    "VALUES (?, ?, ?)",
+  dropValue: "DELETE FROM mts_values WHERE session_id = ? AND name = ?",
 } as const;
+
+/** The tables that hold one session's rows (mts_sessions last). */
+const SESSION_TABLES: readonly string[] = [
+  "mts_usernames",
+  "mts_peers",
+  "mts_update_states",
+  "mts_files",
+  "mts_dcs",
+  "mts_auth_keys",
+  "mts_temp_auth_keys",
+  "mts_values",
+  "mts_message_refs",
+  "mts_sessions",
+];
+
+/** A client value change, batched with the peers. */
+class ValueWrite {
+  readonly name: string;
+  readonly value: Uint8Array | null;
+  constructor(change: ClientValueChange) {
+    this.name = change.name;
+    this.value = change.value === null ? null : change.value.slice();
+  }
+}
+
+/** A message reference, batched with the peers. */
+class RefWrite {
+  readonly peerId: number;
+  readonly chatId: number;
+  readonly messageId: number;
+  constructor(ref: MessageRef) {
+    this.peerId = ref.peerId;
+    this.chatId = ref.chatId;
+    this.messageId = ref.messageId;
+  }
+}
+
+/** What the write-behind queue holds: peers, and the other batched writes. */
+type Queued = PeerRecord | ValueWrite | RefWrite;
+
+function isPeer(item: Queued): item is PeerRecord {
+  return !(item instanceof ValueWrite) && !(item instanceof RefWrite);
+}
+
+function byCodeUnits(a: ClientValue, b: ClientValue): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function refOf(row: SqlRow): MessageRef {
+  return {
+    peerId: toNumber(row.peer_id)!,
+    chatId: toNumber(row.chat_id)!,
+    messageId: toNumber(row.msg_id)!,
+  };
+}
 
 /** How much of a session file is read through a memory map. */
 const MMAP_BYTES = 64 * 1024 * 1024;
@@ -168,6 +280,8 @@ function rowPeer(row: SqlRow): PeerRecord {
     row.phone,
     row.name,
     row.updated_at,
+    row.min,
+    ownBytes(row.raw),
   );
 }
 
@@ -203,7 +317,9 @@ export class SqliteStorage implements SessionStorage {
   #sid: string;
   #options: SqliteStorageOptions;
   #statements = new Map<string, SqliteStatement>();
-  #queue: WriteBehind<PeerRecord>;
+  #queue: WriteBehind<Queued>;
+  /** Values and references SQLite refused, not yet reported. */
+  #refusedOthers = 0;
   #closed = false;
 
   static {
@@ -304,7 +420,30 @@ export class SqliteStorage implements SessionStorage {
   }
 
   /**
-   * Writes a batch with the merge rules of `putPeers` (planned by
+   * Writes one batch: its peers (merged, see #writePeers), then its client
+   * values and message references, in order. The caller holds the
+   * transaction.
+   */
+  #writeBatch(batch: readonly Queued[]): void {
+    const peers: PeerRecord[] = [];
+    let others: (ValueWrite | RefWrite)[] | undefined;
+    for (const item of batch) {
+      if (isPeer(item)) peers.push(item);
+      else (others ??= []).push(item);
+    }
+    if (peers.length > 0) this.#writePeers(peers);
+    if (others === undefined) return;
+    const sid = this.#sid;
+    for (const w of others) {
+      if (w instanceof RefWrite) {
+        this.#stmt(SQL.putRef).run(sid, w.peerId, w.chatId, w.messageId);
+      } else if (w.value === null) this.#stmt(SQL.dropValue).run(sid, w.name);
+      else this.#stmt(SQL.putValue).run(sid, w.name, w.value);
+    }
+  }
+
+  /**
+   * Writes peers with the merge rules of `putPeers` (planned by
    * backend/_merge.ts). It reads what the plan needs in a few statements:
    * the batch's peers, and the peers outside it that hold a username or
    * phone the batch claims (they lose it). Then each changed peer's row is
@@ -312,14 +451,14 @@ export class SqliteStorage implements SessionStorage {
    * changes are touched: a known peer whose usernames are unchanged costs
    * its upsert alone.
    */
-  #writeBatch(batch: readonly PeerRecord[]): void {
+  #writePeers(batch: readonly PeerRecord[]): void {
     const sid = this.#sid;
     const needs = mergeNeeds(batch);
     const loaded = new Map<number, PeerRecord>();
     const load = (ids: readonly number[]): void =>
       this.#selectIn(
         (list) =>
-          `SELECT ${PEER_COLUMNS} FROM mts_peers p WHERE p.session_id = ? ` +
+          `SELECT ${MERGE_COLUMNS} FROM mts_peers p WHERE p.session_id = ? ` +
           `AND p.id IN ${list}`,
         ids,
         (row) => {
@@ -381,6 +520,8 @@ export class SqliteStorage implements SessionStorage {
         p.phone,
         p.name,
         p.updatedAt,
+        p.min === true ? 1 : 0,
+        p.raw ?? null,
       );
     }
   }
@@ -577,9 +718,217 @@ export class SqliteStorage implements SessionStorage {
       })));
   }
 
+  /** {@inheritDoc SessionStorage.getDcs} */
+  getDcs(): Promise<DataCenter[]> {
+    return this.#run("read the data centers", () =>
+      this.#stmt(
+        "SELECT id, test_mode, media_only, ipv4, ipv6, port FROM mts_dcs " +
+          "WHERE session_id = ? ORDER BY position",
+      ).all(this.#sid).map((r) => ({
+        id: toNumber(r.id)!,
+        testMode: toFlag(r.test_mode)!,
+        mediaOnly: toFlag(r.media_only)!,
+        ipv4: toText(r.ipv4),
+        ipv6: toText(r.ipv6),
+        port: toNumber(r.port)!,
+      })));
+  }
+
   /**
-   * Writes any batched peers. A batch whose background write failed was
-   * kept: it is written now, or this rejects with the error.
+   * {@inheritDoc SessionStorage.setDcs}
+   *
+   * Written at once, in its own transaction (never behind the batch).
+   */
+  setDcs(dcs: readonly DataCenter[]): Promise<void> {
+    return this.#run("store the data centers", () => {
+      withTransaction(this.#db, () => {
+        this.#stmt("DELETE FROM mts_dcs WHERE session_id = ?").run(this.#sid);
+        const insert = this.#stmt(
+          "INSERT INTO mts_dcs (session_id, position, id, media_only, " +
+            "test_mode, ipv4, ipv6, port) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        );
+        dcs.forEach((d, i) =>
+          insert.run(
+            this.#sid,
+            i,
+            d.id,
+            d.mediaOnly ? 1 : 0,
+            d.testMode ? 1 : 0,
+            d.ipv4,
+            d.ipv6,
+            d.port,
+          )
+        );
+      });
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.getAuthKeys} */
+  getAuthKeys(): Promise<DcAuthKey[]> {
+    return this.#run("read the auth keys", () =>
+      this.#stmt(
+        "SELECT dc_id, key FROM mts_auth_keys WHERE session_id = ? ORDER BY dc_id",
+      ).all(this.#sid).map((r) => ({
+        dcId: toNumber(r.dc_id)!,
+        key: bytes(r.key)!,
+      })));
+  }
+
+  /**
+   * {@inheritDoc SessionStorage.setAuthKeys}
+   *
+   * Written at once, in its own transaction (never behind the batch).
+   */
+  setAuthKeys(changes: readonly DcAuthKeyChange[]): Promise<void> {
+    return this.#run("store auth keys", () => {
+      withTransaction(this.#db, () => {
+        const put = this.#stmt(
+          "INSERT OR REPLACE INTO mts_auth_keys (session_id, dc_id, key) VALUES (?, ?, ?)",
+        );
+        const drop = this.#stmt(
+          "DELETE FROM mts_auth_keys WHERE session_id = ? AND dc_id = ?",
+        );
+        for (const c of changes) {
+          if (c.key === null) drop.run(this.#sid, c.dcId);
+          else put.run(this.#sid, c.dcId, c.key.slice());
+        }
+      });
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.getTempAuthKeys} */
+  getTempAuthKeys(now: number): Promise<TempAuthKey[]> {
+    return this.#run("read the temporary keys", () =>
+      this.#stmt(
+        "SELECT dc_id, idx, key, expires_at FROM mts_temp_auth_keys " +
+          "WHERE session_id = ? AND expires_at > ? ORDER BY dc_id, idx",
+      ).all(this.#sid, now).map((r) => ({
+        dcId: toNumber(r.dc_id)!,
+        index: toNumber(r.idx)!,
+        key: bytes(r.key)!,
+        expiresAt: toNumber(r.expires_at)!,
+      })));
+  }
+
+  /**
+   * {@inheritDoc SessionStorage.setTempAuthKeys}
+   *
+   * Written at once, in its own transaction (never behind the batch).
+   */
+  setTempAuthKeys(changes: readonly TempAuthKeyChange[]): Promise<void> {
+    return this.#run("store temporary keys", () => {
+      withTransaction(this.#db, () => {
+        const put = this.#stmt(
+          "INSERT OR REPLACE INTO mts_temp_auth_keys " +
+            "(session_id, dc_id, idx, key, expires_at) VALUES (?, ?, ?, ?, ?)",
+        );
+        const drop = this.#stmt(
+          "DELETE FROM mts_temp_auth_keys WHERE session_id = ? AND dc_id = ? AND idx = ?",
+        );
+        for (const c of changes) {
+          if (c.key === null) drop.run(this.#sid, c.dcId, c.index);
+          else put.run(this.#sid, c.dcId, c.index, c.key.slice(), c.expiresAt);
+        }
+      });
+    });
+  }
+
+  /** Writes what the queue holds, so that a read sees it. */
+  #flushForRead(): void {
+    if (this.#queue.size > 0) this.#queue.flushSync();
+  }
+
+  /** {@inheritDoc SessionStorage.getValue} */
+  getValue(name: string): Promise<Uint8Array | undefined> {
+    return this.#run("read a client value", () => {
+      this.#flushForRead();
+      const r = this.#stmt(SQL.getValue).get(this.#sid, name);
+      return r === undefined ? undefined : bytes(r.value)!;
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.listValues} */
+  listValues(): Promise<ClientValue[]> {
+    return this.#run("list client values", () => {
+      this.#flushForRead();
+      // Sorted here: SQLite orders text by UTF-8 bytes, the contract by
+      // UTF-16 code units (they differ past U+FFFF).
+      return this.#stmt(
+        "SELECT name, value FROM mts_values WHERE session_id = ?",
+      ).all(this.#sid).map((r) => ({
+        name: String(r.name),
+        value: bytes(r.value)!,
+      })).sort(byCodeUnits);
+    });
+  }
+
+  /**
+   * {@inheritDoc SessionStorage.setValues}
+   *
+   * Batched with the peers: durable on `flush()`, seen by reads at once.
+   */
+  setValues(changes: readonly ClientValueChange[]): Promise<void> {
+    return this.#run("store client values", () => {
+      this.#queue.push(changes.map((c) => new ValueWrite(c)));
+      if (this.#queue.full) this.#queue.flushSync();
+    });
+  }
+
+  /**
+   * {@inheritDoc SessionStorage.putMessageRefs}
+   *
+   * Batched with the peers: durable on `flush()`, seen by reads at once.
+   */
+  putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
+    return this.#run("store message references", () => {
+      this.#queue.push(refs.map((r) => new RefWrite(r)));
+      if (this.#queue.full) this.#queue.flushSync();
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.getMessageRefs} */
+  getMessageRefs(peerId: number): Promise<MessageRef[]> {
+    return this.#run("read message references", () => {
+      this.#flushForRead();
+      return this.#stmt(SQL.refsOf).all(this.#sid, peerId).map(refOf);
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.listMessageRefs} */
+  listMessageRefs(): Promise<MessageRef[]> {
+    return this.#run("list message references", () => {
+      this.#flushForRead();
+      return this.#stmt(
+        "SELECT peer_id, chat_id, msg_id FROM mts_message_refs " +
+          "WHERE session_id = ? ORDER BY seq",
+      ).all(this.#sid).map(refOf);
+    });
+  }
+
+  /** {@inheritDoc SessionStorage.deleteMessageRefs} */
+  deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
+    return this.#run("delete message references", () => {
+      this.#flushForRead();
+      const sid = this.#sid;
+      withTransaction(this.#db, () => {
+        if ("all" in filter) {
+          this.#stmt("DELETE FROM mts_message_refs WHERE session_id = ?")
+            .run(sid);
+        } else if ("peerIds" in filter) {
+          const drop = this.#stmt(SQL.dropRefsOf);
+          for (const id of filter.peerIds) drop.run(sid, id);
+        } else {
+          const drop = this.#stmt(SQL.dropRefsTo);
+          for (const m of filter.messageIds) drop.run(sid, filter.chatId, m);
+        }
+      });
+    });
+  }
+
+  /**
+   * Writes any batched peers, values and references. A batch whose
+   * background write failed was kept: it is written now, or this rejects
+   * with the error.
    */
   flush(): Promise<void> {
     return this.#run("save", () => {
@@ -589,10 +938,24 @@ export class SqliteStorage implements SessionStorage {
   }
 
   #reportRefused(): void {
-    reportRefused("SQLite", this.#queue.takeRefused(), (_record, e) => ({
+    const refused = this.#queue.takeRefused();
+    const peers: Refused<PeerRecord>[] = [];
+    for (const r of refused) {
+      if (isPeer(r.item)) peers.push({ item: r.item, error: r.error });
+      else this.#refusedOthers++;
+    }
+    reportRefused("SQLite", peers, (_record, e) => ({
       field: null,
       reason: `a value SQLite refused (${sqliteCode(e)})`,
     }));
+    if (this.#refusedOthers > 0) {
+      const n = this.#refusedOthers;
+      this.#refusedOthers = 0;
+      throw new SessionError(
+        `SQLite refused ${n} client value(s) or message reference(s); ` +
+          "the other writes were stored",
+      );
+    }
   }
 
   /** Writes any batched peers and releases the database. */
@@ -658,15 +1021,7 @@ export class SqliteStorage implements SessionStorage {
 /** Deletes every row of one session of a database, in one transaction. */
 export function deleteSessionRows(db: SqliteDatabase, sessionId: string): void {
   withTransaction(db, () => {
-    for (
-      const table of [
-        "mts_usernames",
-        "mts_peers",
-        "mts_update_states",
-        "mts_files",
-        "mts_sessions",
-      ]
-    ) {
+    for (const table of SESSION_TABLES) {
       db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(sessionId);
     }
   });

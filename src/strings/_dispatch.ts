@@ -3,19 +3,24 @@
 // reader or writer. Private; codec.ts loads it on the first call, so
 // importing the library does not load the codecs.
 
-import { checkAuthPatch } from "../_validate.ts";
+import {
+  checkAuthKey,
+  checkAuthPatch,
+  checkDcId,
+  checkDcs,
+} from "../_validate.ts";
 import {
   type FormatAttempt,
   MissingFieldsError,
   SessionStringError,
   type StringFormat,
 } from "../errors.ts";
-import type { AuthState } from "../types.ts";
+import type { AuthState, DcAuthKey } from "../types.ts";
 import { Truncated } from "./_bytes.ts";
 import { blankAuth, inferTestMode } from "./_common.ts";
 import { dcAddress } from "./dc_table.ts";
 import { decodeGramjs, encodeGramjs } from "./_gramjs.ts";
-import { decodeMtcute, encodeMtcute } from "./_mtcute.ts";
+import { decodeMtcute, encodeMtcute, mediaDcOf } from "./_mtcute.ts";
 import { decodeMtkruto, encodeMtkruto } from "./_mtkruto.ts";
 import {
   decodeNative,
@@ -110,6 +115,27 @@ export async function decodeString(
   throw new SessionStringError(message, wanted ?? null, attempts);
 }
 
+/**
+ * The other DCs' keys, checked, by ascending DC id; the main DC's left out
+ * (that one is the auth key).
+ */
+function otherKeys(
+  keys: readonly DcAuthKey[],
+  mainDc: number | null,
+): DcAuthKey[] {
+  if (!Array.isArray(keys)) throw new TypeError("Expected an array of keys");
+  const out = keys.map((k) => ({
+    dcId: checkDcId(k?.dcId),
+    key: checkAuthKey(k?.key),
+  })).filter((k) => k.dcId !== mainDc).sort((a, b) => a.dcId - b.dcId);
+  for (let i = 1; i < out.length; i++) {
+    if (out[i]!.dcId === out[i - 1]!.dcId) {
+      throw new RangeError(`DC ${out[i]!.dcId} has two auth keys`);
+    }
+  }
+  return out;
+}
+
 /** Writes a session string (see `encodeSessionString` in codec.ts). */
 export async function encodeString(
   data: Partial<AuthState> | DecodedSessionString,
@@ -142,6 +168,11 @@ export async function encodeString(
   const isBot = auth.isBot ?? fill.isBot ?? null;
   const testMode = auth.testMode ?? fill.testMode ??
     inferTestMode(auth.serverAddress);
+  const dcs = checkDcs(options.dataCenters ?? decoded?.dataCenters ?? []);
+  const keys = otherKeys(
+    options.authKeys ?? decoded?.authKeys ?? [],
+    auth.dcId,
+  );
 
   const need: string[] = [];
   const needs = <T>(value: T | null, name: string): T => {
@@ -158,9 +189,10 @@ export async function encodeString(
         isBot,
         testMode: auth.testMode ?? fill.testMode ?? null,
       };
+      const whole = { auth: full, dcs, authKeys: keys };
       return options.passphrase === undefined
-        ? encodeNative(full)
-        : await encryptNative(full, options.passphrase, options.iterations);
+        ? encodeNative(whole)
+        : await encryptNative(whole, options.passphrase, options.iterations);
     }
     const dcId = needs(auth.dcId, "dcId");
     const key = needs(auth.authKey, "authKey");
@@ -210,7 +242,11 @@ export async function encodeString(
           testMode,
           key,
           self: userId === null ? null : { userId, isBot: isBot! },
-          media: options.mediaDc ?? decoded?.mediaDc,
+          media: options.mediaDc ??
+            (options.dataCenters === undefined
+              ? decoded?.mediaDc
+              : undefined) ??
+            mediaDcOf(dcs, dcId),
         });
       }
       case "mtkruto": {

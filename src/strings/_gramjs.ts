@@ -44,6 +44,8 @@ export function decodeGramjs(text: string): DecodedSessionString {
   }
   return {
     format: "gramjs",
+    dataCenters: [],
+    authKeys: [],
     layout: "gramjs",
     auth: {
       ...blankAuth(),

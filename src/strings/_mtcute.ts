@@ -18,6 +18,7 @@ import { decodeBase64, encodeBase64 } from "../_base64.ts";
 import { ByteReader, ByteWriter } from "./_bytes.ts";
 import { blankAuth, userIdOf } from "./_common.ts";
 import { readMtcuteDc, readTlDcOption, writeMtcuteDc } from "./_mtcute_dc.ts";
+import type { DataCenter } from "../types.ts";
 import { type DcOption, type DecodedSessionString, Unfit } from "./types.ts";
 
 const BOOL_TRUE = 0x997275b5;
@@ -76,7 +77,46 @@ export function decodeMtcute(text: string): DecodedSessionString {
       userId,
       isBot,
     },
+    dataCenters: media ? [dataCenterOf(media)] : [],
+    authKeys: [],
     ...(media ? { mediaDc: media } : {}),
+  };
+}
+
+/** An mtcute media DC as one of the session's data centers. */
+export function dataCenterOf(dc: DcOption): DataCenter {
+  return {
+    id: dc.id,
+    testMode: dc.testMode,
+    mediaOnly: true,
+    ipv4: dc.ipv6 ? null : dc.address,
+    ipv6: dc.ipv6 ? dc.address : null,
+    port: dc.port,
+  };
+}
+
+/**
+ * The media DC an mtcute string names, from the session's data centers:
+ * the main DC's media entry, else the first media entry; `undefined` when
+ * there is none.
+ */
+export function mediaDcOf(
+  dcs: readonly DataCenter[],
+  mainDc: number,
+): DcOption | undefined {
+  const dc = dcs.find((d) => d.mediaOnly && d.id === mainDc) ??
+    dcs.find((d) => d.mediaOnly);
+  const address = dc?.ipv4 ?? dc?.ipv6;
+  if (dc === undefined || address === undefined || address === null) {
+    return undefined;
+  }
+  return {
+    id: dc.id,
+    address,
+    port: dc.port,
+    ipv6: dc.ipv4 === null,
+    mediaOnly: true,
+    testMode: dc.testMode,
   };
 }
 

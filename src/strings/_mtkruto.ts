@@ -80,6 +80,8 @@ export function decodeMtkruto(text: string): DecodedSessionString {
   if (!address) throw new Unfit(`names dc ${dc}, which does not exist`);
   return {
     format: "mtkruto",
+    dataCenters: [],
+    authKeys: [],
     layout,
     auth: {
       ...blankAuth(),

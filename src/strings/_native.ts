@@ -1,22 +1,32 @@
-// mtsession's own string format, version 1.
+// mtsession's own string format, version 1 (payload versions 1 and 2).
 //
 // Plain:     "mts1:"  + base64url (no padding) of  payload | CRC-32 BE
 // Encrypted: "mts1e:" + base64url (no padding) of
 //            u8 kdf (1 = PBKDF2-SHA256) | u32 BE iterations | 16-byte salt
 //            | 12-byte IV | AES-256-GCM(payload | CRC-32, AAD = the header)
 //
-// payload: u8 version (1) | u16 BE presence flags | the present fields in
-// flag order:
+// payload: u8 version (1 or 2) | u16 BE presence flags | the present fields
+// in flag order:
 //   0x0001 dcId u32 | 0x0002 serverAddress (u8 length + UTF-8) | 0x0004 port u16
 //   0x0008 authKey (256) | 0x0010 testMode known | 0x0020 testMode value
 //   0x0040 apiId u32 | 0x0080 userId u64 | 0x0100 isBot known
 //   0x0200 isBot value | 0x0400 date f64 | 0x0800 takeoutId i64
+// then, in version 2 only, every data center and the other DCs' keys:
+//   u8 count | per DC: u32 id | u8 flags (1 test mode, 2 media only,
+//   4 IPv4 present, 8 IPv6 present) | [u8 length + UTF-8 IPv4]
+//   | [u8 length + UTF-8 IPv6] | u16 port
+//   u8 count | per key: u32 DC id | 256-byte key (ascending DC ids, never
+//   the main DC's: that one is authKey)
+// Version 1 is written when the session knows no data center and no other
+// key, so such strings stay readable by every mtsession release; older
+// releases refuse a version-2 payload by its version byte.
 // Base64 must be canonical (re-encoding gives the same text), so any change
 // of a character is caught, by the checksum or by the GCM tag.
 
 import { decodeBase64, encodeBase64 } from "../_base64.ts";
+import { checkDcs } from "../_validate.ts";
 import { PassphraseError } from "../errors.ts";
-import type { AuthState } from "../types.ts";
+import type { AuthState, DataCenter, DcAuthKey } from "../types.ts";
 import { ByteReader, ByteWriter, decodeUtf8, encodeUtf8 } from "./_bytes.ts";
 import { blankAuth } from "./_common.ts";
 import { crc32 } from "./_crc32.ts";
@@ -48,7 +58,83 @@ const F = {
 } as const;
 const ALL_FLAGS = 0x0fff;
 
-function payloadOf(a: AuthState): Uint8Array {
+/** The session a payload holds. */
+export interface NativeSession {
+  auth: AuthState;
+  dcs: DataCenter[];
+  authKeys: DcAuthKey[];
+}
+
+const DC_FLAGS = { testMode: 1, mediaOnly: 2, ipv4: 4, ipv6: 8 } as const;
+
+function shortText(w: ByteWriter, text: string, what: string): void {
+  const bytes = encodeUtf8(text);
+  if (bytes.length > 255) {
+    throw new Unfit(`cannot carry ${what} over 255 bytes`);
+  }
+  w.u8(bytes.length).bytes(bytes);
+}
+
+function writeWhole(w: ByteWriter, s: NativeSession): void {
+  if (s.dcs.length > 255 || s.authKeys.length > 255) {
+    throw new Unfit("cannot carry more than 255 data centers or keys");
+  }
+  w.u8(s.dcs.length);
+  for (const dc of s.dcs) {
+    w.u32be(dc.id).u8(
+      (dc.testMode ? DC_FLAGS.testMode : 0) |
+        (dc.mediaOnly ? DC_FLAGS.mediaOnly : 0) |
+        (dc.ipv4 === null ? 0 : DC_FLAGS.ipv4) |
+        (dc.ipv6 === null ? 0 : DC_FLAGS.ipv6),
+    );
+    if (dc.ipv4 !== null) shortText(w, dc.ipv4, `DC ${dc.id}'s IPv4 address`);
+    if (dc.ipv6 !== null) shortText(w, dc.ipv6, `DC ${dc.id}'s IPv6 address`);
+    w.u16be(dc.port);
+  }
+  w.u8(s.authKeys.length);
+  for (const k of s.authKeys) w.u32be(k.dcId).bytes(k.key);
+}
+
+function readWhole(r: ByteReader, mainDc: number | null): {
+  dcs: DataCenter[];
+  authKeys: DcAuthKey[];
+} {
+  const dcs: DataCenter[] = [];
+  for (let n = r.u8(); n > 0; n--) {
+    const id = r.u32be();
+    const flags = r.u8();
+    if (flags & ~0x0f) throw new Unfit(`has unknown flags for DC ${id}`);
+    const ipv4 = flags & DC_FLAGS.ipv4 ? decodeUtf8(r.bytes(r.u8())) : null;
+    const ipv6 = flags & DC_FLAGS.ipv6 ? decodeUtf8(r.bytes(r.u8())) : null;
+    const dc: DataCenter = {
+      id,
+      testMode: (flags & DC_FLAGS.testMode) !== 0,
+      mediaOnly: (flags & DC_FLAGS.mediaOnly) !== 0,
+      ipv4,
+      ipv6,
+      port: r.u16be(),
+    };
+    dcs.push(dc);
+  }
+  try {
+    checkDcs(dcs);
+  } catch (e) {
+    throw new Unfit(`has an unusable data center (${(e as Error).message})`);
+  }
+  const authKeys: DcAuthKey[] = [];
+  for (let n = r.u8(); n > 0; n--) {
+    const dcId = r.u32be();
+    const last = authKeys.at(-1)?.dcId ?? 0;
+    if (dcId <= last || dcId === mainDc) {
+      throw new Unfit(`has an invalid or repeated key for DC ${dcId}`);
+    }
+    authKeys.push({ dcId, key: r.bytes(256) });
+  }
+  return { dcs, authKeys };
+}
+
+function payloadOf(s: NativeSession): Uint8Array {
+  const a = s.auth;
   let flags = 0;
   const w = new ByteWriter();
   if (a.dcId !== null) {
@@ -91,12 +177,17 @@ function payloadOf(a: AuthState): Uint8Array {
     flags |= F.takeoutId;
     w.i64be(a.takeoutId);
   }
+  const whole = s.dcs.length > 0 || s.authKeys.length > 0;
+  if (whole) writeWhole(w, s);
   const body = w.finish();
-  const out = new ByteWriter().u8(1).u16be(flags).bytes(body).finish();
+  const out = new ByteWriter().u8(whole ? 2 : 1).u16be(flags).bytes(body)
+    .finish();
   return new ByteWriter().bytes(out).u32be(crc32(out)).finish();
 }
 
-function parsePayload(bytes: Uint8Array): AuthState {
+function parsePayload(
+  bytes: Uint8Array,
+): NativeSession & { version: number } {
   if (bytes.length < 7) throw new Unfit("is too short");
   const body = bytes.subarray(0, bytes.length - 4);
   const sum = new DataView(bytes.buffer, bytes.byteOffset + body.length, 4)
@@ -108,7 +199,12 @@ function parsePayload(bytes: Uint8Array): AuthState {
   }
   const r = new ByteReader(body);
   const version = r.u8();
-  if (version !== 1) throw new Unfit(`has payload version ${version}`);
+  if (version !== 1 && version !== 2) {
+    throw new Unfit(
+      `has payload version ${version}, newer than this mtsession reads: ` +
+        "upgrade mtsession",
+    );
+  }
   const flags = r.u16be();
   if (flags & ~ALL_FLAGS) {
     throw new Unfit(
@@ -132,8 +228,24 @@ function parsePayload(bytes: Uint8Array): AuthState {
   if (flags & F.isBotKnown) a.isBot = (flags & F.isBot) !== 0;
   if (flags & F.date) a.date = r.f64be();
   if (flags & F.takeoutId) a.takeoutId = r.i64be();
+  const whole = version === 2
+    ? readWhole(r, a.dcId)
+    : { dcs: [], authKeys: [] };
   if (r.remaining !== 0) throw new Unfit(`has ${r.remaining} trailing bytes`);
-  return a;
+  return { version, auth: a, ...whole };
+}
+
+function decoded(
+  p: NativeSession & { version: number },
+  encrypted: boolean,
+): DecodedSessionString {
+  return {
+    format: "mtsession",
+    layout: `mtsession-v${p.version}${encrypted ? "-encrypted" : ""}`,
+    auth: p.auth,
+    dataCenters: p.dcs,
+    authKeys: p.authKeys,
+  };
 }
 
 function canonical(text: string): Uint8Array {
@@ -148,8 +260,8 @@ function canonical(text: string): Uint8Array {
 }
 
 /** Encodes a plain mtsession string. */
-export function encodeNative(a: AuthState): string {
-  return PLAIN_PREFIX + encodeBase64(payloadOf(a), "urlsafe", false);
+export function encodeNative(s: NativeSession): string {
+  return PLAIN_PREFIX + encodeBase64(payloadOf(s), "urlsafe", false);
 }
 
 /** Decodes a plain mtsession string. */
@@ -160,8 +272,10 @@ export function decodeNative(text: string): DecodedSessionString {
   if (!text.startsWith(PLAIN_PREFIX)) {
     throw new Unfit(`does not start with "${PLAIN_PREFIX}"`);
   }
-  const auth = parsePayload(canonical(text.slice(PLAIN_PREFIX.length)));
-  return { format: "mtsession", layout: "mtsession-v1", auth };
+  return decoded(
+    parsePayload(canonical(text.slice(PLAIN_PREFIX.length))),
+    false,
+  );
 }
 
 async function deriveKey(
@@ -201,7 +315,7 @@ function checkIterations(n: number): number {
 
 /** Encodes an encrypted mtsession string. */
 export async function encryptNative(
-  a: AuthState,
+  s: NativeSession,
   passphrase: string,
   iterations = DEFAULT_ITERATIONS,
 ): Promise<string> {
@@ -221,7 +335,7 @@ export async function encryptNative(
         additionalData: header as Uint8Array<ArrayBuffer>,
       },
       key,
-      payloadOf(a) as Uint8Array<ArrayBuffer>,
+      payloadOf(s) as Uint8Array<ArrayBuffer>,
     ),
   );
   const all = new ByteWriter().bytes(header).bytes(iv).bytes(sealed).finish();
@@ -272,9 +386,5 @@ export async function decryptNative(
         "string was changed",
     );
   }
-  return {
-    format: "mtsession",
-    layout: "mtsession-v1-encrypted",
-    auth: parsePayload(plain),
-  };
+  return decoded(parsePayload(plain), true);
 }

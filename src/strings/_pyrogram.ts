@@ -89,7 +89,13 @@ export function decodePyrogram(text: string): DecodedSessionString {
     userId,
     isBot,
   };
-  return { format: "pyrogram", layout: `pyrogram-${layout}`, auth };
+  return {
+    format: "pyrogram",
+    layout: `pyrogram-${layout}`,
+    auth,
+    dataCenters: [],
+    authKeys: [],
+  };
 }
 /** Encodes a Pyrogram session string in the given layout. */
 export function encodePyrogram(

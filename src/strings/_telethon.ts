@@ -72,6 +72,8 @@ export function decodeTelethon(text: string): DecodedSessionString {
   };
   return {
     format: "telethon",
+    dataCenters: [],
+    authKeys: [],
     layout: ipv6 ? "telethon-ipv6" : "telethon-ipv4",
     auth,
   };

@@ -15,8 +15,9 @@
  */
 
 import type { StringFormat } from "../errors.ts";
-import type { AuthState } from "../types.ts";
+import type { AuthState, DataCenter, DcAuthKey } from "../types.ts";
 import { blankAuth, inferTestMode } from "./_common.ts";
+import { type DcCapacity, droppedDcParts } from "./_dropped_dcs.ts";
 import { dcAddress } from "./dc_table.ts";
 import { canonicalAddress } from "./_ip.ts";
 import type {
@@ -64,12 +65,38 @@ export async function decodeSessionString(
 }
 
 /**
+ * The data centers and keys of a session beside its auth state, for
+ * {@linkcode droppedFields}: what `Session.dataCenters` and
+ * `Session.authKeys()` give.
+ *
+ * @example Usage
+ * ```ts
+ * import type { WholeSessionParts } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * const parts: WholeSessionParts = {
+ *   authKeys: [{ dcId: 4, key: new Uint8Array(256).fill(4) }],
+ * };
+ * assert.equal(parts.authKeys?.length, 1);
+ * ```
+ */
+export interface WholeSessionParts {
+  /** The data centers the session knows. */
+  readonly dataCenters?: readonly DataCenter[];
+  /** Permanent keys by DC (the main DC's, when given, is not counted). */
+  readonly authKeys?: readonly DcAuthKey[];
+}
+
+/**
  * The fields of a session that a format cannot carry (and that a string
- * in that format would therefore lose).
+ * in that format would therefore lose): auth fields by name, and, when
+ * the session's data centers and keys are given, each one the format
+ * drops ("auth key of DC 4", "DC 2 media address", "DC 2 IPv6 address").
  *
  * @param auth The session's auth state.
  * @param format The target format.
- * @returns Names of the known fields the format drops.
+ * @param whole The session's data centers and keys (optional).
+ * @returns Names of the known fields and parts the format drops.
  *
  * @example Usage
  * ```ts
@@ -80,11 +107,18 @@ export async function decodeSessionString(
  *   droppedFields({ dcId: 2, apiId: 1, userId: 5, isBot: false, takeoutId: 3n }, "telethon"),
  *   ["apiId", "userId", "isBot", "takeoutId"],
  * );
+ * assert.deepEqual(
+ *   droppedFields({ dcId: 2 }, "pyrogram", {
+ *     authKeys: [{ dcId: 4, key: new Uint8Array(256) }],
+ *   }),
+ *   ["auth key of DC 4"],
+ * );
  * ```
  */
 export function droppedFields(
   auth: Partial<AuthState>,
   format: StringFormat,
+  whole: WholeSessionParts = {},
 ): string[] {
   const a: AuthState = { ...blankAuth(), ...auth };
   // Pyrogram and MTKruto keep only the DC id: the address survives when it
@@ -109,9 +143,30 @@ export function droppedFields(
     carried[format].includes(k) ||
     ((format === "pyrogram" || format === "mtkruto") &&
       (k === "serverAddress" || k === "port") && fromTable());
-  return (Object.keys(a) as (keyof AuthState)[]).filter((k) =>
+  const fields = (Object.keys(a) as (keyof AuthState)[]).filter((k) =>
     a[k] !== null && !keeps(k)
   );
+  const table = a.dcId === null
+    ? undefined
+    : dcAddress(a.dcId, a.testMode ?? inferTestMode(a.serverAddress));
+  const cap: DcCapacity = format === "mtsession"
+    ? { dcs: "all", keys: true, mainAddress: null }
+    : {
+      dcs: format === "mtcute" ? "media" : "none",
+      keys: false,
+      mainAddress: format === "pyrogram" || format === "mtkruto"
+        ? table?.address ?? null
+        : a.serverAddress ?? table?.address ?? null,
+    };
+  return [
+    ...fields,
+    ...droppedDcParts(
+      a.dcId,
+      whole.dataCenters ?? [],
+      whole.authKeys ?? [],
+      cap,
+    ),
+  ];
 }
 
 /**

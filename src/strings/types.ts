@@ -5,7 +5,7 @@
  */
 
 import type { StringFormat } from "../errors.ts";
-import type { AuthState } from "../types.ts";
+import type { AuthState, DataCenter, DcAuthKey } from "../types.ts";
 
 export type { StringFormat };
 
@@ -46,11 +46,23 @@ export interface DecodedSessionString {
    * by mtcute up to 0.17), `mtcute-v3`, `mtkruto` (dc, key, api id, bot,
    * user id), `mtkruto-dc-key-api` and `mtkruto-dc-key` (the shorter
    * layouts of MTKruto 0.1.180–0.1.600 and 0.1.142–0.1.170),
-   * `mtsession-v1`, `mtsession-v1-encrypted`.
+   * `mtsession-v1`, `mtsession-v1-encrypted` (one DC), `mtsession-v2`,
+   * `mtsession-v2-encrypted` (every DC and key).
    */
   readonly layout: string;
   /** The session; fields the format does not carry are `null`. */
   readonly auth: AuthState;
+  /**
+   * The data centers the string names beside the main one: every DC of an
+   * mtsession string (version 2), the media DC of an mtcute string; empty
+   * for the formats that carry one DC.
+   */
+  readonly dataCenters: readonly DataCenter[];
+  /**
+   * The permanent keys of DCs other than the main one (mtsession strings
+   * of version 2 only; empty for the other formats).
+   */
+  readonly authKeys: readonly DcAuthKey[];
   /** mtcute only: the media DC, when the string names one of its own. */
   readonly mediaDc?: DcOption;
 }
@@ -70,8 +82,23 @@ export interface EncodeOptions {
   testMode?: boolean;
   /** Pyrogram only: which layout to write (default `current`). */
   pyrogramLayout?: "current" | "old-32" | "old-64";
-  /** mtcute only: a separate media DC to write. */
+  /**
+   * mtcute only: a separate media DC to write (default: the media DC of
+   * the main DC in `dataCenters`, else the one a decoded string named).
+   */
   mediaDc?: DcOption;
+  /**
+   * The session's data centers (`Session.dataCenters`): an mtsession
+   * string carries them all, an mtcute string the main DC's media one.
+   * Default: those of a decoded string given as `data`.
+   */
+  dataCenters?: readonly DataCenter[];
+  /**
+   * The permanent keys of DCs other than the main one (a key for the main
+   * DC is ignored: that one is the auth key). Only an mtsession string
+   * carries them. Default: those of a decoded string given as `data`.
+   */
+  authKeys?: readonly DcAuthKey[];
   /** mtsession only: encrypt the string with this passphrase. */
   passphrase?: string;
   /**

@@ -1,5 +1,6 @@
-// mtcute's IAuthKeysRepository: the main DC's key is the session's; the
-// keys of other DCs and the temporary keys are in the memory area.
+// mtcute's IAuthKeysRepository over the session's keys: the main DC's key
+// is the session's `authKey`, every other DC's its `authKeyFor(dc)`, the
+// temporary keys its temporary keys — all durable when the call resolves.
 // Private to the library.
 
 import { dcAddress } from "../../strings/dc_table.ts";
@@ -15,14 +16,7 @@ export class AuthKeys implements MtcuteAuthKeysRepository {
 
   async set(dc: number, key: Uint8Array | null): Promise<void> {
     const s = this.#b.session;
-    if (key === null) {
-      this.#b.memory.setKey(dc, null);
-      if (dc === s.dcId && s.authKey !== null) await s.setAuthKey(null);
-      return;
-    }
-    if (dc === s.dcId) {
-      await s.setAuthKey(key);
-    } else if (s.dcId === null) {
+    if (key !== null && s.dcId === null) {
       // mtcute keeps its default DC to itself until it changes: the first
       // DC that gets a key is the one the client logged in on.
       const testMode = this.#b.testModeFor(null);
@@ -33,39 +27,40 @@ export class AuthKeys implements MtcuteAuthKeysRepository {
         port: table?.port ?? null,
         authKey: key,
       });
-    } else {
-      this.#b.memory.setKey(dc, key);
+      return;
     }
+    await s.setAuthKeyFor(dc, key);
   }
 
   get(dc: number): Promise<Uint8Array | null> {
-    const s = this.#b.session;
-    if (dc === s.dcId) return Promise.resolve(s.authKey);
-    return Promise.resolve(this.#b.memory.key(dc) ?? null);
+    return Promise.resolve(this.#b.session.authKeyFor(dc));
   }
 
-  setTemp(
+  async setTemp(
     dc: number,
     idx: number,
     key: Uint8Array | null,
     expires: number,
   ): Promise<void> {
-    this.#b.memory.setTempKey(dc, idx, key, expires);
-    return Promise.resolve();
+    await this.#b.session.setTempAuthKey(dc, idx, key, expires);
   }
 
-  getTemp(dc: number, idx: number, now: number): Promise<Uint8Array | null> {
-    return Promise.resolve(this.#b.memory.tempKey(dc, idx, now));
+  async getTemp(
+    dc: number,
+    idx: number,
+    now: number,
+  ): Promise<Uint8Array | null> {
+    return await this.#b.session.getTempAuthKey(dc, idx, now);
   }
 
   async deleteByDc(dc: number): Promise<void> {
-    this.#b.memory.deleteTempKeys(dc);
-    await this.set(dc, null);
+    await this.#b.session.deleteTempAuthKeys(dc);
+    await this.#b.session.setAuthKeyFor(dc, null);
   }
 
   async deleteAll(): Promise<void> {
-    this.#b.memory.clearKeys();
     const s = this.#b.session;
-    if (s.authKey !== null) await s.setAuthKey(null);
+    await s.deleteTempAuthKeys();
+    for (const { dcId } of s.authKeys()) await s.setAuthKeyFor(dcId, null);
   }
 }

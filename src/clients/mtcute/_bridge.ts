@@ -1,26 +1,31 @@
 // The state the five repositories of one mtcute storage share: the session
-// (where everything it has a place for goes), the write-behind update
-// states, and the memory-only area. The repositories translate mtcute's
-// calls onto these; they keep nothing of their own. Private to the library.
+// (where everything of mtcute's goes) and the write-behind update states.
+// The repositories translate mtcute's calls onto these; they keep nothing
+// of their own. Private to the library.
 
 import type { Session } from "../../session.ts";
 import { findDcByAddress } from "../../strings/dc_table.ts";
-import { MemoryArea } from "./_memory_area.ts";
 import { UpdateStates } from "./_update_states.ts";
 import type { MtcuteStorageOptions } from "./types.ts";
+
+/**
+ * The prefix of the session's client values that hold mtcute's: a
+ * key-value entry the session has no field for is the value
+ * `mtcute:<key>`; the current user's extra fields are
+ * `mtcute:current_user`.
+ */
+export const VALUE_PREFIX = "mtcute:";
 
 /** The shared state of one mtcute storage. */
 export class Bridge {
   readonly session: Session;
   readonly options: MtcuteStorageOptions;
   readonly states: UpdateStates;
-  readonly memory: MemoryArea;
 
   constructor(session: Session, options: MtcuteStorageOptions) {
     this.session = session;
     this.options = options;
     this.states = new UpdateStates(session);
-    this.memory = new MemoryArea(options.completeCacheSize ?? 10_000);
   }
 
   /**

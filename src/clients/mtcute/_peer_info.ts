@@ -7,23 +7,10 @@ import { readPeerSummary } from "../_tl_peer.ts";
 import { fromFastString, toFastString } from "./_codecs.ts";
 import type { MtcutePeerInfo } from "./types.ts";
 
-/** A copy of a PeerInfo, sharing no arrays or bytes with it. */
-export function copyInfo(p: MtcutePeerInfo): MtcutePeerInfo {
-  const out: MtcutePeerInfo = {
-    id: p.id,
-    accessHash: p.accessHash,
-    isMin: Boolean(p.isMin),
-    usernames: [...p.usernames],
-    updated: p.updated,
-    complete: p.complete.slice(),
-  };
-  if (p.phone !== undefined) out.phone = p.phone;
-  return out;
-}
-
 /**
- * The session's record of a (full) peer: type and name from its TL bytes
- * when they are readable, else the kind of its id.
+ * The session's record of a peer: type and name from its TL bytes when
+ * they are readable, else the kind of its id; the TL bytes themselves as
+ * the record's raw bytes (none when empty); `min` when mtcute says so.
  *
  * @throws {TypeError | RangeError} When the id or the hash is malformed.
  */
@@ -39,7 +26,7 @@ export function toRecord(peer: MtcutePeerInfo): PeerRecord {
   const updated = Number.isFinite(peer.updated)
     ? Math.floor(peer.updated / 1000)
     : Math.floor(Date.now() / 1000);
-  return {
+  const record: PeerRecord = {
     id: peer.id,
     type: summary?.type ?? fallback,
     accessHash: kind === "chat" ? 0n : fromFastString(peer.accessHash),
@@ -50,25 +37,29 @@ export function toRecord(peer: MtcutePeerInfo): PeerRecord {
     name: summary?.name ?? null,
     updatedAt: updated,
   };
+  if (peer.isMin === true) record.min = true;
+  if (peer.complete instanceof Uint8Array && peer.complete.length > 0) {
+    record.raw = peer.complete;
+  }
+  return record;
 }
 
 /**
- * mtcute's PeerInfo of a session record.
+ * mtcute's PeerInfo of a session record (a basic chat's hash is empty, as
+ * mtcute writes it; a record without raw bytes has empty TL bytes).
  *
- * @param record The record.
- * @param complete The peer's TL bytes, when known.
+ * @param record The record (a copy: its bytes are not shared).
  */
-export function toInfo(
-  record: PeerRecord,
-  complete: Uint8Array | undefined,
-): MtcutePeerInfo {
+export function toInfo(record: PeerRecord): MtcutePeerInfo {
   const info: MtcutePeerInfo = {
     id: record.id,
-    accessHash: toFastString(record.accessHash),
-    isMin: false,
+    accessHash: parsePeerId(record.id).kind === "chat"
+      ? ""
+      : toFastString(record.accessHash),
+    isMin: record.min === true,
     usernames: [...record.usernames],
     updated: record.updatedAt * 1000,
-    complete: complete ?? new Uint8Array(0),
+    complete: record.raw ?? new Uint8Array(0),
   };
   if (record.phone !== null) info.phone = record.phone;
   return info;

@@ -1,7 +1,10 @@
-// mtcute's IPeersRepository: full peers go to the session's indexed peers;
-// min peers (and peers the session cannot take) and the TL bytes are in
-// the memory area. Private to the library.
+// mtcute's IPeersRepository over the session's indexed peers: full and
+// min peers alike, with mtcute's TL bytes as the record's raw bytes (the
+// session's merge rules never let a min peer replace a full one). mtcute's
+// own storages find min peers by id only, not by username or phone: so do
+// these lookups. Private to the library.
 
+import type { PeerLookup } from "../../storage.ts";
 import type { PeerRecord } from "../../types.ts";
 import type { Bridge } from "./_bridge.ts";
 import { toInfo, toRecord } from "./_peer_info.ts";
@@ -15,63 +18,40 @@ export class Peers implements MtcutePeersRepository {
   }
 
   async store(peer: MtcutePeerInfo): Promise<void> {
-    const { memory, session } = this.#b;
-    let record: PeerRecord | undefined;
-    if (!peer.isMin) {
-      try {
-        record = toRecord(peer);
-      } catch {
-        record = undefined;
-      }
-    }
-    if (record === undefined) {
-      // A min peer (or one the session cannot take): never let it replace
-      // a full one in the session; keep it in memory for getById.
-      memory.setMinPeer(peer);
-      return;
-    }
-    memory.deleteMinPeer(peer.id);
-    memory.setComplete(peer.id, peer.complete);
-    await session.putPeers([record]);
+    await this.#b.session.putPeers([toRecord(peer)]);
   }
 
   async getById(id: number): Promise<MtcutePeerInfo | null> {
     if (!Number.isSafeInteger(id) || id === 0) return null;
-    const record = await this.#b.session.storage.findPeer({
-      by: "id",
-      ids: [id],
-    });
-    return record ? this.#info(record) : this.#b.memory.minPeer(id);
+    const record = await this.#find({ by: "id", ids: [id] });
+    return record ? toInfo(record) : null;
   }
 
   async getByUsername(username: string): Promise<MtcutePeerInfo | null> {
     const value = username.replace(/^@/, "").toLowerCase();
     if (value === "") return null;
-    const record = await this.#b.session.storage.findPeer({
-      by: "username",
-      value,
-    });
-    return record ? this.#info(record) : null;
+    return this.#full(await this.#find({ by: "username", value }));
   }
 
   async getByPhone(phone: string): Promise<MtcutePeerInfo | null> {
     const value = phone.replace(/\D/g, "");
     if (value === "") return null;
-    const record = await this.#b.session.storage.findPeer({
-      by: "phone",
-      value,
-    });
-    return record ? this.#info(record) : null;
+    return this.#full(await this.#find({ by: "phone", value }));
   }
 
   async deleteAll(): Promise<void> {
-    const { memory, session } = this.#b;
+    const { session } = this.#b;
     const ids = (await session.listPeers()).map((p) => p.id);
     if (ids.length > 0) await session.storage.deletePeers(ids);
-    memory.clearPeers();
   }
 
-  #info(record: PeerRecord): MtcutePeerInfo {
-    return toInfo(record, this.#b.memory.complete(record.id));
+  // The storage's own lookup (indexed, a read of what waits in a batch
+  // included): one await per call on the hot path.
+  #find(lookup: PeerLookup): Promise<PeerRecord | undefined> {
+    return this.#b.session.storage.findPeer(lookup);
+  }
+
+  #full(record: PeerRecord | undefined): MtcutePeerInfo | null {
+    return record === undefined || record.min === true ? null : toInfo(record);
   }
 }

@@ -1,5 +1,5 @@
-// mtcute's IReferenceMessagesRepository, over the memory area. Private to
-// the library.
+// mtcute's IReferenceMessagesRepository over the session's message
+// references. Private to the library.
 
 import type { Bridge } from "./_bridge.ts";
 import type { MtcuteReferenceMessagesRepository } from "./types.ts";
@@ -11,27 +11,25 @@ export class RefMessages implements MtcuteReferenceMessagesRepository {
     this.#b = bridge;
   }
 
-  store(peerId: number, chatId: number, msgId: number): Promise<void> {
-    this.#b.memory.storeRef(peerId, chatId, msgId);
-    return Promise.resolve();
+  async store(peerId: number, chatId: number, msgId: number): Promise<void> {
+    await this.#b.session.putMessageRef({ peerId, chatId, messageId: msgId });
   }
 
-  getByPeer(peerId: number): Promise<[number, number] | null> {
-    return Promise.resolve(this.#b.memory.latestRef(peerId));
+  async getByPeer(peerId: number): Promise<[number, number] | null> {
+    const ref = await this.#b.session.getMessageRef(peerId);
+    return ref === undefined ? null : [ref.chatId, ref.messageId];
   }
 
-  delete(chatId: number, msgIds: number[]): Promise<void> {
-    this.#b.memory.deleteRefs(chatId, msgIds);
-    return Promise.resolve();
+  async delete(chatId: number, msgIds: number[]): Promise<void> {
+    if (msgIds.length === 0) return;
+    await this.#b.session.deleteMessageRefs({ chatId, messageIds: msgIds });
   }
 
-  deleteByPeer(peerId: number): Promise<void> {
-    this.#b.memory.deleteRefsOf(peerId);
-    return Promise.resolve();
+  async deleteByPeer(peerId: number): Promise<void> {
+    await this.#b.session.deleteMessageRefs({ peerIds: [peerId] });
   }
 
-  deleteAll(): Promise<void> {
-    this.#b.memory.clearRefs();
-    return Promise.resolve();
+  async deleteAll(): Promise<void> {
+    await this.#b.session.deleteMessageRefs({ all: true });
   }
 }

@@ -3,10 +3,11 @@
  * for `new TelegramClient({ storage })` of `@mtcute/core` and its runtime
  * packages) backed by any mtsession {@linkcode Session}.
  *
- * mtcute's repositories are mapped onto the session: the main DC's auth
- * key and the DC, the logged-in user, the update states and the peers go
- * to the session's storage; what the session has no place for is kept in
- * memory (see {@linkcode mtcuteStorage}). The shapes are in `types.ts`.
+ * mtcute's repositories are mapped onto the session: every auth key and
+ * DC, the logged-in user, the update states, the peers (min ones and
+ * mtcute's TL bytes included), the reference messages and every other
+ * key-value entry go to the session's storage; nothing is kept in memory
+ * only (see {@linkcode mtcuteStorage}). The shapes are in `types.ts`.
  *
  * @module
  */
@@ -27,29 +28,34 @@ import type { MtcuteStorage, MtcuteStorageOptions } from "./types.ts";
  * your own platform). Any session works — memory, a session string, a
  * SQLite file — and `importSession`/`exportSession` read and write it.
  *
- * Where mtcute's data goes:
+ * Where mtcute's data goes — all of it into the session, so all of it
+ * persists with the session's storage (memory, a SQLite file, PostgreSQL,
+ * Deno KV, your own):
  *
- * | mtcute                                   | kept in                                                      |
- * | ---------------------------------------- | ------------------------------------------------------------ |
- * | auth key of the main DC                  | the session's `authKey`, written at once                     |
- * | `dc_main`                                | the session's `dcId`, `serverAddress`, `port`, `testMode`    |
- * | `current_user`                           | the session's `userId` and `isBot` (premium, usernames: memory) |
- * | `updates_pts/qts/date/seq`               | the session's update state 0, written on `driver.save()`     |
- * | `updates_channel:<id>`                   | the session's update state of that channel (marked id)       |
- * | peers (not min)                          | the session's peers: merged, indexed by id, username, phone |
- * | auth keys of other DCs, temporary keys   | memory                                                       |
- * | `dc_media`, `salts:<dc>`, other kv keys  | memory                                                       |
- * | min peers, `PeerInfo.complete` bytes     | memory (complete: the latest `completeCacheSize` peers)      |
- * | reference messages                       | memory                                                       |
+ * | mtcute                                 | kept in the session as                                         |
+ * | -------------------------------------- | -------------------------------------------------------------- |
+ * | auth key of the main DC                | `authKey`, written at once                                     |
+ * | auth keys of other DCs                 | `authKeyFor(dc)`, written at once                              |
+ * | temporary (PFS) keys                   | its temporary keys (`getTempAuthKey`), written at once         |
+ * | `dc_main`                              | `dcId`, `serverAddress`, `port`, `testMode` and a data center  |
+ * | `dc_media`                             | the media-only data center of the main DC                      |
+ * | `current_user`                         | `userId` and `isBot`; premium, usernames: value `mtcute:current_user` |
+ * | `updates_pts/qts/date/seq`             | update state 0, written on `driver.save()`                     |
+ * | `updates_channel:<id>`                 | the update state of that channel (marked id)                   |
+ * | `salts:<dc>` and every other kv key    | the client value `mtcute:<key>`                                |
+ * | peers, min peers, `PeerInfo.complete`  | its peers: merged, indexed; `min`; the TL bytes as `raw`       |
+ * | reference messages                     | its message references                                         |
  *
- * So after a restart mtcute finds its login, its DC (media DC = main DC),
- * the update states and every cached peer (as input peers; full objects it
- * fetches again when it needs them), and it reconnects to other DCs with
- * new keys. A full peer is never replaced by a min one (mtcute's own
- * storages do replace it).
+ * Values, references and peers are written in the storage's batches:
+ * durable on `driver.save()` (mtcute saves after storing peers and the
+ * current user), as with mtcute's own SQLite storage. So after a restart
+ * mtcute finds everything it stored. Differences from mtcute's storages: a
+ * full peer is never replaced by a min one; a peer's `updated` time is
+ * kept in whole seconds; `kv.deleteAll()` (mtcute's `storage.clear()`)
+ * keeps the DCs, which belong with the key.
  *
  * @param session The mtsession session to use.
- * @param options Closing, test mode and memory options.
+ * @param options Closing and test-mode options.
  * @returns The storage provider.
  *
  * @example Usage

@@ -85,8 +85,9 @@ export interface MtcuteStorageDriver {
  * const storage = mtcuteStorage(await openSession(":memory:"));
  * await storage.session.setDc(2, "149.154.167.51", 443);
  * await storage.authKeys.set(2, new Uint8Array(256).fill(1));
- * await storage.authKeys.set(4, new Uint8Array(256).fill(4)); // memory only
+ * await storage.authKeys.set(4, new Uint8Array(256).fill(4)); // another DC's
  * assert.deepEqual(storage.session.authKey, new Uint8Array(256).fill(1));
+ * assert.deepEqual(storage.session.authKeyFor(4), new Uint8Array(256).fill(4));
  * assert.deepEqual(await storage.authKeys.get(4), new Uint8Array(256).fill(4));
  * ```
  */
@@ -140,7 +141,8 @@ export interface MtcuteAuthKeysRepository {
 
 /**
  * mtcute's `IKeyValueRepository`. mtcute's own keys are mapped to the
- * session (see {@linkcode mtcuteStorage}); any other key is kept in memory.
+ * session's fields (see {@linkcode mtcuteStorage}); any other key is the
+ * session's client value `mtcute:<key>`.
  *
  * @example Update states land in the session
  * ```ts
@@ -203,28 +205,28 @@ export interface MtcuteKeyValueRepository {
  */
 export interface MtcutePeersRepository {
   /**
-   * Stores a peer: a full one in the session (merged, indexed), a min one
-   * in memory.
+   * Stores a peer in the session (merged, indexed; a min one never
+   * replaces a full one), its TL bytes as the record's raw bytes.
    *
    * @param peer The peer.
    */
   store(peer: MtcutePeerInfo): Promise<void>;
   /**
-   * Finds a peer by marked id (a min peer when no full one is known).
+   * Finds a peer by marked id (a min peer too, with `isMin`).
    *
    * @param id The marked id.
    * @returns The peer, or `null`.
    */
   getById(id: number): Promise<MtcutePeerInfo | null>;
   /**
-   * Finds a peer by username (any of its usernames, any case).
+   * Finds a full peer by username (any of its usernames, any case).
    *
    * @param username The username.
    * @returns The peer, or `null`.
    */
   getByUsername(username: string): Promise<MtcutePeerInfo | null>;
   /**
-   * Finds a peer by phone number.
+   * Finds a full peer by phone number.
    *
    * @param phone The phone number (digits).
    * @returns The peer, or `null`.
@@ -235,7 +237,8 @@ export interface MtcutePeersRepository {
 }
 
 /**
- * mtcute's `IReferenceMessagesRepository` (kept in memory).
+ * mtcute's `IReferenceMessagesRepository`, over the session's message
+ * references.
  *
  * @example Usage
  * ```ts
@@ -246,6 +249,9 @@ export interface MtcutePeersRepository {
  * const storage = mtcuteStorage(await openSession(":memory:"));
  * await storage.refMessages.store(777, -100, 5);
  * assert.deepEqual(await storage.refMessages.getByPeer(777), [-100, 5]);
+ * assert.deepEqual(await storage.session.getMessageRef(777), {
+ *   peerId: 777, chatId: -100, messageId: 5,
+ * });
  * ```
  */
 export interface MtcuteReferenceMessagesRepository {
@@ -258,7 +264,8 @@ export interface MtcuteReferenceMessagesRepository {
    */
   store(peerId: number, chatId: number, msgId: number): Promise<void>;
   /**
-   * The newest message known to mention a peer.
+   * The first stored message known to mention a peer (as mtcute's SQLite
+   * storage answers).
    *
    * @param peerId The peer's marked id.
    * @returns `[chatId, msgId]`, or `null`.
@@ -305,7 +312,7 @@ export interface MtcuteStorage {
   readonly authKeys: MtcuteAuthKeysRepository;
   /** The peer cache. */
   readonly peers: MtcutePeersRepository;
-  /** Reference messages (memory only). */
+  /** Reference messages. */
   readonly refMessages: MtcuteReferenceMessagesRepository;
   /** The mtsession session behind the storage. */
   readonly session: Session;
@@ -320,7 +327,7 @@ export interface MtcuteStorage {
  * import { mtcuteStorage, type MtcuteStorageOptions } from "@mtsession/mtsession/mtcute";
  * import assert from "node:assert/strict";
  *
- * const options: MtcuteStorageOptions = { closeSession: true, completeCacheSize: 1000 };
+ * const options: MtcuteStorageOptions = { closeSession: true };
  * const storage = mtcuteStorage(await openSession(":memory:"), options);
  * await storage.driver.destroy();
  * assert.equal(storage.session.closed, true);
@@ -342,10 +349,10 @@ export interface MtcuteStorageOptions {
    */
   testMode?: boolean;
   /**
-   * How many peers' TL bytes (`PeerInfo.complete`) to keep in memory, most
-   * recently stored first (default 10,000; 0 keeps none). They are not
-   * persisted: after a restart mtcute gets input peers from the session
-   * and fetches full objects from Telegram when it needs them.
+   * Ignored: mtcute's TL bytes (`PeerInfo.complete`) are now stored with
+   * each peer in the session, not in a memory cache.
+   *
+   * @deprecated Has no effect; remove it.
    */
   completeCacheSize?: number;
 }

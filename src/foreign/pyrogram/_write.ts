@@ -15,6 +15,7 @@ import {
   insertRows,
   int,
   intOrReal,
+  noteDcLosses,
   writeFresh,
 } from "../_write_common.ts";
 import {
@@ -91,6 +92,11 @@ export function writePyrogram(db: SqliteDatabase, data: ForeignData): string[] {
   const login = loginOf(auth, testModeOf(auth, notes));
   noteAddress(auth, login, notes);
   noteLosses(auth, peers, data, layout, notes);
+  noteDcLosses("Pyrogram", data, login.dcId, {
+    dcs: "none",
+    keys: false,
+    mainAddress: dcAddress(login.dcId, login.testMode)?.address ?? null,
+  }, notes);
 
   writeFresh(db, "Pyrogram", layout.ddl, () => {
     insertRows(db, "INSERT", VERSION, [{ number: int(layout.schema) }]);

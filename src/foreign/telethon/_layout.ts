@@ -144,26 +144,59 @@ export const TELETHON_7: TelethonLayout = {
 
 // ------------------------------------------------------ Telethon 2 (10)
 
+/**
+ * Schema 10 as Telethon 2 creates it (session/storage/sqlite.py), for the
+ * writer: a row per DC in `datacenter`, the account in `user`, its update
+ * state in `state`, pts per channel (bare id) in `channelstate`.
+ */
+export const TELETHON_10_DDL: readonly string[] = [
+  `create table version (
+                version integer primary key
+            )`,
+  `create table datacenter(
+                id integer primary key,
+                ipv4_addr text,
+                ipv6_addr text,
+                auth blob
+            )`,
+  `create table user(
+                id integer primary key,
+                dc integer not null,
+                bot integer not null,
+                username text
+            )`,
+  `create table state(
+                pts integer not null,
+                qts integer not null,
+                date integer not null,
+                seq integer not null
+            )`,
+  `create table channelstate(
+                id integer primary key,
+                pts integer not null
+            )`,
+];
+
 /** `datacenter`: one row per DC, each with its own auth key. */
-export const DATACENTER: Table = {
+export const DATACENTER: Table<"id" | "ipv4_addr" | "ipv6_addr" | "auth"> = {
   name: "datacenter",
   columns: ["id", "ipv4_addr", "ipv6_addr", "auth"],
 };
 
 /** `user`: the account, with its home DC (`dc`). */
-export const USER: Table = {
+export const USER: Table<"id" | "dc" | "bot" | "username"> = {
   name: "user",
   columns: ["id", "dc", "bot", "username"],
 };
 
 /** `state`: the account's update state. */
-export const STATE: Table = {
+export const STATE: Table<"pts" | "qts" | "date" | "seq"> = {
   name: "state",
   columns: ["pts", "qts", "date", "seq"],
 };
 
 /** `channelstate`: pts per channel, by bare id. */
-export const CHANNEL_STATE: Table = {
+export const CHANNEL_STATE: Table<"id" | "pts"> = {
   name: "channelstate",
   columns: ["id", "pts"],
 };

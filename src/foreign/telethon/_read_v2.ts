@@ -1,9 +1,13 @@
 // Reading a Telethon 2 session file (schema 10): every `datacenter` row is
-// read, the home DC's (from `user.dc`) becomes the auth state; then
-// `state` and `channelstate`. Private to src/foreign/.
+// read into a data center (and its key), the home DC's (from `user.dc`)
+// also becomes the auth state; then `state` and `channelstate`. Private to
+// src/foreign/.
 
 import type { SqliteDatabase, SqlValue } from "../../sqlite/driver.ts";
 import { CHANNEL_ID_OFFSET } from "../../peers/ids.ts";
+import type { DataCenter } from "../../types.ts";
+import { inferTestMode } from "../../strings/_common.ts";
+import { checkDc } from "../../_validate.ts";
 import type { ForeignSession } from "../types.ts";
 import { type SchemaInfo, selectRows } from "../_schema.ts";
 import { listOf } from "../_notes.ts";
@@ -47,6 +51,7 @@ export function readTelethon2(
   const dcs = readDatacenters(db);
   const home = readUser(db, s, dcs, out);
   readHomeDc(dcs, home, out);
+  readEveryDc(dcs, home, out);
   readStates(db, s, out);
   out.notes.push(
     "Telethon 2 keeps no peer cache in the file: no peers were read",
@@ -128,13 +133,60 @@ function readHomeDc(
   } else if (home !== null) {
     out.notes.push(`There is no datacenter row for the home DC ${home}`);
   }
-  const others = dcs.filter((d) => hasKey(d) && d.id !== home)
-    .map((d) => d.id ?? "?");
-  if (others.length > 0) {
+}
+
+/**
+ * Every row as a data center (the home DC's too), and the keys of the
+ * other DCs. Telethon 2 writes an IPv6 address migrated from a v1 file
+ * into `ipv4_addr`: it is read as the IPv6 address it is. Test mode is
+ * not stored: it is told from Telegram's DC table by the address.
+ */
+function readEveryDc(
+  dcs: readonly DatacenterRow[],
+  home: number | null,
+  out: ForeignSession,
+): void {
+  const unusable: (number | string)[] = [];
+  for (const row of dcs) {
+    const dc = dataCenterOf(row);
+    if (dc === undefined) {
+      unusable.push(row.id ?? "?");
+      continue;
+    }
+    out.dataCenters.push(dc);
+    if (row.id === home || !hasKey(row)) continue;
+    const key = authKeyOf(row.auth, out.notes);
+    if (key !== null) out.authKeys.push({ dcId: dc.id, key });
+  }
+  if (unusable.length > 0) {
     out.notes.push(
-      `Telethon 2 keeps one auth key per DC; only the home DC's was read ` +
-        `(keys of DC ${listOf(others)} were not)`,
+      `The datacenter rows of DC ${listOf(unusable)} have no usable id or ` +
+        `address: they and their keys were not read`,
     );
+  }
+}
+
+function dataCenterOf(row: DatacenterRow): DataCenter | undefined {
+  if (row.id === null || row.id < 1 || row.id > 0x7fffffff) return undefined;
+  const first = splitAddress(row.ipv4);
+  const second = splitAddress(row.ipv6);
+  const v6 = (a: { host: string } | null): boolean =>
+    a !== null && a.host.includes(":");
+  const ipv4 = first !== null && !v6(first) ? first.host : null;
+  const ipv6 = v6(second) ? second!.host : v6(first) ? first!.host : null;
+  const port = first?.port ?? second?.port;
+  if ((ipv4 === null && ipv6 === null) || port === undefined) return undefined;
+  try {
+    return checkDc({
+      id: row.id,
+      testMode: inferTestMode(ipv4 ?? ipv6),
+      mediaOnly: false,
+      ipv4,
+      ipv6,
+      port,
+    });
+  } catch {
+    return undefined; // an address no client could use (white space, …)
   }
 }
 

@@ -21,6 +21,7 @@ import {
   insertRows,
   int,
   intOrReal,
+  noteDcLosses,
   writeFresh,
 } from "../_write_common.ts";
 import {
@@ -90,6 +91,11 @@ export function writeTelethon(db: SqliteDatabase, data: ForeignData): string[] {
 
   const home = homeOf(auth, notes);
   noteAuthLosses(auth, notes);
+  noteDcLosses("Telethon", data, auth.dcId, {
+    dcs: "none",
+    keys: false,
+    mainAddress: home.address,
+  }, notes);
   notePeerLosses(peers, notes);
   const stateRows = bareStates(states, notes);
 
