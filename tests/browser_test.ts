@@ -66,7 +66,15 @@ describeOrSkip("in the browser", skip, () => {
       [],
       `page tests failed; console:\n${run.console.join("\n")}`,
     );
-    assert.ok(passed.length >= 20, `only ${passed.length} tests passed`);
+    assert.ok(passed.length >= 55, `only ${passed.length} tests passed`);
+    for (
+      const suite of [
+        "SessionStorage conformance: indexeddb",
+        "SessionStore conformance: indexeddb",
+      ]
+    ) {
+      assert.ok(passed.some((r) => r.name.startsWith(suite)), `${suite} ran`);
+    }
     assert.deepEqual(run.foreign, [], "requests beyond the page's origin");
     assert.ok(run.requests.includes(`${run.origin}/page.js`));
   });
@@ -81,6 +89,19 @@ describeOrSkip("in the browser", skip, () => {
     });
     assert.equal(run.result.length, 9);
     for (const r of run.result) assert.equal(r.status, "fail", r.name);
+  });
+
+  it("two tabs, one session: the second tab finds it in use (Web Locks)", async () => {
+    const entry = fileURLToPath(
+      new URL("./browser/_page_tabs.ts", import.meta.url),
+    );
+    const page = await bundle(entry);
+    const run = await runPage<string>({
+      files: site(page.code, "two tabs"),
+      paths: ["/?holder", "/?second"],
+    });
+    assert.deepEqual(run.results, ["held", ["in use", "in use"]]);
+    assert.deepEqual(run.foreign, []);
   });
 
   it("the request check sees a page that reaches for another origin", async () => {

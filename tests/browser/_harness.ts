@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
+import type { Page } from "playwright-core";
 
 /** Where Debian puts Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -134,6 +135,8 @@ export interface Served {
 export interface PageRun<T> {
   /** What the page put in `globalThis.__mtsessionDone`. */
   readonly result: T;
+  /** What each tab put there, in the order of `paths`. */
+  readonly results: unknown[];
   /** Every URL the browser requested, in order. */
   readonly requests: string[];
   /** Those not of the page's own origin (data: and blob: are not asked of a network). */
@@ -173,8 +176,11 @@ export interface RunPageOptions {
   readonly screenshot?: string;
   /** How long the page may take (ms, default 5 minutes). */
   readonly timeoutMs?: number;
-  /** How many pages (tabs) of the site to open at once (default 1). */
-  readonly tabs?: number;
+  /**
+   * The pages to open, one tab each, in order, each once the one before is
+   * done (default `["/"]`).
+   */
+  readonly paths?: readonly string[];
 }
 
 /**
@@ -206,51 +212,48 @@ export async function runPage<T>(options: RunPageOptions): Promise<PageRun<T>> {
     });
     try {
       context.on("request", (r) => void requests.push(r.url()));
-      const pages = [];
-      for (let i = 0; i < (options.tabs ?? 1); i++) {
-        const page = i === 0 && context.pages()[0] !== undefined
+      const results: unknown[] = [];
+      let first: Page | undefined;
+      // One tab per path, each opened once the one before is done; all
+      // stay open until the end.
+      for (const path of options.paths ?? ["/"]) {
+        const page = first === undefined && context.pages()[0] !== undefined
           ? context.pages()[0]!
           : await context.newPage();
+        first ??= page;
         page.on("console", (m) => void logs.push(`${m.type()}: ${m.text()}`));
-        page.on(
-          "pageerror",
-          (e) => void logs.push(`pageerror: ${e.stack ?? e.message}`),
+        // An uncaught error in a page ends the run at once.
+        const crash = new Promise<never>((_, reject) => {
+          page.on("pageerror", (e) => {
+            logs.push(`pageerror: ${e.stack ?? e.message}`);
+            reject(new Error(`The page threw: ${e.stack ?? e.message}`));
+          });
+        });
+        crash.catch(() => {});
+        await page.goto(origin + path);
+        await Promise.race([
+          crash,
+          page.waitForFunction(
+            () => "__mtsessionDone" in globalThis,
+            undefined,
+            { timeout: options.timeoutMs ?? 300_000, polling: 200 },
+          ),
+        ]);
+        results.push(
+          await page.evaluate(() =>
+            (globalThis as { __mtsessionDone?: unknown }).__mtsessionDone
+          ),
         );
-        pages.push(page);
       }
-      // An uncaught error in a page ends the run at once.
-      let crashed: (e: Error) => void = () => {};
-      const crash = new Promise<never>((_, reject) => {
-        crashed = reject;
-      });
-      crash.catch(() => {});
-      for (const page of pages) {
-        page.on(
-          "pageerror",
-          (e) => crashed(new Error(`The page threw: ${e.stack ?? e.message}`)),
-        );
-      }
-      await Promise.all(pages.map((p) => p.goto(`${origin}/`)));
-      const first = pages[0]!;
-      await Promise.race([
-        crash,
-        first.waitForFunction(
-          () => "__mtsessionDone" in globalThis,
-          undefined,
-          { timeout: options.timeoutMs ?? 300_000, polling: 200 },
-        ),
-      ]);
-      const result = await first.evaluate(() =>
-        (globalThis as { __mtsessionDone?: unknown }).__mtsessionDone
-      ) as T;
+      const result = results[0] as T;
       if (options.screenshot !== undefined) {
-        await first.screenshot({ path: options.screenshot, fullPage: true });
+        await first!.screenshot({ path: options.screenshot, fullPage: true });
       }
       const foreign = requests.filter((u) =>
         !u.startsWith("data:") && !u.startsWith("blob:") &&
         new URL(u).origin !== origin
       );
-      return { result, requests, foreign, origin, console: logs };
+      return { result, results, requests, foreign, origin, console: logs };
     } finally {
       await context.close();
     }

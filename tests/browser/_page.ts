@@ -4,9 +4,12 @@
 
 import { MemoryStorage } from "../../mod.ts";
 import { describeSessionStorage } from "../_conformance.ts";
+import { describeSessionStore } from "../_store_conformance.ts";
 import { run, type TestResult } from "./_node_test.ts";
+import { describeIndexedDb } from "./_page_indexeddb.ts";
 
 describeSessionStorage("memory (in the browser)", () => new MemoryStorage());
+describeIndexedDb(describeSessionStorage, describeSessionStore);
 
 interface Doc {
   getElementById(id: string): {
