@@ -106,3 +106,25 @@ export class QueuedLifecycle {
     }
   }
 }
+
+/**
+ * The queue of a storage that batches peers and message references in
+ * two: a flush writes both (and fails with the first failure, after both
+ * ran); only peers are ever refused (a reference is a few numbers).
+ */
+export function peerAndRefQueues(
+  peers: Queue,
+  refs: { flush(): Promise<void>; clear(): Promise<void> },
+): Queue {
+  return {
+    async flush(): Promise<void> {
+      const [a, b] = await Promise.allSettled([refs.flush(), peers.flush()]);
+      if (a.status === "rejected") throw a.reason;
+      if (b.status === "rejected") throw b.reason;
+    },
+    async clear(): Promise<void> {
+      await Promise.all([refs.clear(), peers.clear()]);
+    },
+    takeRefused: () => peers.takeRefused(),
+  };
+}
