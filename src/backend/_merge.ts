@@ -78,8 +78,32 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+// A list of its own (the caller's array may change after the call), without
+// repeats.
 function unique(list: readonly string[]): readonly string[] {
-  return list.length < 2 ? list : [...new Set(list)];
+  if (list.length === 0) return [];
+  if (list.length === 1) return [list[0]!];
+  return [...new Set(list)];
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// Whether applying `r` to the known `old` would give `old` back: the same
+// peer written again, as clients do with every result that mentions it.
+// `old`'s usernames and phone are its own (a stored peer holds all of
+// them), so nothing else changes either.
+function changesNothing(r: PeerRecord, old: PeerRecord): boolean {
+  return r.type === old.type && r.accessHash === old.accessHash &&
+    r.updatedAt === old.updatedAt && (r.min === true) === (old.min === true) &&
+    (r.phone === null || r.phone === old.phone) &&
+    (r.name === null || r.name === old.name) &&
+    (r.raw === undefined ||
+      (old.raw !== undefined && sameBytes(r.raw, old.raw))) &&
+    sameList(r.usernames, old.usernames);
 }
 
 /**
@@ -114,6 +138,10 @@ export function mergeRecord(r: PeerRecord, state: MergeState): void {
   const old = state.peer(id);
   // A min record never replaces a full one.
   if (r.min === true && old !== undefined && old.min !== true) return;
+  if (old !== undefined && changesNothing(r, old)) {
+    state.update(old, true);
+    return;
+  }
   const next: PeerRecord = {
     id,
     type: r.type,

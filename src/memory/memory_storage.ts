@@ -7,7 +7,8 @@
 
 import { toHex } from "../_hex.ts";
 import { redactInspect } from "../_redacted.ts";
-import { runOpen } from "../backend/_lifecycle.ts";
+import { checkOpen, runOpen } from "../backend/_lifecycle.ts";
+import { PEEK_PEER, type PeekableStorage } from "../backend/_peek.ts";
 import {
   copyAuth,
   copyFile,
@@ -64,7 +65,7 @@ function fileKey(md5: Uint8Array, size: number, type: FileType): string {
  * });
  * ```
  */
-export class MemoryStorage implements SessionStorage {
+export class MemoryStorage implements SessionStorage, PeekableStorage {
   /** Always `"memory"`. */
   readonly kind: string = "memory";
 
@@ -99,9 +100,11 @@ export class MemoryStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.putPeers} */
   putPeers(records: readonly PeerRecord[]): Promise<void> {
     return this.#run("store peers", () => {
-      this.#peers.put(
-        records.map((r) => r.raw === undefined ? r : copyPeer(r)),
-      );
+      // The merge builds records of its own; only raw bytes are kept as
+      // given, so they are copied first.
+      for (const r of records) {
+        this.#peers.putOne(r.raw === undefined ? r : copyPeer(r));
+      }
     });
   }
 
@@ -111,6 +114,12 @@ export class MemoryStorage implements SessionStorage {
       const found = this.#peers.find(lookup);
       return found && copyPeer(found);
     });
+  }
+
+  /** The index's own record, at once (see backend/_peek.ts). */
+  [PEEK_PEER](lookup: PeerLookup): PeerRecord | undefined {
+    checkOpen(this.#closed, "look up a peer");
+    return this.#peers.find(lookup);
   }
 
   /** {@inheritDoc SessionStorage.listPeers} */

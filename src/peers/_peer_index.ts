@@ -16,7 +16,9 @@ export class PeerIndex {
   #peers = new Map<number, PeerRecord>();
   #byUsername = new Map<string, number>();
   #byPhone = new Map<string, number>();
-  #byName = new Map<string, Set<number>>();
+  // One id per name, a set (in order of writing) only when several peers
+  // share it: most names are one peer's.
+  #byName = new Map<string, number | Set<number>>();
 
   /** Every peer, in no particular order (the index's own objects). */
   values(): IterableIterator<PeerRecord> {
@@ -50,6 +52,11 @@ export class PeerIndex {
     for (const r of records) mergeRecord(r, this.#state);
   }
 
+  /** Stores one record with the merge rules of `SessionStorage.putPeers`. */
+  putOne(record: PeerRecord): void {
+    mergeRecord(record, this.#state);
+  }
+
   /** Removes peers by marked id. */
   delete(ids: readonly number[]): void {
     for (const id of ids) {
@@ -72,8 +79,23 @@ export class PeerIndex {
 
   #unname(name: string, id: number): void {
     const ids = this.#byName.get(name);
-    ids?.delete(id);
-    if (ids?.size === 0) this.#byName.delete(name);
+    if (ids === id) this.#byName.delete(name);
+    else if (typeof ids === "object") {
+      ids.delete(id);
+      if (ids.size === 1) this.#byName.set(name, ids.values().next().value!);
+    }
+  }
+
+  // Makes `id` the latest peer written with `name`.
+  #name(name: string, id: number): void {
+    const ids = this.#byName.get(name);
+    if (ids === undefined) this.#byName.set(name, id);
+    else if (typeof ids === "number") {
+      if (ids !== id) this.#byName.set(name, new Set([ids, id]));
+    } else {
+      ids.delete(id);
+      ids.add(id);
+    }
   }
 
   // The merge rules (backend/_merge.ts) change the maps in place: the
@@ -84,19 +106,19 @@ export class PeerIndex {
     phoneHolder: (p) => this.#byPhone.get(p),
     update: (record, written) => {
       const id = record.id;
+      const before = this.#peers.get(id);
       if (written) {
-        // Re-inserted on every write: the latest written is found first.
-        const before = this.#peers.get(id);
-        if (before !== undefined && before.name !== null) {
+        // Moved to the end on every write: the latest written is found
+        // first.
+        const name = record.name;
+        if (
+          before !== undefined && before.name !== null && before.name !== name
+        ) {
           this.#unname(before.name, id);
         }
-        if (record.name !== null) {
-          let ids = this.#byName.get(record.name);
-          if (!ids) this.#byName.set(record.name, ids = new Set());
-          ids.add(id);
-        }
+        if (name !== null) this.#name(name, id);
       }
-      this.#peers.set(id, record);
+      if (before !== record) this.#peers.set(id, record);
     },
     setUsernameHolder: (u, id) => {
       if (id === null) this.#byUsername.delete(u);
@@ -147,7 +169,8 @@ export class PeerIndex {
   byName(name: string): PeerRecord | undefined {
     const ids = this.#byName.get(name);
     let last: number | undefined;
-    if (ids) { for (const x of ids) last = x; }
+    if (typeof ids === "object") { for (const x of ids) last = x; }
+    else last = ids;
     return last === undefined ? undefined : this.#peers.get(last);
   }
 }

@@ -30,40 +30,56 @@ const ENTITY_NAMES = new Set([
 
 /** Whether the object is a User/Chat/Channel constructor of any shape. */
 export function isEntity(value: unknown): boolean {
-  if (!isObject(value)) return false;
-  const name = constructorName(value);
-  return name !== undefined && ENTITY_NAMES.has(name);
+  return isObject(value) && entityName(value) !== undefined;
 }
 
-function* usernameList(o: TlObject): Generator<unknown> {
-  yield field(o, "username");
-  const list = field(o, "usernames");
-  if (Array.isArray(list)) {
-    for (const item of list) yield isObject(item) ? item.username : item;
-  }
+// The constructor name of an entity, or undefined for anything else.
+function entityName(o: TlObject): string | undefined {
+  const name = constructorName(o);
+  return name !== undefined && ENTITY_NAMES.has(name) ? name : undefined;
+}
+
+function* usernameList(first: unknown, list: unknown[]): Generator<unknown> {
+  yield first;
+  for (const item of list) yield isObject(item) ? item.username : item;
 }
 
 function usernamesOf(o: TlObject): string[] {
   const one = field(o, "username");
+  const list = field(o, "usernames");
   // The usual entity: one username or none, no list.
-  if (field(o, "usernames") === undefined) {
+  if (!Array.isArray(list)) {
     return storableUsernames(typeof one === "string" ? [one] : []);
   }
-  return storableUsernames(usernameList(o));
+  return storableUsernames(usernameList(one, list));
+}
+
+function isDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function phoneOf(o: TlObject): string | null {
   const raw = field(o, "phone");
   if (typeof raw !== "string" && typeof raw !== "number") return null;
-  const digits = String(raw).replace(/\D/g, "");
+  const digits = typeof raw === "string" && isDigits(raw)
+    ? raw
+    : String(raw).replace(/\D/g, "");
   return digits.length > 0 ? digits : null;
 }
 
 function userName(o: TlObject): string | null {
-  const parts = [text(o, "firstName"), text(o, "lastName")].filter(
-    (x): x is string => x !== null,
-  );
-  return parts.length > 0 ? storableName(parts.join(" ")) : null;
+  const first = text(o, "firstName");
+  const last = text(o, "lastName");
+  const full = first === null
+    ? last
+    : last === null
+    ? first
+    : `${first} ${last}`;
+  return full === null ? null : storableName(full);
 }
 
 function hashOf(o: TlObject): bigint | undefined {
@@ -100,16 +116,24 @@ export function entityToPeer(
   entity: unknown,
   updatedAt: number,
 ): PeerRecord | undefined {
-  if (!isObject(entity) || !isEntity(entity)) return undefined;
-  const name = constructorName(entity);
-  const id = () => toSafeInteger(field(entity, "id"), `${name}.id`);
+  if (!isObject(entity)) return undefined;
+  const name = entityName(entity);
+  return name === undefined ? undefined : peerOf(entity, name, updatedAt);
+}
+
+// The record of an entity whose constructor is `name` (see entityToPeer).
+function peerOf(
+  entity: TlObject,
+  name: string,
+  updatedAt: number,
+): PeerRecord | undefined {
   switch (name) {
     case "user": {
       if (flag(entity, "min")) return undefined;
       const accessHash = hashOf(entity);
       if (accessHash === undefined) return undefined;
       return {
-        id: markPeerId("user", id()),
+        id: markPeerId("user", toSafeInteger(field(entity, "id"), "user.id")),
         type: flag(entity, "bot") ? "bot" : "user",
         accessHash,
         usernames: usernamesOf(entity),
@@ -121,7 +145,10 @@ export function entityToPeer(
     case "chat":
     case "chatForbidden":
       return {
-        id: markPeerId("chat", id()),
+        id: markPeerId(
+          "chat",
+          toSafeInteger(field(entity, "id"), `${name}.id`),
+        ),
         type: "chat",
         accessHash: 0n,
         usernames: [],
@@ -136,7 +163,10 @@ export function entityToPeer(
       if (accessHash === undefined) return undefined;
       const group = flag(entity, "megagroup") || flag(entity, "gigagroup");
       return {
-        id: markPeerId("channel", id()),
+        id: markPeerId(
+          "channel",
+          toSafeInteger(field(entity, "id"), `${name}.id`),
+        ),
         type: group ? "supergroup" : "channel",
         accessHash,
         usernames: usernamesOf(entity),
@@ -160,33 +190,37 @@ export function entityToPeer(
  */
 export function collectEntities(tlo: unknown): TlObject[] {
   const out: TlObject[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (Array.isArray(value)) {
-      if (depth > 1) return;
-      for (const item of value) visit(item, depth + 1);
-      return;
-    }
-    if (!isObject(value)) return;
-    if (isEntity(value)) {
-      out.push(value);
-      return;
-    }
+  visit(tlo, 0, out);
+  return out;
+}
+
+const LISTS = ["chats", "users"] as const;
+const SINGLES = ["chat", "channel", "user"] as const;
+
+function visit(value: unknown, depth: number, out: TlObject[]): void {
+  if (Array.isArray(value)) {
     if (depth > 1) return;
-    for (const key of ["chats", "users"]) {
-      const list = value[key];
-      if (Array.isArray(list)) {
-        for (const item of list) {
-          if (isObject(item) && isEntity(item)) out.push(item);
-        }
+    for (const item of value) visit(item, depth + 1, out);
+    return;
+  }
+  if (!isObject(value)) return;
+  if (entityName(value) !== undefined) {
+    out.push(value);
+    return;
+  }
+  if (depth > 1) return;
+  for (const key of LISTS) {
+    const list = value[key];
+    if (Array.isArray(list)) {
+      for (const item of list) {
+        if (isObject(item) && entityName(item) !== undefined) out.push(item);
       }
     }
-    for (const key of ["chat", "channel", "user"]) {
-      const one = value[key];
-      if (isObject(one) && isEntity(one)) out.push(one);
-    }
-  };
-  visit(tlo, 0);
-  return out;
+  }
+  for (const key of SINGLES) {
+    const one = value[key];
+    if (isObject(one) && entityName(one) !== undefined) out.push(one);
+  }
 }
 
 /** The peers of a TL result, and what could not be read. */
@@ -206,7 +240,7 @@ export function entityPeers(tlo: unknown, updatedAt: number): EntityPeers {
   const refused: unknown[] = [];
   for (const entity of collectEntities(tlo)) {
     try {
-      const record = entityToPeer(entity, updatedAt);
+      const record = peerOf(entity, constructorName(entity)!, updatedAt);
       if (record) records.push(record);
     } catch (e) {
       refused.push(e);
