@@ -7,23 +7,32 @@
 import type { PeerLookup, SessionStorage } from "../storage.ts";
 import type { PeerRecord } from "../types.ts";
 
-/** The method a storage that answers at once has under this key. */
+/** Where a storage class keeps its {@linkcode Peeker} (on its prototype). */
 export const PEEK_PEER: unique symbol = Symbol("mtsession.peekPeer");
 
 /**
- * What `findPeer` would resolve to, at once, without a copy: the storage's
- * own record. Throws what `findPeer` would reject with (a closed storage:
- * SessionClosedError).
+ * What `findPeer` would resolve to, at once and without a copy: the
+ * storage's own record. Throws what `findPeer` would reject with (a closed
+ * storage: SessionClosedError).
  */
 export type PeekPeer = (lookup: PeerLookup) => PeerRecord | undefined;
 
-/** A storage with {@linkcode PEEK_PEER}. */
-export interface PeekableStorage {
-  [PEEK_PEER]: PeekPeer;
+/** How a storage class answers lookups at once. */
+export interface Peeker {
+  /**
+   * The class's own `findPeer`: the peek stands for it alone, so a
+   * subclass or a proxy that changes `findPeer` is asked through it.
+   */
+  readonly findPeer: SessionStorage["findPeer"];
+  /** The lookup of `storage`, or undefined when it is no object of the class. */
+  of(storage: SessionStorage): PeekPeer | undefined;
 }
 
-/** The storage's synchronous lookup, bound, or undefined when it has none. */
+/** The storage's synchronous lookup, or undefined when it has none. */
 export function peekOf(storage: SessionStorage): PeekPeer | undefined {
-  const peek = (storage as Partial<PeekableStorage>)[PEEK_PEER];
-  return typeof peek === "function" ? peek.bind(storage) : undefined;
+  const peeker = (storage as { [PEEK_PEER]?: Peeker })[PEEK_PEER];
+  if (peeker === undefined || storage.findPeer !== peeker.findPeer) {
+    return undefined;
+  }
+  return peeker.of(storage);
 }

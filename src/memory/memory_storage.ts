@@ -8,7 +8,7 @@
 import { toHex } from "../_hex.ts";
 import { redactInspect } from "../_redacted.ts";
 import { checkOpen, runOpen } from "../backend/_lifecycle.ts";
-import { PEEK_PEER, type PeekableStorage } from "../backend/_peek.ts";
+import { PEEK_PEER, type Peeker } from "../backend/_peek.ts";
 import {
   copyAuth,
   copyFile,
@@ -65,7 +65,7 @@ function fileKey(md5: Uint8Array, size: number, type: FileType): string {
  * });
  * ```
  */
-export class MemoryStorage implements SessionStorage, PeekableStorage {
+export class MemoryStorage implements SessionStorage {
   /** Always `"memory"`. */
   readonly kind: string = "memory";
 
@@ -78,6 +78,19 @@ export class MemoryStorage implements SessionStorage, PeekableStorage {
 
   static {
     redactInspect(this);
+    // findPeer at once, for sessions: the index's own records (see
+    // backend/_peek.ts).
+    const peeker: Peeker = {
+      findPeer: this.prototype.findPeer,
+      of: (s) =>
+        #peers in s
+          ? (lookup) => {
+            checkOpen(s.#closed, "look up a peer");
+            return s.#peers.find(lookup);
+          }
+          : undefined,
+    };
+    Object.defineProperty(this.prototype, PEEK_PEER, { value: peeker });
   }
 
   /** Runs `fn` on an open storage; any throw becomes a rejection. */
@@ -114,12 +127,6 @@ export class MemoryStorage implements SessionStorage, PeekableStorage {
       const found = this.#peers.find(lookup);
       return found && copyPeer(found);
     });
-  }
-
-  /** The index's own record, at once (see backend/_peek.ts). */
-  [PEEK_PEER](lookup: PeerLookup): PeerRecord | undefined {
-    checkOpen(this.#closed, "look up a peer");
-    return this.#peers.find(lookup);
   }
 
   /** {@inheritDoc SessionStorage.listPeers} */
