@@ -22,7 +22,12 @@ import {
   SessionClosedError,
 } from "./errors.ts";
 import { copyPeer } from "./_copy.ts";
-import { peekOf, type PeekPeer } from "./backend/_peek.ts";
+import {
+  peekOf,
+  type PeekPeer,
+  type PutOwned,
+  putOwnedOf,
+} from "./backend/_direct_peers.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
 import { WholeSession } from "./_whole_session.ts";
 import { toInputPeer } from "./peers/input_peer.ts";
@@ -143,8 +148,9 @@ function now(): number {
  */
 export class Session {
   #storage: SessionStorage;
-  // The storage's synchronous lookup, when it has one (memory).
+  // The storage's synchronous lookup and write, when it has them (memory).
   #peek: PeekPeer | undefined;
+  #putOwned: PutOwned | undefined;
   #auth: AuthState;
   #whole: WholeSession;
   #closed = false;
@@ -165,6 +171,7 @@ export class Session {
   ) {
     this.#storage = storage;
     this.#peek = peekOf(storage);
+    this.#putOwned = putOwnedOf(storage);
     this.#auth = auth;
     this.#whole = whole;
     this.saveEntities = options.saveEntities ?? true;
@@ -432,7 +439,12 @@ export class Session {
     this.#check("process entities");
     if (!this.saveEntities) return 0;
     const { records, refused } = entityPeers(tlo, now());
-    if (records.length > 0) await this.#storage.putPeers(records);
+    if (records.length > 0) {
+      // The records are new and never used again here: a storage that
+      // writes at once may keep them.
+      if (this.#putOwned !== undefined) this.#putOwned(records);
+      else await this.#storage.putPeers(records);
+    }
     if (refused.length > 0) {
       // The others are stored; what names no usable id or hash is not. The
       // error is of the first one's kind (RangeError, TypeError).
@@ -613,7 +625,7 @@ export class Session {
   }
 
   // #find over a storage that answers at once: the records found are the
-  // storage's own (see backend/_peek.ts).
+  // storage's own (see backend/_direct_peers.ts).
   #findNow(key: PeerKey, wantInput: boolean, peek: PeekPeer): Found {
     const plan = this.#plan(key, wantInput);
     if (plan.as === "input") return plan;

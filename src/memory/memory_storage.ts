@@ -8,7 +8,7 @@
 import { toHex } from "../_hex.ts";
 import { redactInspect } from "../_redacted.ts";
 import { checkOpen, runOpen } from "../backend/_lifecycle.ts";
-import { PEEK_PEER, type Peeker } from "../backend/_peek.ts";
+import { DIRECT_PEERS, type DirectPeers } from "../backend/_direct_peers.ts";
 import {
   copyAuth,
   copyFile,
@@ -78,19 +78,26 @@ export class MemoryStorage implements SessionStorage {
 
   static {
     redactInspect(this);
-    // findPeer at once, for sessions: the index's own records (see
-    // backend/_peek.ts).
-    const peeker: Peeker = {
+    // findPeer and putPeers at once, for sessions: the index's own records
+    // (see backend/_direct_peers.ts).
+    const direct: DirectPeers = {
       findPeer: this.prototype.findPeer,
+      putPeers: this.prototype.putPeers,
       of: (s) =>
         #peers in s
-          ? (lookup) => {
-            checkOpen(s.#closed, "look up a peer");
-            return s.#peers.find(lookup);
+          ? {
+            peek: (lookup) => {
+              checkOpen(s.#closed, "look up a peer");
+              return s.#peers.find(lookup);
+            },
+            putOwned: (records) => {
+              checkOpen(s.#closed, "store peers");
+              for (const r of records) s.#peers.putOne(r, true);
+            },
           }
           : undefined,
     };
-    Object.defineProperty(this.prototype, PEEK_PEER, { value: peeker });
+    Object.defineProperty(this.prototype, DIRECT_PEERS, { value: direct });
   }
 
   /** Runs `fn` on an open storage; any throw becomes a rejection. */

@@ -11,14 +11,20 @@ import { mergeRecord, type MergeState } from "../backend/_merge.ts";
 import type { PeerLookup } from "../storage.ts";
 import type { PeerRecord } from "../types.ts";
 
+// Several peers may share a name: one id, or a set of them (in order of
+// writing) only when several do.
+type NameIndex = Map<string, number | Set<number>>;
+
 /** Peers by marked id, with indexes for username, phone and name. */
 export class PeerIndex {
+  // In order of last write (a write moves a peer to the end): the name
+  // index is built from this order.
   #peers = new Map<number, PeerRecord>();
   #byUsername = new Map<string, number>();
   #byPhone = new Map<string, number>();
-  // One id per name, a set (in order of writing) only when several peers
-  // share it: most names are one peer's.
-  #byName = new Map<string, number | Set<number>>();
+  // Built by the first lookup by name, kept from then on: most sessions
+  // never look a peer up by its name, and every write would pay for it.
+  #byName: NameIndex | undefined;
 
   /** Every peer, in no particular order (the index's own objects). */
   values(): IterableIterator<PeerRecord> {
@@ -35,7 +41,7 @@ export class PeerIndex {
     this.#peers.clear();
     this.#byUsername.clear();
     this.#byPhone.clear();
-    this.#byName.clear();
+    this.#byName = undefined;
   }
 
   /**
@@ -52,9 +58,12 @@ export class PeerIndex {
     for (const r of records) mergeRecord(r, this.#state);
   }
 
-  /** Stores one record with the merge rules of `SessionStorage.putPeers`. */
-  putOne(record: PeerRecord): void {
-    mergeRecord(record, this.#state);
+  /**
+   * Stores one record with the merge rules of `SessionStorage.putPeers`.
+   * `owned`: the record is the index's from now on (see mergeRecord).
+   */
+  putOne(record: PeerRecord, owned = false): void {
+    mergeRecord(record, this.#state, owned);
   }
 
   /** Removes peers by marked id. */
@@ -74,27 +83,8 @@ export class PeerIndex {
     if (p.phone !== null && this.#byPhone.get(p.phone) === p.id) {
       this.#byPhone.delete(p.phone);
     }
-    if (p.name !== null) this.#unname(p.name, p.id);
-  }
-
-  #unname(name: string, id: number): void {
-    const ids = this.#byName.get(name);
-    if (ids === id) this.#byName.delete(name);
-    else if (typeof ids === "object") {
-      ids.delete(id);
-      if (ids.size === 1) this.#byName.set(name, ids.values().next().value!);
-    }
-  }
-
-  // Makes `id` the latest peer written with `name`.
-  #name(name: string, id: number): void {
-    const ids = this.#byName.get(name);
-    if (ids === undefined) this.#byName.set(name, id);
-    else if (typeof ids === "number") {
-      if (ids !== id) this.#byName.set(name, new Set([ids, id]));
-    } else {
-      ids.delete(id);
-      ids.add(id);
+    if (p.name !== null && this.#byName !== undefined) {
+      unname(this.#byName, p.name, p.id);
     }
   }
 
@@ -104,21 +94,25 @@ export class PeerIndex {
     peer: (id) => this.#peers.get(id),
     usernameHolder: (u) => this.#byUsername.get(u),
     phoneHolder: (p) => this.#byPhone.get(p),
-    update: (record, written) => {
+    update: (record, written, before) => {
       const id = record.id;
-      const before = this.#peers.get(id);
-      if (written) {
-        // Moved to the end on every write: the latest written is found
-        // first.
-        const name = record.name;
-        if (
-          before !== undefined && before.name !== null && before.name !== name
-        ) {
-          this.#unname(before.name, id);
-        }
-        if (name !== null) this.#name(name, id);
+      if (!written) {
+        this.#peers.set(id, record);
+        return;
       }
-      if (before !== record) this.#peers.set(id, record);
+      // Moved to the end on every write: the latest written is found
+      // first.
+      if (before !== undefined) this.#peers.delete(id);
+      this.#peers.set(id, record);
+      const names = this.#byName;
+      if (names === undefined) return;
+      if (
+        before !== undefined && before.name !== null &&
+        before.name !== record.name
+      ) {
+        unname(names, before.name, id);
+      }
+      if (record.name !== null) name(names, record.name, id);
     },
     setUsernameHolder: (u, id) => {
       if (id === null) this.#byUsername.delete(u);
@@ -167,10 +161,42 @@ export class PeerIndex {
 
   /** The latest peer written with exactly this display name or title. */
   byName(name: string): PeerRecord | undefined {
-    const ids = this.#byName.get(name);
+    const ids = this.#names().get(name);
     let last: number | undefined;
     if (typeof ids === "object") { for (const x of ids) last = x; }
     else last = ids;
     return last === undefined ? undefined : this.#peers.get(last);
+  }
+
+  #names(): NameIndex {
+    if (this.#byName === undefined) {
+      const names: NameIndex = new Map();
+      for (const p of this.#peers.values()) {
+        if (p.name !== null) name(names, p.name, p.id);
+      }
+      this.#byName = names;
+    }
+    return this.#byName;
+  }
+}
+
+// Makes `id` the latest peer written with `text`.
+function name(names: NameIndex, text: string, id: number): void {
+  const ids = names.get(text);
+  if (ids === undefined) names.set(text, id);
+  else if (typeof ids === "number") {
+    if (ids !== id) names.set(text, new Set([ids, id]));
+  } else {
+    ids.delete(id);
+    ids.add(id);
+  }
+}
+
+function unname(names: NameIndex, text: string, id: number): void {
+  const ids = names.get(text);
+  if (ids === id) names.delete(text);
+  else if (typeof ids === "object") {
+    ids.delete(id);
+    if (ids.size === 1) names.set(text, ids.values().next().value!);
   }
 }

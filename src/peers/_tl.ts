@@ -1,8 +1,8 @@
 // Reading TL objects in the shapes clients produce: GramJS (`className`,
 // camelCase, big-integer ids), mtcute (`_`, camelCase, number ids, Long or
 // bigint hashes) and plain JSON such as Telethon's to_dict (`_`, snake_case).
-// These run for every field of every entity a client hands over: nothing
-// here builds a string that a small table already holds.
+// These run for every key and entity a client hands over: nothing here
+// builds a string that a small table already holds.
 
 /** A TL object as a plain record. */
 export type TlObject = Record<string, unknown>;
@@ -62,15 +62,4 @@ export function field(o: TlObject, camel: string): unknown {
   if (v !== undefined) return v;
   const s = snake(camel);
   return s === camel ? undefined : o[s];
-}
-
-/** A TL flag: true only for `true`. */
-export function flag(o: TlObject, camel: string): boolean {
-  return field(o, camel) === true;
-}
-
-/** A non-empty string field, or null. */
-export function text(o: TlObject, camel: string): string | null {
-  const v = field(o, camel);
-  return typeof v === "string" && v.length > 0 ? v : null;
 }

@@ -9,14 +9,7 @@ import { toInt64, toSafeInteger } from "../_int64.ts";
 import type { PeerRecord } from "../types.ts";
 import { markPeerId } from "./ids.ts";
 import { storableName, storableUsernames } from "./_text.ts";
-import {
-  constructorName,
-  field,
-  flag,
-  isObject,
-  text,
-  type TlObject,
-} from "./_tl.ts";
+import { constructorName, isObject, type TlObject } from "./_tl.ts";
 
 const ENTITY_NAMES = new Set([
   "user",
@@ -39,14 +32,26 @@ function entityName(o: TlObject): string | undefined {
   return name !== undefined && ENTITY_NAMES.has(name) ? name : undefined;
 }
 
+// The readers below take field values, read by name where they are used:
+// a field read with a constant name is what engines read fastest, and
+// every entity a client sees passes here. A field has its camelCase name
+// (GramJS, mtcute) or its snake_case one (JSON); `or` reads the second when
+// the first is absent. Names without capitals are the same in both.
+
+function or(value: unknown, o: TlObject, snakeName: string): unknown {
+  return value !== undefined ? value : o[snakeName];
+}
+
+function textOf(value: unknown): string | null {
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
 function* usernameList(first: unknown, list: unknown[]): Generator<unknown> {
   yield first;
   for (const item of list) yield isObject(item) ? item.username : item;
 }
 
-function usernamesOf(o: TlObject): string[] {
-  const one = field(o, "username");
-  const list = field(o, "usernames");
+function usernamesOf(one: unknown, list: unknown): string[] {
   // The usual entity: one username or none, no list.
   if (!Array.isArray(list)) {
     return storableUsernames(typeof one === "string" ? [one] : []);
@@ -62,8 +67,7 @@ function isDigits(s: string): boolean {
   return true;
 }
 
-function phoneOf(o: TlObject): string | null {
-  const raw = field(o, "phone");
+function phoneOf(raw: unknown): string | null {
   if (typeof raw !== "string" && typeof raw !== "number") return null;
   const digits = typeof raw === "string" && isDigits(raw)
     ? raw
@@ -71,9 +75,7 @@ function phoneOf(o: TlObject): string | null {
   return digits.length > 0 ? digits : null;
 }
 
-function userName(o: TlObject): string | null {
-  const first = text(o, "firstName");
-  const last = text(o, "lastName");
+function userName(first: string | null, last: string | null): string | null {
   const full = first === null
     ? last
     : last === null
@@ -82,8 +84,7 @@ function userName(o: TlObject): string | null {
   return full === null ? null : storableName(full);
 }
 
-function hashOf(o: TlObject): bigint | undefined {
-  const raw = field(o, "accessHash");
+function hashOf(raw: unknown): bigint | undefined {
   if (raw === undefined || raw === null) return undefined;
   return toInt64(raw, "accessHash");
 }
@@ -123,55 +124,52 @@ export function entityToPeer(
 
 // The record of an entity whose constructor is `name` (see entityToPeer).
 function peerOf(
-  entity: TlObject,
+  o: TlObject,
   name: string,
   updatedAt: number,
 ): PeerRecord | undefined {
   switch (name) {
     case "user": {
-      if (flag(entity, "min")) return undefined;
-      const accessHash = hashOf(entity);
+      if (o.min === true) return undefined;
+      const accessHash = hashOf(or(o.accessHash, o, "access_hash"));
       if (accessHash === undefined) return undefined;
       return {
-        id: markPeerId("user", toSafeInteger(field(entity, "id"), "user.id")),
-        type: flag(entity, "bot") ? "bot" : "user",
+        id: markPeerId("user", toSafeInteger(o.id, "user.id")),
+        type: o.bot === true ? "bot" : "user",
         accessHash,
-        usernames: usernamesOf(entity),
-        phone: phoneOf(entity),
-        name: userName(entity),
+        usernames: usernamesOf(o.username, o.usernames),
+        phone: phoneOf(o.phone),
+        name: userName(
+          textOf(or(o.firstName, o, "first_name")),
+          textOf(or(o.lastName, o, "last_name")),
+        ),
         updatedAt,
       };
     }
     case "chat":
     case "chatForbidden":
       return {
-        id: markPeerId(
-          "chat",
-          toSafeInteger(field(entity, "id"), `${name}.id`),
-        ),
+        id: markPeerId("chat", toSafeInteger(o.id, `${name}.id`)),
         type: "chat",
         accessHash: 0n,
         usernames: [],
         phone: null,
-        name: storableName(text(entity, "title")),
+        name: storableName(textOf(o.title)),
         updatedAt,
       };
     case "channel":
     case "channelForbidden": {
-      if (flag(entity, "min")) return undefined;
-      const accessHash = hashOf(entity);
+      if (o.min === true) return undefined;
+      const accessHash = hashOf(or(o.accessHash, o, "access_hash"));
       if (accessHash === undefined) return undefined;
-      const group = flag(entity, "megagroup") || flag(entity, "gigagroup");
+      const group = o.megagroup === true || o.gigagroup === true;
       return {
-        id: markPeerId(
-          "channel",
-          toSafeInteger(field(entity, "id"), `${name}.id`),
-        ),
+        id: markPeerId("channel", toSafeInteger(o.id, `${name}.id`)),
         type: group ? "supergroup" : "channel",
         accessHash,
-        usernames: usernamesOf(entity),
+        usernames: usernamesOf(o.username, o.usernames),
         phone: null,
-        name: storableName(text(entity, "title")),
+        name: storableName(textOf(o.title)),
         updatedAt,
       };
     }
