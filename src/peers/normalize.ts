@@ -188,37 +188,51 @@ function peerOf(
  */
 export function collectEntities(tlo: unknown): TlObject[] {
   const out: TlObject[] = [];
-  visit(tlo, 0, out);
+  visit(tlo, 0, out, []);
   return out;
 }
 
 const LISTS = ["chats", "users"] as const;
 const SINGLES = ["chat", "channel", "user"] as const;
 
-function visit(value: unknown, depth: number, out: TlObject[]): void {
+// Adds the entities `value` carries to `out`, and their constructor names
+// to `names` (each entity's name is read once).
+function visit(
+  value: unknown,
+  depth: number,
+  out: TlObject[],
+  names: string[],
+): void {
   if (Array.isArray(value)) {
     if (depth > 1) return;
-    for (const item of value) visit(item, depth + 1, out);
+    for (const item of value) visit(item, depth + 1, out, names);
     return;
   }
   if (!isObject(value)) return;
-  if (entityName(value) !== undefined) {
+  const name = entityName(value);
+  if (name !== undefined) {
     out.push(value);
+    names.push(name);
     return;
   }
   if (depth > 1) return;
   for (const key of LISTS) {
     const list = value[key];
     if (Array.isArray(list)) {
-      for (const item of list) {
-        if (isObject(item) && entityName(item) !== undefined) out.push(item);
-      }
+      for (const item of list) if (isObject(item)) add(item, out, names);
     }
   }
   for (const key of SINGLES) {
     const one = value[key];
-    if (isObject(one) && entityName(one) !== undefined) out.push(one);
+    if (isObject(one)) add(one, out, names);
   }
+}
+
+function add(o: TlObject, out: TlObject[], names: string[]): void {
+  const name = entityName(o);
+  if (name === undefined) return;
+  out.push(o);
+  names.push(name);
 }
 
 /** The peers of a TL result, and what could not be read. */
@@ -236,9 +250,12 @@ export interface EntityPeers {
 export function entityPeers(tlo: unknown, updatedAt: number): EntityPeers {
   const records: PeerRecord[] = [];
   const refused: unknown[] = [];
-  for (const entity of collectEntities(tlo)) {
+  const entities: TlObject[] = [];
+  const names: string[] = [];
+  visit(tlo, 0, entities, names);
+  for (let i = 0; i < entities.length; i++) {
     try {
-      const record = peerOf(entity, constructorName(entity)!, updatedAt);
+      const record = peerOf(entities[i]!, names[i]!, updatedAt);
       if (record) records.push(record);
     } catch (e) {
       refused.push(e);
