@@ -506,6 +506,14 @@ export class Session {
     // the record (the input peer is built from it, a new object).
     try {
       this.#check("look up a peer");
+      if (typeof key === "number") {
+        // The usual key, found: no plan.
+        const ids = idCandidates(toSafeInteger(key, "peer id"));
+        const record = peek({ by: "id", ids });
+        if (record !== undefined && record.min !== true) {
+          return Promise.resolve(toInputPeer(record));
+        }
+      }
       const found = this.#findNow(key, true, peek);
       return found.as === "record" && found.value.min === true
         ? this.#fromMessage(found.value)

@@ -57,10 +57,10 @@ interface MtcuteStorage {
 const tl = await load("telegram/tl/index.js");
 const Api = tl.Api as { User: new (o: Record<string, unknown>) => unknown };
 const bigInt = (await load("big-integer")).default as (v: string) => unknown;
-const GramJs = (await load("telegram/sessions/index.js")).MemorySession as
-  new () => GramJsSession;
-const Mtcute = (await load("@mtcute/core")).MemoryStorage as
-  new () => MtcuteStorage;
+const GramJs = (await load("telegram/sessions/index.js"))
+  .MemorySession as new () => GramJsSession;
+const Mtcute = (await load("@mtcute/core")).MemoryStorage as new () =>
+MtcuteStorage;
 
 const users = makeUsers(N);
 const objects = users.map((u) =>
@@ -139,17 +139,17 @@ const runtime = "Deno" in globalThis
   : "Bun" in globalThis
   ? "bun"
   : `node ${process.versions.node}`;
-console.log(
-  `memory_ab: ${runtime}, N=${N}, ${ROUNDS} rounds (+${WARMUP} warm-up)`,
+process.stdout.write(
+  `memory_ab: ${runtime}, N=${N}, ${ROUNDS} rounds (+${WARMUP} warm-up)\n`,
 );
 for (const [label, a, b, target] of targets) {
   const ratios = rates[a]!.map((v, i) => v / rates[b]![i]!);
   const m = median(ratios);
-  console.log(
+  process.stdout.write(
     `${label}: ${m.toFixed(2)}× [${Math.min(...ratios).toFixed(2)}–${
       Math.max(...ratios).toFixed(2)
     }] (${Math.round(median(rates[a]!))}/s vs ${
       Math.round(median(rates[b]!))
-    }/s) target ≥ ${target.toFixed(1)}× ${m >= target ? "MET" : "MISSED"}`,
+    }/s) target ≥ ${target.toFixed(1)}× ${m >= target ? "MET" : "MISSED"}\n`,
   );
 }
