@@ -5,6 +5,8 @@
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
 
 function describe(value: unknown): string {
   if (value === null) return "null";
@@ -66,6 +68,10 @@ function asBigInt(value: unknown, what: string): bigint | undefined {
  * [2^63, 2^64) are reinterpreted as signed, as Telegram's `long` is signed.
  */
 export function toInt64(value: unknown, what: string): bigint {
+  // The usual shapes first: a bigint, and GramJS's big-integer around one.
+  if (typeof value === "bigint" && value >= INT64_MIN && value <= INT64_MAX) {
+    return value;
+  }
   const big = asBigInt(value, what);
   if (big === undefined) {
     throw new TypeError(
@@ -82,16 +88,17 @@ export function toInt64(value: unknown, what: string): bigint {
 
 /** Converts to a safe integer `number` (ids). */
 export function toSafeInteger(value: unknown, what: string): number {
+  // Ids are mostly safe numbers already (mtcute, JSON, callers' keys).
+  if (typeof value === "number" && Number.isSafeInteger(value)) {
+    return value === 0 ? 0 : value; // never -0
+  }
   const big = asBigInt(value, what);
   if (big === undefined) {
     throw new TypeError(
       `Expected ${what} to be an integer, got ${describe(value)}`,
     );
   }
-  if (
-    big > BigInt(Number.MAX_SAFE_INTEGER) ||
-    big < BigInt(Number.MIN_SAFE_INTEGER)
-  ) {
+  if (big > SAFE_MAX || big < SAFE_MIN) {
     throw new RangeError(
       // The value is not repeated: digits may be a phone number.
       `Expected ${what} to be a safe integer (|x| < 2^53), got one of ` +

@@ -21,6 +21,13 @@ import {
   PeerNotFoundError,
   SessionClosedError,
 } from "./errors.ts";
+import { copyPeer } from "./_copy.ts";
+import {
+  peekOf,
+  type PeekPeer,
+  type PutOwned,
+  putOwnedOf,
+} from "./backend/_direct_peers.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
 import { WholeSession } from "./_whole_session.ts";
 import { toInputPeer } from "./peers/input_peer.ts";
@@ -79,6 +86,29 @@ type Found =
     readonly key: string;
   };
 
+// What a key asks for: an answer it holds itself, or the lookups to try in
+// order, and what to report when none finds a peer.
+type KeyPlan =
+  | { readonly as: "input"; readonly value: object }
+  | {
+    readonly as: "steps";
+    readonly steps: readonly PeerLookup[];
+    missing(): { readonly kind: PeerKeyKind; readonly key: string };
+  };
+
+// The input peer of what a lookup found (a min record excepted: see
+// #fromMessage), or PeerNotFoundError.
+function inputOf(found: Found): object {
+  switch (found.as) {
+    case "input":
+      return found.value;
+    case "record":
+      return toInputPeer(found.value);
+    case "missing":
+      throw new PeerNotFoundError(found.kind, found.key);
+  }
+}
+
 function now(): number {
   return Math.floor(Date.now() / 1000);
 }
@@ -118,6 +148,9 @@ function now(): number {
  */
 export class Session {
   #storage: SessionStorage;
+  // The storage's synchronous lookup and write, when it has them (memory).
+  #peek: PeekPeer | undefined;
+  #putOwned: PutOwned | undefined;
   #auth: AuthState;
   #whole: WholeSession;
   #closed = false;
@@ -137,6 +170,8 @@ export class Session {
     options: SessionOptions,
   ) {
     this.#storage = storage;
+    this.#peek = peekOf(storage);
+    this.#putOwned = putOwnedOf(storage);
     this.#auth = auth;
     this.#whole = whole;
     this.saveEntities = options.saveEntities ?? true;
@@ -404,7 +439,12 @@ export class Session {
     this.#check("process entities");
     if (!this.saveEntities) return 0;
     const { records, refused } = entityPeers(tlo, now());
-    if (records.length > 0) await this.#storage.putPeers(records);
+    if (records.length > 0) {
+      // The records are new and never used again here: a storage that
+      // writes at once may keep them.
+      if (this.#putOwned !== undefined) this.#putOwned(records);
+      else await this.#storage.putPeers(records);
+    }
     if (refused.length > 0) {
       // The others are stored; what names no usable id or hash is not. The
       // error is of the first one's kind (RangeError, TypeError).
@@ -459,19 +499,36 @@ export class Session {
    * @throws {PeerNotFoundError} When nothing cached matches.
    */
   getInputPeer(key: PeerKey): Promise<InputPeer>;
-  async getInputPeer(key: PeerKey): Promise<object> {
+  getInputPeer(key: PeerKey): Promise<object> {
+    const peek = this.#peek;
+    if (peek === undefined) return this.#inputPeer(key);
+    // A storage that answers at once: no promise per step, and no copy of
+    // the record (the input peer is built from it, a new object).
+    try {
+      this.#check("look up a peer");
+      if (typeof key === "number") {
+        // The usual key, found: no plan.
+        const ids = idCandidates(toSafeInteger(key, "peer id"));
+        const record = peek({ by: "id", ids });
+        if (record !== undefined && record.min !== true) {
+          return Promise.resolve(toInputPeer(record));
+        }
+      }
+      const found = this.#findNow(key, true, peek);
+      return found.as === "record" && found.value.min === true
+        ? this.#fromMessage(found.value)
+        : Promise.resolve(inputOf(found));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async #inputPeer(key: PeerKey): Promise<object> {
     this.#check("look up a peer");
     const found = await this.#find(key, true);
-    switch (found.as) {
-      case "input":
-        return found.value;
-      case "record":
-        return found.value.min === true
-          ? await this.#fromMessage(found.value)
-          : toInputPeer(found.value);
-      case "missing":
-        throw new PeerNotFoundError(found.kind, found.key);
-    }
+    return found.as === "record" && found.value.min === true
+      ? await this.#fromMessage(found.value)
+      : inputOf(found);
   }
 
   // A min peer is addressed through a message that mentions it, in a chat
@@ -508,7 +565,22 @@ export class Session {
    * @param key What to look up.
    * @returns A copy of the record, or `undefined`.
    */
-  async getPeer(key: PeerKey): Promise<PeerRecord | undefined> {
+  getPeer(key: PeerKey): Promise<PeerRecord | undefined> {
+    const peek = this.#peek;
+    if (peek === undefined) return this.#peer(key);
+    try {
+      this.#check("look up a peer");
+      const found = this.#findNow(key, false, peek);
+      // The storage's own record: the caller gets a copy.
+      return Promise.resolve(
+        found.as === "record" ? copyPeer(found.value) : undefined,
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  async #peer(key: PeerKey): Promise<PeerRecord | undefined> {
     this.#check("look up a peer");
     const found = await this.#find(key, false);
     return found.as === "record" ? found.value : undefined;
@@ -523,40 +595,50 @@ export class Session {
     return this.#storage.findPeer(lookup);
   }
 
-  async #byIds(
-    ids: readonly number[],
-    kind: PeerKeyKind,
-    shown: string,
-  ): Promise<Found> {
-    const record = await this.#lookup({ by: "id", ids });
-    return record
-      ? { as: "record", value: record }
-      : { as: "missing", kind, key: shown };
-  }
-
-  // Not async (one layer of promises less per lookup): called only from
-  // async methods, so what it throws still becomes their rejection.
-  #find(key: PeerKey, wantInput: boolean): Promise<Found> {
+  // How a key is resolved (see getInputPeer); what it throws is the
+  // caller's rejection.
+  #plan(key: PeerKey, wantInput: boolean): KeyPlan {
     if (typeof key === "number" || typeof key === "bigint") {
       const id = toSafeInteger(key, "peer id");
-      return this.#byIds(idCandidates(id), "id", String(id));
+      return {
+        as: "steps",
+        steps: [{ by: "id", ids: idCandidates(id) }],
+        missing: () => ({ kind: "id", key: String(id) }),
+      };
     }
-    if (typeof key === "string") return this.#findText(key);
+    if (typeof key === "string") return { as: "steps", ...planTextKey(key) };
     const plan = planObjectKey(key, wantInput ? "any" : "none");
     switch (plan.as) {
       case "input":
-        return Promise.resolve({ as: "input", value: plan.value });
+        return plan;
       case "entity":
-        return Promise.resolve({ as: "input", value: toInputPeer(plan.value) });
+        return { as: "input", value: toInputPeer(plan.value) };
       case "ids":
-        return this.#byIds(plan.ids, "peer", plan.key);
+        return {
+          as: "steps",
+          steps: [{ by: "id", ids: plan.ids }],
+          missing: () => ({ kind: "peer", key: plan.key }),
+        };
     }
   }
 
-  async #findText(key: string): Promise<Found> {
-    const plan = planTextKey(key);
+  async #find(key: PeerKey, wantInput: boolean): Promise<Found> {
+    const plan = this.#plan(key, wantInput);
+    if (plan.as === "input") return plan;
     for (const step of plan.steps) {
       const record = await this.#lookup(step);
+      if (record) return { as: "record", value: record };
+    }
+    return { as: "missing", ...plan.missing() };
+  }
+
+  // #find over a storage that answers at once: the records found are the
+  // storage's own (see backend/_direct_peers.ts).
+  #findNow(key: PeerKey, wantInput: boolean, peek: PeekPeer): Found {
+    const plan = this.#plan(key, wantInput);
+    if (plan.as === "input") return plan;
+    for (const step of plan.steps) {
+      const record = peek(step);
       if (record) return { as: "record", value: record };
     }
     return { as: "missing", ...plan.missing() };

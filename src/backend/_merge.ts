@@ -78,8 +78,32 @@ function sameList(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+// A list of its own (the caller's array may change after the call), without
+// repeats.
 function unique(list: readonly string[]): readonly string[] {
-  return list.length < 2 ? list : [...new Set(list)];
+  if (list.length === 0) return [];
+  if (list.length === 1) return [list[0]!];
+  return [...new Set(list)];
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// Whether applying `r` to the known `old` would give `old` back: the same
+// peer written again, as clients do with every result that mentions it.
+// `old`'s usernames and phone are its own (a stored peer holds all of
+// them), so nothing else changes either.
+function changesNothing(r: PeerRecord, old: PeerRecord): boolean {
+  return r.type === old.type && r.accessHash === old.accessHash &&
+    r.updatedAt === old.updatedAt && (r.min === true) === (old.min === true) &&
+    (r.phone === null || r.phone === old.phone) &&
+    (r.name === null || r.name === old.name) &&
+    (r.raw === undefined ||
+      (old.raw !== undefined && sameBytes(r.raw, old.raw))) &&
+    sameList(r.usernames, old.usernames);
 }
 
 /**
@@ -92,30 +116,24 @@ export interface MergeState extends MergeSource {
   /**
    * A peer's new record. `written`: the batch wrote it (its type, hash,
    * name and time changed), not only took a username or its phone.
+   * `before`: its record until now, as `peer` gave it (undefined for a new
+   * peer); `record` may be that same object when nothing changes.
    */
-  update(record: PeerRecord, written: boolean): void;
+  update(
+    record: PeerRecord,
+    written: boolean,
+    before: PeerRecord | undefined,
+  ): void;
   /** Who holds a username from now on (null: nobody). */
   setUsernameHolder(username: string, id: number | null): void;
   /** Who holds a phone from now on (null: nobody). */
   setPhoneHolder(phone: string, id: number | null): void;
 }
 
-/**
- * Applies one record to a state with the rules of `SessionStorage.putPeers`:
- * - a min record leaves a known full peer as it is;
- * - type, access hash, usernames, time and the min flag come from the
- *   record; phone, name and raw bytes too, unless it has none there (the
- *   known value stays);
- * - a username or phone belongs to one peer: the record takes each of its
- *   usernames and its phone from whichever peer held it.
- */
-export function mergeRecord(r: PeerRecord, state: MergeState): void {
-  const id = r.id;
-  const old = state.peer(id);
-  // A min record never replaces a full one.
-  if (r.min === true && old !== undefined && old.min !== true) return;
+// The record `r` makes of `old`: a new object.
+function merged(r: PeerRecord, old: PeerRecord | undefined): PeerRecord {
   const next: PeerRecord = {
-    id,
+    id: r.id,
     type: r.type,
     accessHash: r.accessHash,
     usernames: unique(r.usernames),
@@ -126,6 +144,48 @@ export function mergeRecord(r: PeerRecord, state: MergeState): void {
   if (r.min === true) next.min = true;
   const raw = r.raw ?? old?.raw;
   if (raw !== undefined) next.raw = raw;
+  return next;
+}
+
+// The same, made of `r` itself (owned by the merge). A `min: false` or
+// `raw: undefined` it carries means what their absence does.
+function completed(r: PeerRecord, old: PeerRecord | undefined): PeerRecord {
+  if (r.usernames.length > 1) r.usernames = unique(r.usernames);
+  if (old !== undefined) {
+    if (r.phone === null) r.phone = old.phone;
+    if (r.name === null) r.name = old.name;
+    if (r.raw === undefined && old.raw !== undefined) r.raw = old.raw;
+  }
+  return r;
+}
+
+/**
+ * Applies one record to a state with the rules of `SessionStorage.putPeers`:
+ * - a min record leaves a known full peer as it is;
+ * - type, access hash, usernames, time and the min flag come from the
+ *   record; phone, name and raw bytes too, unless it has none there (the
+ *   known value stays);
+ * - a username or phone belongs to one peer: the record takes each of its
+ *   usernames and its phone from whichever peer held it.
+ *
+ * `owned`: the caller built `r` for this call and never uses it again, so
+ * it may become the new record itself, completed in place, instead of a
+ * copy.
+ */
+export function mergeRecord(
+  r: PeerRecord,
+  state: MergeState,
+  owned = false,
+): void {
+  const id = r.id;
+  const old = state.peer(id);
+  // A min record never replaces a full one.
+  if (r.min === true && old !== undefined && old.min !== true) return;
+  if (old !== undefined && changesNothing(r, old)) {
+    state.update(old, true, old);
+    return;
+  }
+  const next = owned ? completed(r, old) : merged(r, old);
   if (old !== undefined && !sameList(old.usernames, next.usernames)) {
     for (const u of old.usernames) {
       if (!next.usernames.includes(u) && state.usernameHolder(u) === id) {
@@ -142,6 +202,7 @@ export function mergeRecord(r: PeerRecord, state: MergeState): void {
         state.update(
           { ...h, usernames: h.usernames.filter((x) => x !== u) },
           false,
+          h,
         );
       }
     }
@@ -158,12 +219,12 @@ export function mergeRecord(r: PeerRecord, state: MergeState): void {
     if (holder !== id) {
       if (holder !== undefined) {
         const h = state.peer(holder);
-        if (h !== undefined) state.update({ ...h, phone: null }, false);
+        if (h !== undefined) state.update({ ...h, phone: null }, false, h);
       }
       state.setPhoneHolder(next.phone, id);
     }
   }
-  state.update(next, true);
+  state.update(next, true, old);
 }
 
 /**

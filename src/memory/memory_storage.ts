@@ -7,7 +7,8 @@
 
 import { toHex } from "../_hex.ts";
 import { redactInspect } from "../_redacted.ts";
-import { runOpen } from "../backend/_lifecycle.ts";
+import { checkOpen, runOpen } from "../backend/_lifecycle.ts";
+import { DIRECT_PEERS, type DirectPeers } from "../backend/_direct_peers.ts";
 import {
   copyAuth,
   copyFile,
@@ -77,6 +78,26 @@ export class MemoryStorage implements SessionStorage {
 
   static {
     redactInspect(this);
+    // findPeer and putPeers at once, for sessions: the index's own records
+    // (see backend/_direct_peers.ts).
+    const direct: DirectPeers = {
+      findPeer: this.prototype.findPeer,
+      putPeers: this.prototype.putPeers,
+      of: (s) =>
+        #peers in s
+          ? {
+            peek: (lookup) => {
+              checkOpen(s.#closed, "look up a peer");
+              return s.#peers.find(lookup);
+            },
+            putOwned: (records) => {
+              checkOpen(s.#closed, "store peers");
+              for (const r of records) s.#peers.putOne(r, true);
+            },
+          }
+          : undefined,
+    };
+    Object.defineProperty(this.prototype, DIRECT_PEERS, { value: direct });
   }
 
   /** Runs `fn` on an open storage; any throw becomes a rejection. */
@@ -99,9 +120,11 @@ export class MemoryStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.putPeers} */
   putPeers(records: readonly PeerRecord[]): Promise<void> {
     return this.#run("store peers", () => {
-      this.#peers.put(
-        records.map((r) => r.raw === undefined ? r : copyPeer(r)),
-      );
+      // The merge builds records of its own; only raw bytes are kept as
+      // given, so they are copied first.
+      for (const r of records) {
+        this.#peers.putOne(r.raw === undefined ? r : copyPeer(r));
+      }
     });
   }
 

@@ -11,12 +11,20 @@ import { mergeRecord, type MergeState } from "../backend/_merge.ts";
 import type { PeerLookup } from "../storage.ts";
 import type { PeerRecord } from "../types.ts";
 
+// Several peers may share a name: one id, or a set of them (in order of
+// writing) only when several do.
+type NameIndex = Map<string, number | Set<number>>;
+
 /** Peers by marked id, with indexes for username, phone and name. */
 export class PeerIndex {
+  // In order of last write (a write moves a peer to the end): the name
+  // index is built from this order.
   #peers = new Map<number, PeerRecord>();
   #byUsername = new Map<string, number>();
   #byPhone = new Map<string, number>();
-  #byName = new Map<string, Set<number>>();
+  // Built by the first lookup by name, kept from then on: most sessions
+  // never look a peer up by its name, and every write would pay for it.
+  #byName: NameIndex | undefined;
 
   /** Every peer, in no particular order (the index's own objects). */
   values(): IterableIterator<PeerRecord> {
@@ -33,7 +41,7 @@ export class PeerIndex {
     this.#peers.clear();
     this.#byUsername.clear();
     this.#byPhone.clear();
-    this.#byName.clear();
+    this.#byName = undefined;
   }
 
   /**
@@ -48,6 +56,14 @@ export class PeerIndex {
   /** Stores records with the merge rules of `SessionStorage.putPeers`. */
   put(records: readonly PeerRecord[]): void {
     for (const r of records) mergeRecord(r, this.#state);
+  }
+
+  /**
+   * Stores one record with the merge rules of `SessionStorage.putPeers`.
+   * `owned`: the record is the index's from now on (see mergeRecord).
+   */
+  putOne(record: PeerRecord, owned = false): void {
+    mergeRecord(record, this.#state, owned);
   }
 
   /** Removes peers by marked id. */
@@ -67,13 +83,9 @@ export class PeerIndex {
     if (p.phone !== null && this.#byPhone.get(p.phone) === p.id) {
       this.#byPhone.delete(p.phone);
     }
-    if (p.name !== null) this.#unname(p.name, p.id);
-  }
-
-  #unname(name: string, id: number): void {
-    const ids = this.#byName.get(name);
-    ids?.delete(id);
-    if (ids?.size === 0) this.#byName.delete(name);
+    if (p.name !== null && this.#byName !== undefined) {
+      unname(this.#byName, p.name, p.id);
+    }
   }
 
   // The merge rules (backend/_merge.ts) change the maps in place: the
@@ -82,21 +94,25 @@ export class PeerIndex {
     peer: (id) => this.#peers.get(id),
     usernameHolder: (u) => this.#byUsername.get(u),
     phoneHolder: (p) => this.#byPhone.get(p),
-    update: (record, written) => {
+    update: (record, written, before) => {
       const id = record.id;
-      if (written) {
-        // Re-inserted on every write: the latest written is found first.
-        const before = this.#peers.get(id);
-        if (before !== undefined && before.name !== null) {
-          this.#unname(before.name, id);
-        }
-        if (record.name !== null) {
-          let ids = this.#byName.get(record.name);
-          if (!ids) this.#byName.set(record.name, ids = new Set());
-          ids.add(id);
-        }
+      if (!written) {
+        this.#peers.set(id, record);
+        return;
       }
+      // Moved to the end on every write: the latest written is found
+      // first.
+      if (before !== undefined) this.#peers.delete(id);
       this.#peers.set(id, record);
+      const names = this.#byName;
+      if (names === undefined) return;
+      if (
+        before !== undefined && before.name !== null &&
+        before.name !== record.name
+      ) {
+        unname(names, before.name, id);
+      }
+      if (record.name !== null) name(names, record.name, id);
     },
     setUsernameHolder: (u, id) => {
       if (id === null) this.#byUsername.delete(u);
@@ -145,9 +161,42 @@ export class PeerIndex {
 
   /** The latest peer written with exactly this display name or title. */
   byName(name: string): PeerRecord | undefined {
-    const ids = this.#byName.get(name);
+    const ids = this.#names().get(name);
     let last: number | undefined;
-    if (ids) { for (const x of ids) last = x; }
+    if (typeof ids === "object") { for (const x of ids) last = x; }
+    else last = ids;
     return last === undefined ? undefined : this.#peers.get(last);
+  }
+
+  #names(): NameIndex {
+    if (this.#byName === undefined) {
+      const names: NameIndex = new Map();
+      for (const p of this.#peers.values()) {
+        if (p.name !== null) name(names, p.name, p.id);
+      }
+      this.#byName = names;
+    }
+    return this.#byName;
+  }
+}
+
+// Makes `id` the latest peer written with `text`.
+function name(names: NameIndex, text: string, id: number): void {
+  const ids = names.get(text);
+  if (ids === undefined) names.set(text, id);
+  else if (typeof ids === "number") {
+    if (ids !== id) names.set(text, new Set([ids, id]));
+  } else {
+    ids.delete(id);
+    ids.add(id);
+  }
+}
+
+function unname(names: NameIndex, text: string, id: number): void {
+  const ids = names.get(text);
+  if (ids === id) names.delete(text);
+  else if (typeof ids === "object") {
+    ids.delete(id);
+    if (ids.size === 1) names.set(text, ids.values().next().value!);
   }
 }

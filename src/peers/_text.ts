@@ -21,8 +21,20 @@ export const MAX_USERNAMES = 64;
 const UNSTORABLE =
   /\0|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
+// Whether the text may hold what storableText replaces: a NUL or any
+// surrogate. A loop over char codes: every name and username of every
+// entity passes here, and almost none holds either.
+function mayNeedFix(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0 || (c & 0xf800) === 0xd800) return true;
+  }
+  return false;
+}
+
 /** Text with every NUL and lone surrogate replaced by U+FFFD. */
 export function storableText(text: string): string {
+  if (!mayNeedFix(text)) return text;
   UNSTORABLE.lastIndex = 0;
   return UNSTORABLE.test(text) ? text.replace(UNSTORABLE, "\ufffd") : text;
 }
@@ -48,6 +60,14 @@ export function storableName(name: string | null): string | null {
  */
 export function storableUsernames(list: Iterable<unknown>): string[] {
   const out: string[] = [];
+  // Most peers have one username or none: no set for those.
+  if (Array.isArray(list) && list.length < 2) {
+    const u: unknown = list[0];
+    if (typeof u === "string" && u.length > 0 && u.length <= MAX_USERNAME) {
+      out.push(storableText(u.toLowerCase()));
+    }
+    return out;
+  }
   const seen = new Set<string>();
   for (const u of list) {
     if (out.length >= MAX_USERNAMES) break;

@@ -1,6 +1,8 @@
 // Reading TL objects in the shapes clients produce: GramJS (`className`,
 // camelCase, big-integer ids), mtcute (`_`, camelCase, number ids, Long or
 // bigint hashes) and plain JSON such as Telethon's to_dict (`_`, snake_case).
+// These run for every key and entity a client hands over: nothing here
+// builds a string that a small table already holds.
 
 /** A TL object as a plain record. */
 export type TlObject = Record<string, unknown>;
@@ -8,6 +10,18 @@ export type TlObject = Record<string, unknown>;
 /** Whether the value is a non-null, non-array object. */
 export function isObject(value: unknown): value is TlObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// Constructor names as written ("User", "types.User", "user") → as read
+// ("user"). The names come from callers' objects, so the table stops
+// growing at a bound: a caller inventing names costs time, never memory.
+const NAMES = new Map<string, string | undefined>();
+const MAX_CACHED = 512;
+
+function bareName(raw: string): string | undefined {
+  const bare = raw.includes(".") ? raw.slice(raw.lastIndexOf(".") + 1) : raw;
+  if (bare.length === 0) return undefined;
+  return bare[0]!.toLowerCase() + bare.slice(1);
 }
 
 /**
@@ -21,29 +35,31 @@ export function constructorName(o: TlObject): string | undefined {
     ? o.className
     : undefined;
   if (raw === undefined) return undefined;
-  const bare = raw.includes(".") ? raw.slice(raw.lastIndexOf(".") + 1) : raw;
-  if (bare.length === 0) return undefined;
-  return bare[0]!.toLowerCase() + bare.slice(1);
+  const known = NAMES.get(raw);
+  if (known !== undefined || NAMES.has(raw)) return known;
+  const name = bareName(raw);
+  if (NAMES.size < MAX_CACHED) NAMES.set(raw, name);
+  return name;
 }
 
+// camelCase field names → snake_case. Only the library's own field names
+// are read (a fixed set), so the table stays small; a name without capitals
+// maps to itself and is not read twice.
+const SNAKE = new Map<string, string>();
+
 function snake(camel: string): string {
-  return camel.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+  let s = SNAKE.get(camel);
+  if (s === undefined) {
+    s = camel.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+    SNAKE.set(camel, s);
+  }
+  return s;
 }
 
 /** A field by its camelCase name, or by the snake_case one. */
 export function field(o: TlObject, camel: string): unknown {
   const v = o[camel];
   if (v !== undefined) return v;
-  return o[snake(camel)];
-}
-
-/** A TL flag: true only for `true`. */
-export function flag(o: TlObject, camel: string): boolean {
-  return field(o, camel) === true;
-}
-
-/** A non-empty string field, or null. */
-export function text(o: TlObject, camel: string): string | null {
-  const v = field(o, camel);
-  return typeof v === "string" && v.length > 0 ? v : null;
+  const s = snake(camel);
+  return s === camel ? undefined : o[s];
 }

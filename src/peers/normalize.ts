@@ -9,14 +9,7 @@ import { toInt64, toSafeInteger } from "../_int64.ts";
 import type { PeerRecord } from "../types.ts";
 import { markPeerId } from "./ids.ts";
 import { storableName, storableUsernames } from "./_text.ts";
-import {
-  constructorName,
-  field,
-  flag,
-  isObject,
-  text,
-  type TlObject,
-} from "./_tl.ts";
+import { constructorName, isObject, type TlObject } from "./_tl.ts";
 
 const ENTITY_NAMES = new Set([
   "user",
@@ -30,44 +23,68 @@ const ENTITY_NAMES = new Set([
 
 /** Whether the object is a User/Chat/Channel constructor of any shape. */
 export function isEntity(value: unknown): boolean {
-  if (!isObject(value)) return false;
-  const name = constructorName(value);
-  return name !== undefined && ENTITY_NAMES.has(name);
+  return isObject(value) && entityName(value) !== undefined;
 }
 
-function* usernameList(o: TlObject): Generator<unknown> {
-  yield field(o, "username");
-  const list = field(o, "usernames");
-  if (Array.isArray(list)) {
-    for (const item of list) yield isObject(item) ? item.username : item;
-  }
+// The constructor name of an entity, or undefined for anything else.
+function entityName(o: TlObject): string | undefined {
+  const name = constructorName(o);
+  return name !== undefined && ENTITY_NAMES.has(name) ? name : undefined;
 }
 
-function usernamesOf(o: TlObject): string[] {
-  const one = field(o, "username");
+// The readers below take field values, read by name where they are used:
+// a field read with a constant name is what engines read fastest, and
+// every entity a client sees passes here. A field has its camelCase name
+// (GramJS, mtcute) or its snake_case one (JSON); `or` reads the second when
+// the first is absent. Names without capitals are the same in both.
+
+function or(value: unknown, o: TlObject, snakeName: string): unknown {
+  return value !== undefined ? value : o[snakeName];
+}
+
+function textOf(value: unknown): string | null {
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+function* usernameList(first: unknown, list: unknown[]): Generator<unknown> {
+  yield first;
+  for (const item of list) yield isObject(item) ? item.username : item;
+}
+
+function usernamesOf(one: unknown, list: unknown): string[] {
   // The usual entity: one username or none, no list.
-  if (field(o, "usernames") === undefined) {
+  if (!Array.isArray(list)) {
     return storableUsernames(typeof one === "string" ? [one] : []);
   }
-  return storableUsernames(usernameList(o));
+  return storableUsernames(usernameList(one, list));
 }
 
-function phoneOf(o: TlObject): string | null {
-  const raw = field(o, "phone");
+function isDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+function phoneOf(raw: unknown): string | null {
   if (typeof raw !== "string" && typeof raw !== "number") return null;
-  const digits = String(raw).replace(/\D/g, "");
+  const digits = typeof raw === "string" && isDigits(raw)
+    ? raw
+    : String(raw).replace(/\D/g, "");
   return digits.length > 0 ? digits : null;
 }
 
-function userName(o: TlObject): string | null {
-  const parts = [text(o, "firstName"), text(o, "lastName")].filter(
-    (x): x is string => x !== null,
-  );
-  return parts.length > 0 ? storableName(parts.join(" ")) : null;
+function userName(first: string | null, last: string | null): string | null {
+  const full = first === null
+    ? last
+    : last === null
+    ? first
+    : `${first} ${last}`;
+  return full === null ? null : storableName(full);
 }
 
-function hashOf(o: TlObject): bigint | undefined {
-  const raw = field(o, "accessHash");
+function hashOf(raw: unknown): bigint | undefined {
   if (raw === undefined || raw === null) return undefined;
   return toInt64(raw, "accessHash");
 }
@@ -100,48 +117,59 @@ export function entityToPeer(
   entity: unknown,
   updatedAt: number,
 ): PeerRecord | undefined {
-  if (!isObject(entity) || !isEntity(entity)) return undefined;
-  const name = constructorName(entity);
-  const id = () => toSafeInteger(field(entity, "id"), `${name}.id`);
+  if (!isObject(entity)) return undefined;
+  const name = entityName(entity);
+  return name === undefined ? undefined : peerOf(entity, name, updatedAt);
+}
+
+// The record of an entity whose constructor is `name` (see entityToPeer).
+function peerOf(
+  o: TlObject,
+  name: string,
+  updatedAt: number,
+): PeerRecord | undefined {
   switch (name) {
     case "user": {
-      if (flag(entity, "min")) return undefined;
-      const accessHash = hashOf(entity);
+      if (o.min === true) return undefined;
+      const accessHash = hashOf(or(o.accessHash, o, "access_hash"));
       if (accessHash === undefined) return undefined;
       return {
-        id: markPeerId("user", id()),
-        type: flag(entity, "bot") ? "bot" : "user",
+        id: markPeerId("user", toSafeInteger(o.id, "user.id")),
+        type: o.bot === true ? "bot" : "user",
         accessHash,
-        usernames: usernamesOf(entity),
-        phone: phoneOf(entity),
-        name: userName(entity),
+        usernames: usernamesOf(o.username, o.usernames),
+        phone: phoneOf(o.phone),
+        name: userName(
+          textOf(or(o.firstName, o, "first_name")),
+          textOf(or(o.lastName, o, "last_name")),
+        ),
         updatedAt,
       };
     }
     case "chat":
     case "chatForbidden":
       return {
-        id: markPeerId("chat", id()),
+        id: markPeerId("chat", toSafeInteger(o.id, `${name}.id`)),
         type: "chat",
         accessHash: 0n,
         usernames: [],
         phone: null,
-        name: storableName(text(entity, "title")),
+        name: storableName(textOf(o.title)),
         updatedAt,
       };
     case "channel":
     case "channelForbidden": {
-      if (flag(entity, "min")) return undefined;
-      const accessHash = hashOf(entity);
+      if (o.min === true) return undefined;
+      const accessHash = hashOf(or(o.accessHash, o, "access_hash"));
       if (accessHash === undefined) return undefined;
-      const group = flag(entity, "megagroup") || flag(entity, "gigagroup");
+      const group = o.megagroup === true || o.gigagroup === true;
       return {
-        id: markPeerId("channel", id()),
+        id: markPeerId("channel", toSafeInteger(o.id, `${name}.id`)),
         type: group ? "supergroup" : "channel",
         accessHash,
-        usernames: usernamesOf(entity),
+        usernames: usernamesOf(o.username, o.usernames),
         phone: null,
-        name: storableName(text(entity, "title")),
+        name: storableName(textOf(o.title)),
         updatedAt,
       };
     }
@@ -160,33 +188,51 @@ export function entityToPeer(
  */
 export function collectEntities(tlo: unknown): TlObject[] {
   const out: TlObject[] = [];
-  const visit = (value: unknown, depth: number): void => {
-    if (Array.isArray(value)) {
-      if (depth > 1) return;
-      for (const item of value) visit(item, depth + 1);
-      return;
-    }
-    if (!isObject(value)) return;
-    if (isEntity(value)) {
-      out.push(value);
-      return;
-    }
-    if (depth > 1) return;
-    for (const key of ["chats", "users"]) {
-      const list = value[key];
-      if (Array.isArray(list)) {
-        for (const item of list) {
-          if (isObject(item) && isEntity(item)) out.push(item);
-        }
-      }
-    }
-    for (const key of ["chat", "channel", "user"]) {
-      const one = value[key];
-      if (isObject(one) && isEntity(one)) out.push(one);
-    }
-  };
-  visit(tlo, 0);
+  visit(tlo, 0, out, []);
   return out;
+}
+
+const LISTS = ["chats", "users"] as const;
+const SINGLES = ["chat", "channel", "user"] as const;
+
+// Adds the entities `value` carries to `out`, and their constructor names
+// to `names` (each entity's name is read once).
+function visit(
+  value: unknown,
+  depth: number,
+  out: TlObject[],
+  names: string[],
+): void {
+  if (Array.isArray(value)) {
+    if (depth > 1) return;
+    for (const item of value) visit(item, depth + 1, out, names);
+    return;
+  }
+  if (!isObject(value)) return;
+  const name = entityName(value);
+  if (name !== undefined) {
+    out.push(value);
+    names.push(name);
+    return;
+  }
+  if (depth > 1) return;
+  for (const key of LISTS) {
+    const list = value[key];
+    if (Array.isArray(list)) {
+      for (const item of list) if (isObject(item)) add(item, out, names);
+    }
+  }
+  for (const key of SINGLES) {
+    const one = value[key];
+    if (isObject(one)) add(one, out, names);
+  }
+}
+
+function add(o: TlObject, out: TlObject[], names: string[]): void {
+  const name = entityName(o);
+  if (name === undefined) return;
+  out.push(o);
+  names.push(name);
 }
 
 /** The peers of a TL result, and what could not be read. */
@@ -204,9 +250,12 @@ export interface EntityPeers {
 export function entityPeers(tlo: unknown, updatedAt: number): EntityPeers {
   const records: PeerRecord[] = [];
   const refused: unknown[] = [];
-  for (const entity of collectEntities(tlo)) {
+  const entities: TlObject[] = [];
+  const names: string[] = [];
+  visit(tlo, 0, entities, names);
+  for (let i = 0; i < entities.length; i++) {
     try {
-      const record = entityToPeer(entity, updatedAt);
+      const record = peerOf(entities[i]!, names[i]!, updatedAt);
       if (record) records.push(record);
     } catch (e) {
       refused.push(e);

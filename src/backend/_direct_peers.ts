@@ -1,0 +1,61 @@
+// Peer reads and writes a storage can do at once, in memory: the session
+// uses them instead of findPeer and putPeers, without a promise per step
+// and without copies, the way a client uses its own Map. Private to the
+// library, and only between the session and a storage class of ours:
+// - a record `peek` answers is the storage's own: never handed out or
+//   changed (copy it), never kept past the call;
+// - a record given to `putOwned` is the storage's from then on: the caller
+//   built it for this call and never touches it again.
+
+import type { PeerLookup, SessionStorage } from "../storage.ts";
+import type { PeerRecord } from "../types.ts";
+
+/** Where a storage class keeps its {@linkcode DirectPeers} (its prototype). */
+export const DIRECT_PEERS: unique symbol = Symbol("mtsession.directPeers");
+
+/**
+ * What `findPeer` would resolve to, at once and without a copy. Throws what
+ * `findPeer` would reject with (a closed storage: SessionClosedError).
+ */
+export type PeekPeer = (lookup: PeerLookup) => PeerRecord | undefined;
+
+/**
+ * What `putPeers` does, at once, keeping the records given. Throws what
+ * `putPeers` would reject with.
+ */
+export type PutOwned = (records: PeerRecord[]) => void;
+
+/** How a storage class reads and writes peers at once. */
+export interface DirectPeers {
+  /**
+   * The class's own `findPeer` and `putPeers`: each direct way stands for
+   * one of them alone, so a subclass or a proxy that changes it is asked
+   * through it.
+   */
+  readonly findPeer: SessionStorage["findPeer"];
+  readonly putPeers: SessionStorage["putPeers"];
+  /** The direct ways of `storage`, or undefined when it is no object of the class. */
+  of(
+    storage: SessionStorage,
+  ): { peek: PeekPeer; putOwned: PutOwned } | undefined;
+}
+
+function directOf(storage: SessionStorage): DirectPeers | undefined {
+  return (storage as { [DIRECT_PEERS]?: DirectPeers })[DIRECT_PEERS];
+}
+
+/** The storage's synchronous findPeer, or undefined when it has none. */
+export function peekOf(storage: SessionStorage): PeekPeer | undefined {
+  const direct = directOf(storage);
+  return direct !== undefined && storage.findPeer === direct.findPeer
+    ? direct.of(storage)?.peek
+    : undefined;
+}
+
+/** The storage's synchronous putPeers of owned records, or undefined. */
+export function putOwnedOf(storage: SessionStorage): PutOwned | undefined {
+  const direct = directOf(storage);
+  return direct !== undefined && storage.putPeers === direct.putPeers
+    ? direct.of(storage)?.putOwned
+    : undefined;
+}
