@@ -123,6 +123,35 @@ export function describeSessionStorage(
       assert.equal(again.name, null);
     });
 
+    it("keeps none of the caller's records: changing them after putPeers changes nothing", async () => {
+      const s = await fresh();
+      const given = peer({
+        id: 6,
+        usernames: ["six"],
+        raw: new Uint8Array([6]),
+      });
+      const batch = [given, peer({ id: 7, usernames: ["seven", "siete"] })];
+      await s.putPeers(batch);
+      (given.usernames as string[]).push("hacked");
+      (batch[1]!.usernames as string[])[0] = "hacked";
+      given.raw![0] = 0;
+      given.name = "changed";
+      batch.length = 0;
+      await s.flush();
+      const six = await s.findPeer({ by: "id", ids: [6] });
+      assert.deepEqual(six?.usernames, ["six"]);
+      assert.equal(six?.name, null);
+      assert.deepEqual(six?.raw, new Uint8Array([6]));
+      assert.deepEqual(
+        (await s.findPeer({ by: "id", ids: [7] }))?.usernames,
+        ["seven", "siete"],
+      );
+      assert.equal(
+        await s.findPeer({ by: "username", value: "hacked" }),
+        undefined,
+      );
+    });
+
     it("keeps 64-bit access hashes and large ids exact", async () => {
       const s = await fresh();
       const cases: Array<[number, bigint]> = [

@@ -457,10 +457,8 @@ export class DenoKvStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.putPeers} */
   async putPeers(records: readonly PeerRecord[]): Promise<void> {
     this.#check("store peers");
-    // The caller's bytes may change while the batch waits.
-    await this.#queue.add(
-      records.map((r) => r.raw === undefined ? r : copyPeer(r)),
-    );
+    // The batch waits: keep none of the caller's arrays or bytes.
+    await this.#queue.add(records.map(copyPeer));
   }
 
   /** {@inheritDoc SessionStorage.findPeer} */

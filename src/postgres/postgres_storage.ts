@@ -17,7 +17,7 @@
  */
 
 import { fromHex, toHex } from "../_hex.ts";
-import { copyFile } from "../_copy.ts";
+import { copyFile, copyPeer } from "../_copy.ts";
 import { redactInspect } from "../_redacted.ts";
 import { QueuedLifecycle } from "../backend/_lifecycle.ts";
 import {
@@ -471,7 +471,8 @@ SELECT 1`,
   /** {@inheritDoc SessionStorage.putPeers} */
   async putPeers(records: readonly PeerRecord[]): Promise<void> {
     this.#check("store peers");
-    await this.#queue.add(records);
+    // The batch waits: keep none of the caller's arrays or bytes.
+    await this.#queue.add(records.map(copyPeer));
   }
 
   async #flushForRead(): Promise<void> {

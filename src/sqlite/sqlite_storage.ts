@@ -9,7 +9,7 @@
  * @module
  */
 
-import { copyFile } from "../_copy.ts";
+import { copyFile, copyPeer } from "../_copy.ts";
 import { redactInspect } from "../_redacted.ts";
 import { checkOpen, runOpen } from "../backend/_lifecycle.ts";
 import { mergeNeeds, planMerge, sourceOf } from "../backend/_merge.ts";
@@ -556,7 +556,8 @@ export class SqliteStorage implements SessionStorage {
   /** {@inheritDoc SessionStorage.putPeers} */
   putPeers(records: readonly PeerRecord[]): Promise<void> {
     return this.#run("store peers", () => {
-      this.#queue.push(records);
+      // The batch waits: keep none of the caller's arrays or bytes.
+      this.#queue.push(records.map(copyPeer));
       if (this.#queue.full) this.#queue.flushSync();
     });
   }
