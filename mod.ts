@@ -82,6 +82,10 @@ export {
 } from "./src/session.ts";
 export { MemoryStorage } from "./src/memory/memory_storage.ts";
 export {
+  type WholePart,
+  WholeSessionMethods,
+} from "./src/backend/whole_methods.ts";
+export {
   isSessionStorage,
   listSessions,
   openSession,

@@ -45,35 +45,29 @@
  */
 
 import { fromHex, toHex as hex } from "../_hex.ts";
-import { copyAuth, copyFile, copyPeer, copyRef, emptyAuth } from "../_copy.ts";
+import { copyAuth, copyFile, copyPeer, emptyAuth } from "../_copy.ts";
 import { redactInspect } from "../_redacted.ts";
-import { QueuedLifecycle } from "../backend/_lifecycle.ts";
+import { peerAndRefQueues, QueuedLifecycle } from "../backend/_lifecycle.ts";
 import {
   mergeNeeds,
   type MergePlan,
   planMerge,
   sourceOf,
 } from "../backend/_merge.ts";
+import { queuedRefs } from "../backend/_queued_refs.ts";
+import {
+  type WholePart,
+  WholeSessionMethods,
+} from "../backend/whole_methods.ts";
 import { batchOptions, WriteBehind } from "../backend/_write_behind.ts";
 import { SessionError } from "../errors.ts";
-import type {
-  ClientValueChange,
-  DcAuthKeyChange,
-  MessageRefFilter,
-  PeerLookup,
-  SessionStorage,
-  TempAuthKeyChange,
-} from "../storage.ts";
+import type { PeerLookup, SessionStorage } from "../storage.ts";
 import type {
   AuthState,
   CachedFile,
-  ClientValue,
-  DataCenter,
-  DcAuthKey,
   FileType,
   MessageRef,
   PeerRecord,
-  TempAuthKey,
   UpdateState,
 } from "../types.ts";
 import { commitAtomic, type DenoKvKey, type DenoKvLike } from "./kv.ts";
@@ -166,7 +160,8 @@ function mutationsOf(r: PeerRecord): number {
  * kv.close();
  * ```
  */
-export class DenoKvStorage implements SessionStorage {
+export class DenoKvStorage extends WholeSessionMethods
+  implements SessionStorage {
   /** Always `"deno-kv"`. */
   readonly kind: string = "deno-kv";
 
@@ -177,6 +172,7 @@ export class DenoKvStorage implements SessionStorage {
   #queue: WriteBehind<PeerRecord>;
   #refQueue: WriteBehind<MessageRef>;
   #whole: KvWholeSession;
+  #part: WholePart;
   #life: QueuedLifecycle;
 
   static {
@@ -195,6 +191,7 @@ export class DenoKvStorage implements SessionStorage {
     sessionId: string,
     options: DenoKvStorageOptions = {},
   ) {
+    super();
     this.#kv = kv;
     this.#sid = sessionId;
     this.#prefix = options.prefix ?? "mtsession";
@@ -213,27 +210,19 @@ export class DenoKvStorage implements SessionStorage {
       (batch) => this.#whole.putRefs(batch),
       batchOptions(options),
     );
-    const peers = this.#queue;
-    const refs = this.#refQueue;
-    // Both queues are written by a flush; peers are refused alone, never
-    // references (their keys and values are a few numbers).
-    const queues = {
-      async flush(): Promise<void> {
-        const [a, b] = await Promise.allSettled([refs.flush(), peers.flush()]);
-        if (a.status === "rejected") throw a.reason;
-        if (b.status === "rejected") throw b.reason;
-      },
-      async clear(): Promise<void> {
-        await Promise.all([refs.clear(), peers.clear()]);
-      },
-      takeRefused: () => peers.takeRefused(),
-    };
+    this.#part = queuedRefs(this.#whole, this.#refQueue);
     this.#life = new QueuedLifecycle(
-      queues,
+      peerAndRefQueues(this.#queue, this.#refQueue),
       options.onClose,
       "Deno KV",
       (record) => this.#explain(record),
     );
+  }
+
+  /** {@inheritDoc WholeSessionMethods.wholePart} */
+  protected wholePart(what: string): WholePart {
+    this.#check(what);
+    return this.#part;
   }
 
   #key(...parts: DenoKvKey): DenoKvKey {
@@ -633,97 +622,6 @@ export class DenoKvStorage implements SessionStorage {
     return out;
   }
 
-  /** {@inheritDoc SessionStorage.getDcs} */
-  async getDcs(): Promise<DataCenter[]> {
-    this.#check("read the data centers");
-    return await this.#whole.dcs();
-  }
-
-  /** {@inheritDoc SessionStorage.setDcs} */
-  async setDcs(dcs: readonly DataCenter[]): Promise<void> {
-    this.#check("store the data centers");
-    await this.#whole.setDcs(dcs);
-  }
-
-  /** {@inheritDoc SessionStorage.getAuthKeys} */
-  async getAuthKeys(): Promise<DcAuthKey[]> {
-    this.#check("read the auth keys");
-    return await this.#whole.authKeys();
-  }
-
-  /** {@inheritDoc SessionStorage.setAuthKeys} */
-  async setAuthKeys(changes: readonly DcAuthKeyChange[]): Promise<void> {
-    this.#check("store auth keys");
-    await this.#whole.setAuthKeys(changes);
-  }
-
-  /**
-   * {@inheritDoc SessionStorage.getTempAuthKeys}
-   *
-   * Expired keys are deleted on the way.
-   */
-  async getTempAuthKeys(now: number): Promise<TempAuthKey[]> {
-    this.#check("read the temporary keys");
-    return await this.#whole.tempAuthKeys(now);
-  }
-
-  /** {@inheritDoc SessionStorage.setTempAuthKeys} */
-  async setTempAuthKeys(changes: readonly TempAuthKeyChange[]): Promise<void> {
-    this.#check("store temporary keys");
-    await this.#whole.setTempAuthKeys(changes);
-  }
-
-  /** {@inheritDoc SessionStorage.getValue} */
-  async getValue(name: string): Promise<Uint8Array | undefined> {
-    this.#check("read a client value");
-    return await this.#whole.value(name);
-  }
-
-  /** {@inheritDoc SessionStorage.listValues} */
-  async listValues(): Promise<ClientValue[]> {
-    this.#check("list client values");
-    return await this.#whole.values();
-  }
-
-  /**
-   * {@inheritDoc SessionStorage.setValues}
-   *
-   * Written at once (durable when the promise resolves). A value over
-   * 64 KiB, or a name whose key is over 2 KiB, is not stored: every other
-   * change is, then this rejects with `ValueRefusedError` naming it.
-   */
-  async setValues(changes: readonly ClientValueChange[]): Promise<void> {
-    this.#check("store client values");
-    await this.#whole.setValues(changes);
-  }
-
-  /** {@inheritDoc SessionStorage.putMessageRefs} */
-  async putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
-    this.#check("store message references");
-    await this.#refQueue.add(refs.map(copyRef));
-  }
-
-  /** {@inheritDoc SessionStorage.getMessageRefs} */
-  async getMessageRefs(peerId: number): Promise<MessageRef[]> {
-    this.#check("read message references");
-    await this.#refQueue.flush();
-    return await this.#whole.refsOf(peerId);
-  }
-
-  /** {@inheritDoc SessionStorage.listMessageRefs} */
-  async listMessageRefs(): Promise<MessageRef[]> {
-    this.#check("list message references");
-    await this.#refQueue.flush();
-    return await this.#whole.refs();
-  }
-
-  /** {@inheritDoc SessionStorage.deleteMessageRefs} */
-  async deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
-    this.#check("delete message references");
-    await this.#refQueue.flush();
-    await this.#whole.deleteRefs(filter);
-  }
-
   /**
    * Writes any batched peers and message references. A batch whose
    * background write failed was kept: it is written now, or this rejects
@@ -750,7 +648,7 @@ export class DenoKvStorage implements SessionStorage {
    *
    * @returns E.g. `DenoKvStorage(mtsession/main)`.
    */
-  toString(): string {
+  override toString(): string {
     return `DenoKvStorage(${this.#label})`;
   }
 

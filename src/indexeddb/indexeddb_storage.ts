@@ -11,32 +11,25 @@ import {
   copyAuth,
   copyFile,
   copyPeer,
-  copyRef,
   copyState,
   emptyAuth,
 } from "../_copy.ts";
 import { redactInspect } from "../_redacted.ts";
 import { peerAndRefQueues, QueuedLifecycle } from "../backend/_lifecycle.ts";
 import { mergeNeeds, planMerge, sourceOf } from "../backend/_merge.ts";
+import { queuedRefs } from "../backend/_queued_refs.ts";
+import {
+  type WholePart,
+  WholeSessionMethods,
+} from "../backend/whole_methods.ts";
 import { batchOptions, WriteBehind } from "../backend/_write_behind.ts";
-import type {
-  ClientValueChange,
-  DcAuthKeyChange,
-  MessageRefFilter,
-  PeerLookup,
-  SessionStorage,
-  TempAuthKeyChange,
-} from "../storage.ts";
+import type { PeerLookup, SessionStorage } from "../storage.ts";
 import type {
   AuthState,
   CachedFile,
-  ClientValue,
-  DataCenter,
-  DcAuthKey,
   FileType,
   MessageRef,
   PeerRecord,
-  TempAuthKey,
   UpdateState,
 } from "../types.ts";
 import {
@@ -130,7 +123,8 @@ function fileKey(
  * await store.close();
  * ```
  */
-export class IndexedDbStorage implements SessionStorage {
+export class IndexedDbStorage extends WholeSessionMethods
+  implements SessionStorage {
   /** Always `"indexeddb"`. */
   readonly kind: string = "indexeddb";
 
@@ -141,6 +135,7 @@ export class IndexedDbStorage implements SessionStorage {
   #queue: WriteBehind<PeerRecord>;
   #refQueue: WriteBehind<MessageRef>;
   #whole: IdbWholeSession;
+  #part: WholePart;
   #life: QueuedLifecycle;
 
   static {
@@ -161,6 +156,7 @@ export class IndexedDbStorage implements SessionStorage {
     sessionId: string,
     options: IndexedDbStorageOptions = {},
   ) {
+    super();
     this.#db = db;
     this.#range = range;
     this.#sid = sessionId;
@@ -174,6 +170,7 @@ export class IndexedDbStorage implements SessionStorage {
       batchOptions(options),
     );
     this.#whole = new IdbWholeSession(db, range, sessionId);
+    this.#part = queuedRefs(this.#whole, this.#refQueue);
     this.#life = new QueuedLifecycle(
       peerAndRefQueues(this.#queue, this.#refQueue),
       options.onClose,
@@ -184,6 +181,12 @@ export class IndexedDbStorage implements SessionStorage {
 
   #check(what: string): void {
     this.#life.check(what);
+  }
+
+  /** {@inheritDoc WholeSessionMethods.wholePart} */
+  protected wholePart(what: string): WholePart {
+    this.#check(what);
+    return this.#part;
   }
 
   /** Every key of this session (in a store keyed `[id, …]`). */
@@ -434,92 +437,6 @@ export class IndexedDbStorage implements SessionStorage {
     });
   }
 
-  /** {@inheritDoc SessionStorage.getDcs} */
-  async getDcs(): Promise<DataCenter[]> {
-    this.#check("read the data centers");
-    return await this.#whole.dcs();
-  }
-
-  /** {@inheritDoc SessionStorage.setDcs} */
-  async setDcs(dcs: readonly DataCenter[]): Promise<void> {
-    this.#check("store the data centers");
-    await this.#whole.setDcs(dcs);
-  }
-
-  /** {@inheritDoc SessionStorage.getAuthKeys} */
-  async getAuthKeys(): Promise<DcAuthKey[]> {
-    this.#check("read the auth keys");
-    return await this.#whole.authKeys();
-  }
-
-  /** {@inheritDoc SessionStorage.setAuthKeys} */
-  async setAuthKeys(changes: readonly DcAuthKeyChange[]): Promise<void> {
-    this.#check("store auth keys");
-    await this.#whole.setAuthKeys(changes);
-  }
-
-  /** {@inheritDoc SessionStorage.getTempAuthKeys} */
-  async getTempAuthKeys(now: number): Promise<TempAuthKey[]> {
-    this.#check("read the temporary keys");
-    return await this.#whole.tempAuthKeys(now);
-  }
-
-  /** {@inheritDoc SessionStorage.setTempAuthKeys} */
-  async setTempAuthKeys(changes: readonly TempAuthKeyChange[]): Promise<void> {
-    this.#check("store temporary keys");
-    await this.#whole.setTempAuthKeys(changes);
-  }
-
-  /** {@inheritDoc SessionStorage.getValue} */
-  async getValue(name: string): Promise<Uint8Array | undefined> {
-    this.#check("read a client value");
-    return await this.#whole.value(name);
-  }
-
-  /** {@inheritDoc SessionStorage.listValues} */
-  async listValues(): Promise<ClientValue[]> {
-    this.#check("list client values");
-    return await this.#whole.values();
-  }
-
-  /**
-   * {@inheritDoc SessionStorage.setValues}
-   *
-   * Written at once, in one transaction (durable when the promise
-   * resolves).
-   */
-  async setValues(changes: readonly ClientValueChange[]): Promise<void> {
-    this.#check("store client values");
-    await this.#whole.setValues(changes);
-  }
-
-  /** {@inheritDoc SessionStorage.putMessageRefs} */
-  async putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
-    this.#check("store message references");
-    await this.#refQueue.add(refs.map(copyRef));
-  }
-
-  /** {@inheritDoc SessionStorage.getMessageRefs} */
-  async getMessageRefs(peerId: number): Promise<MessageRef[]> {
-    this.#check("read message references");
-    await this.#refQueue.flush();
-    return await this.#whole.refsOf(peerId);
-  }
-
-  /** {@inheritDoc SessionStorage.listMessageRefs} */
-  async listMessageRefs(): Promise<MessageRef[]> {
-    this.#check("list message references");
-    await this.#refQueue.flush();
-    return await this.#whole.refs();
-  }
-
-  /** {@inheritDoc SessionStorage.deleteMessageRefs} */
-  async deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
-    this.#check("delete message references");
-    await this.#refQueue.flush();
-    await this.#whole.deleteRefs(filter);
-  }
-
   /**
    * Writes any batched peers and message references. A batch whose
    * background write failed was kept: it is written now, or this rejects
@@ -546,7 +463,7 @@ export class IndexedDbStorage implements SessionStorage {
    *
    * @returns E.g. `IndexedDbStorage(mtsession#main)`.
    */
-  toString(): string {
+  override toString(): string {
     return `IndexedDbStorage(${this.#label})`;
   }
 

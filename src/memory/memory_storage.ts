@@ -17,24 +17,16 @@ import {
   emptyAuth,
 } from "../_copy.ts";
 import { PeerIndex } from "../peers/_peer_index.ts";
-import type {
-  ClientValueChange,
-  DcAuthKeyChange,
-  MessageRefFilter,
-  PeerLookup,
-  SessionStorage,
-  TempAuthKeyChange,
-} from "../storage.ts";
+import {
+  type WholePart,
+  WholeSessionMethods,
+} from "../backend/whole_methods.ts";
+import type { PeerLookup, SessionStorage } from "../storage.ts";
 import type {
   AuthState,
   CachedFile,
-  ClientValue,
-  DataCenter,
-  DcAuthKey,
   FileType,
-  MessageRef,
   PeerRecord,
-  TempAuthKey,
   UpdateState,
 } from "../types.ts";
 import { WholeSessionMaps } from "./_whole.ts";
@@ -65,7 +57,8 @@ function fileKey(md5: Uint8Array, size: number, type: FileType): string {
  * });
  * ```
  */
-export class MemoryStorage implements SessionStorage {
+export class MemoryStorage extends WholeSessionMethods
+  implements SessionStorage {
   /** Always `"memory"`. */
   readonly kind: string = "memory";
 
@@ -75,6 +68,12 @@ export class MemoryStorage implements SessionStorage {
   #files = new Map<string, CachedFile>();
   #whole = new WholeSessionMaps();
   #closed = false;
+
+  /** {@inheritDoc WholeSessionMethods.wholePart} */
+  protected wholePart(what: string): WholePart {
+    checkOpen(this.#closed, what);
+    return this.#whole;
+  }
 
   static {
     redactInspect(this);
@@ -205,92 +204,6 @@ export class MemoryStorage implements SessionStorage {
     );
   }
 
-  /** {@inheritDoc SessionStorage.getDcs} */
-  getDcs(): Promise<DataCenter[]> {
-    return this.#run("read the data centers", () => this.#whole.dcs());
-  }
-
-  /** {@inheritDoc SessionStorage.setDcs} */
-  setDcs(dcs: readonly DataCenter[]): Promise<void> {
-    return this.#run("store the data centers", () => this.#whole.setDcs(dcs));
-  }
-
-  /** {@inheritDoc SessionStorage.getAuthKeys} */
-  getAuthKeys(): Promise<DcAuthKey[]> {
-    return this.#run("read the auth keys", () => this.#whole.authKeys());
-  }
-
-  /** {@inheritDoc SessionStorage.setAuthKeys} */
-  setAuthKeys(changes: readonly DcAuthKeyChange[]): Promise<void> {
-    return this.#run(
-      "store auth keys",
-      () => this.#whole.setAuthKeys(changes),
-    );
-  }
-
-  /** {@inheritDoc SessionStorage.getTempAuthKeys} */
-  getTempAuthKeys(now: number): Promise<TempAuthKey[]> {
-    return this.#run(
-      "read the temporary keys",
-      () => this.#whole.tempAuthKeys(now),
-    );
-  }
-
-  /** {@inheritDoc SessionStorage.setTempAuthKeys} */
-  setTempAuthKeys(changes: readonly TempAuthKeyChange[]): Promise<void> {
-    return this.#run(
-      "store temporary keys",
-      () => this.#whole.setTempAuthKeys(changes),
-    );
-  }
-
-  /** {@inheritDoc SessionStorage.getValue} */
-  getValue(name: string): Promise<Uint8Array | undefined> {
-    return this.#run("read a client value", () => this.#whole.value(name));
-  }
-
-  /** {@inheritDoc SessionStorage.listValues} */
-  listValues(): Promise<ClientValue[]> {
-    return this.#run("list client values", () => this.#whole.values());
-  }
-
-  /** {@inheritDoc SessionStorage.setValues} */
-  setValues(changes: readonly ClientValueChange[]): Promise<void> {
-    return this.#run(
-      "store client values",
-      () => this.#whole.setValues(changes),
-    );
-  }
-
-  /** {@inheritDoc SessionStorage.putMessageRefs} */
-  putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
-    return this.#run(
-      "store message references",
-      () => this.#whole.putRefs(refs),
-    );
-  }
-
-  /** {@inheritDoc SessionStorage.getMessageRefs} */
-  getMessageRefs(peerId: number): Promise<MessageRef[]> {
-    return this.#run(
-      "read message references",
-      () => this.#whole.refsOf(peerId),
-    );
-  }
-
-  /** {@inheritDoc SessionStorage.listMessageRefs} */
-  listMessageRefs(): Promise<MessageRef[]> {
-    return this.#run("list message references", () => this.#whole.refs());
-  }
-
-  /** {@inheritDoc SessionStorage.deleteMessageRefs} */
-  deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
-    return this.#run(
-      "delete message references",
-      () => this.#whole.deleteRefs(filter),
-    );
-  }
-
   /** Nothing to do: memory writes are complete when they return. */
   flush(): Promise<void> {
     return this.#run("save", () => {});
@@ -318,7 +231,7 @@ export class MemoryStorage implements SessionStorage {
    *
    * @returns E.g. `MemoryStorage(3 peers)`.
    */
-  toString(): string {
+  override toString(): string {
     return `MemoryStorage(${this.#peers.size} peers)`;
   }
 

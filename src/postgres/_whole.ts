@@ -7,6 +7,7 @@
 // Every parameter crosses the wire as text: bytes as hex, 64-bit values as
 // decimal. Private to the library.
 
+import type { WholePart } from "../backend/whole_methods.ts";
 import { fromHex, toHex } from "../_hex.ts";
 import { toNumber } from "../backend/_rows.ts";
 import {
@@ -87,7 +88,7 @@ function lastOf<T>(changes: readonly T[], key: (c: T) => string): T[] {
 }
 
 /** Data centers, keys, client values and message references of a session. */
-export class PgWholeSession {
+export class PgWholeSession implements WholePart {
   #host: WholeHost;
   #queue: WriteBehind<Extra>;
 
@@ -203,7 +204,7 @@ INSERT INTO ${t.message_refs} (session_id, peer_id, chat_id, msg_id)
   // ---- data centers ------------------------------------------------------
 
   /** {@inheritDoc SessionStorage.getDcs} */
-  async getDcs(): Promise<DataCenter[]> {
+  async dcs(): Promise<DataCenter[]> {
     const rows = await this.#host.rows(
       "read the data centers",
       "SELECT id::text, test_mode::text, media_only::text, ipv4, ipv6, " +
@@ -258,7 +259,7 @@ FROM jsonb_array_elements($2::text::jsonb) WITH ORDINALITY AS e(v, n)`,
   // ---- keys --------------------------------------------------------------
 
   /** {@inheritDoc SessionStorage.getAuthKeys} */
-  async getAuthKeys(): Promise<DcAuthKey[]> {
+  async authKeys(): Promise<DcAuthKey[]> {
     const rows = await this.#host.rows(
       "read the auth keys",
       `SELECT dc_id::text, encode(auth_key, 'hex') FROM ${this.#host.tables.auth_keys} ` +
@@ -298,7 +299,7 @@ ON CONFLICT (session_id, dc_id) DO UPDATE SET auth_key = excluded.auth_key`,
   }
 
   /** {@inheritDoc SessionStorage.getTempAuthKeys} */
-  async getTempAuthKeys(at: number): Promise<TempAuthKey[]> {
+  async tempAuthKeys(at: number): Promise<TempAuthKey[]> {
     const rows = await this.#host.rows(
       "read the temporary keys",
       "SELECT dc_id::text, key_index::text, encode(auth_key, 'hex'), " +
@@ -347,7 +348,7 @@ ON CONFLICT (session_id, dc_id, key_index) DO UPDATE SET
   // ---- client values -----------------------------------------------------
 
   /** {@inheritDoc SessionStorage.getValue} */
-  async getValue(name: string): Promise<Uint8Array | undefined> {
+  async value(name: string): Promise<Uint8Array | undefined> {
     // A name PostgreSQL cannot hold was never stored.
     if (!storableName(name)) return undefined;
     await this.#write();
@@ -361,7 +362,7 @@ ON CONFLICT (session_id, dc_id, key_index) DO UPDATE SET
   }
 
   /** {@inheritDoc SessionStorage.listValues} */
-  async listValues(): Promise<ClientValue[]> {
+  async values(): Promise<ClientValue[]> {
     await this.#write();
     const rows = await this.#host.rows(
       "list client values",
@@ -409,7 +410,7 @@ ON CONFLICT (session_id, dc_id, key_index) DO UPDATE SET
   // ---- message references ------------------------------------------------
 
   /** {@inheritDoc SessionStorage.putMessageRefs} */
-  async putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
+  async putRefs(refs: readonly MessageRef[]): Promise<void> {
     await this.#queue.add(
       refs.map((r) => ({ ref: [r.peerId, r.chatId, r.messageId] as const })),
     );
@@ -437,7 +438,7 @@ ON CONFLICT (session_id, dc_id, key_index) DO UPDATE SET
   }
 
   /** {@inheritDoc SessionStorage.getMessageRefs} */
-  getMessageRefs(peerId: number): Promise<MessageRef[]> {
+  refsOf(peerId: number): Promise<MessageRef[]> {
     return this.#refs(
       "read message references",
       "AND peer_id = $2::text::bigint",
@@ -446,12 +447,12 @@ ON CONFLICT (session_id, dc_id, key_index) DO UPDATE SET
   }
 
   /** {@inheritDoc SessionStorage.listMessageRefs} */
-  listMessageRefs(): Promise<MessageRef[]> {
+  refs(): Promise<MessageRef[]> {
     return this.#refs("list message references", "", []);
   }
 
   /** {@inheritDoc SessionStorage.deleteMessageRefs} */
-  async deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
+  async deleteRefs(filter: MessageRefFilter): Promise<void> {
     // What waits is written first: a later delete removes it too.
     await this.#write();
     const t = this.#host.tables;

@@ -35,25 +35,17 @@ import {
   toBigInt,
   toNumber,
 } from "../backend/_rows.ts";
+import {
+  type WholePart,
+  WholeSessionMethods,
+} from "../backend/whole_methods.ts";
 import { batchOptions, WriteBehind } from "../backend/_write_behind.ts";
-import type {
-  ClientValueChange,
-  DcAuthKeyChange,
-  MessageRefFilter,
-  PeerLookup,
-  SessionStorage,
-  TempAuthKeyChange,
-} from "../storage.ts";
+import type { PeerLookup, SessionStorage } from "../storage.ts";
 import type {
   AuthState,
   CachedFile,
-  ClientValue,
-  DataCenter,
-  DcAuthKey,
   FileType,
-  MessageRef,
   PeerRecord,
-  TempAuthKey,
   UpdateState,
 } from "../types.ts";
 import {
@@ -229,7 +221,8 @@ function planPayload(plan: MergePlan): string {
  * await sql.end();
  * ```
  */
-export class PostgresStorage implements SessionStorage {
+export class PostgresStorage extends WholeSessionMethods
+  implements SessionStorage {
   /** Always `"postgres"`. */
   readonly kind: string = "postgres";
 
@@ -257,6 +250,7 @@ export class PostgresStorage implements SessionStorage {
     sessionId: string,
     options: PostgresStorageOptions = {},
   ) {
+    super();
     const internal = (options as InternalStorageOptions).client;
     this.#client = internal ??
       new PgClient(
@@ -323,6 +317,12 @@ export class PostgresStorage implements SessionStorage {
 
   #check(what: string): void {
     this.#life.check(what);
+  }
+
+  /** {@inheritDoc WholeSessionMethods.wholePart} */
+  protected wholePart(what: string): WholePart {
+    this.#check(what);
+    return this.#whole;
   }
 
   #rows(
@@ -701,90 +701,6 @@ ON CONFLICT (session_id, md5, size, type) DO UPDATE SET id = excluded.id,
     }));
   }
 
-  /** {@inheritDoc SessionStorage.getDcs} */
-  async getDcs(): Promise<DataCenter[]> {
-    this.#check("read the data centers");
-    return await this.#whole.getDcs();
-  }
-
-  /** {@inheritDoc SessionStorage.setDcs} */
-  async setDcs(dcs: readonly DataCenter[]): Promise<void> {
-    this.#check("store the data centers");
-    return await this.#whole.setDcs(dcs);
-  }
-
-  /** {@inheritDoc SessionStorage.getAuthKeys} */
-  async getAuthKeys(): Promise<DcAuthKey[]> {
-    this.#check("read the auth keys");
-    return await this.#whole.getAuthKeys();
-  }
-
-  /** {@inheritDoc SessionStorage.setAuthKeys} */
-  async setAuthKeys(changes: readonly DcAuthKeyChange[]): Promise<void> {
-    this.#check("store auth keys");
-    return await this.#whole.setAuthKeys(changes);
-  }
-
-  /** {@inheritDoc SessionStorage.getTempAuthKeys} */
-  async getTempAuthKeys(now: number): Promise<TempAuthKey[]> {
-    this.#check("read the temporary keys");
-    return await this.#whole.getTempAuthKeys(now);
-  }
-
-  /** {@inheritDoc SessionStorage.setTempAuthKeys} */
-  async setTempAuthKeys(changes: readonly TempAuthKeyChange[]): Promise<void> {
-    this.#check("store temporary keys");
-    return await this.#whole.setTempAuthKeys(changes);
-  }
-
-  /** {@inheritDoc SessionStorage.getValue} */
-  async getValue(name: string): Promise<Uint8Array | undefined> {
-    this.#check("read a client value");
-    return await this.#whole.getValue(name);
-  }
-
-  /** {@inheritDoc SessionStorage.listValues} */
-  async listValues(): Promise<ClientValue[]> {
-    this.#check("list client values");
-    return await this.#whole.listValues();
-  }
-
-  /**
-   * {@inheritDoc SessionStorage.setValues}
-   *
-   * A name PostgreSQL text cannot hold (a NUL, a lone surrogate) is
-   * refused alone with a `PostgresStoreError` of code `22021`; the other
-   * changes are stored.
-   */
-  async setValues(changes: readonly ClientValueChange[]): Promise<void> {
-    this.#check("store client values");
-    return await this.#whole.setValues(changes);
-  }
-
-  /** {@inheritDoc SessionStorage.putMessageRefs} */
-  async putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
-    this.#check("store message references");
-    return await this.#whole.putMessageRefs(refs);
-  }
-
-  /** {@inheritDoc SessionStorage.getMessageRefs} */
-  async getMessageRefs(peerId: number): Promise<MessageRef[]> {
-    this.#check("read message references");
-    return await this.#whole.getMessageRefs(peerId);
-  }
-
-  /** {@inheritDoc SessionStorage.listMessageRefs} */
-  async listMessageRefs(): Promise<MessageRef[]> {
-    this.#check("list message references");
-    return await this.#whole.listMessageRefs();
-  }
-
-  /** {@inheritDoc SessionStorage.deleteMessageRefs} */
-  async deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
-    this.#check("delete message references");
-    return await this.#whole.deleteMessageRefs(filter);
-  }
-
   /**
    * Writes any batched peers, client values and message references. A
    * batch whose background write failed was kept: it is written now, or
@@ -828,7 +744,7 @@ ON CONFLICT (session_id, md5, size, type) DO UPDATE SET id = excluded.id,
    *
    * @returns E.g. `PostgresStorage(postgres://bot@db:5432/app#public/main)`.
    */
-  toString(): string {
+  override toString(): string {
     return `PostgresStorage(${this.#label})`;
   }
 
