@@ -64,6 +64,8 @@ export {
   SessionInUseError,
   SessionStringError,
   type StringFormat,
+  type TdataAccountChoice,
+  TdataAccountError,
   ValueRefusedError,
 } from "./src/errors.ts";
 export type {
@@ -100,6 +102,7 @@ export {
   importSessionFile,
   type ImportSessionFileOptions,
   readSessionFile,
+  type ReadSessionFileOptions,
   type SessionFileFormat,
   writeSessionFile,
 } from "./src/files.ts";
