@@ -12,6 +12,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   utimesSync,
   writeFileSync,
 } from "node:fs";
@@ -639,6 +640,86 @@ describe("mtsession convert --to tdata", () => {
       "out",
     ]);
   });
+});
+
+describe("damaged tdata folders through readSessionFile, importSessionFile and the CLI", () => {
+  const D877 = "D877F783D5D3EF8C";
+  const cases: Array<[string, (dir: string) => void, RegExp, string]> = [
+    [
+      "truncated key_datas",
+      (d) => {
+        const p = join(d, "key_datas");
+        writeFileSync(p, readFileSync(p).subarray(0, 40));
+      },
+      /key_datas is .*(truncated|MD5)/,
+      "key_datas",
+    ],
+    [
+      "a changed cipher-text byte",
+      (d) => {
+        const p = join(d, `${D877}s`);
+        const b = readFileSync(p);
+        b[40] = b[40]! ^ 1;
+        writeFileSync(p, b);
+      },
+      /MD5/,
+      `${D877}s`,
+    ],
+    [
+      "a missing map",
+      (d) => rmSync(join(d, D877, "maps")),
+      /missing/,
+      `${D877}/maps`,
+    ],
+    [
+      "an empty folder",
+      (d) => {
+        rmSync(d, { recursive: true });
+        mkdirSync(d);
+      },
+      /not a Telegram Desktop tdata folder/,
+      "",
+    ],
+  ];
+  for (const [what, damage, message, file] of cases) {
+    it(`${what}: SessionFileError naming the file, exit 1, nothing written or changed`, async () => {
+      const dir = newDir();
+      const td = join(dir, "tdata");
+      await writeTdata(td, { accounts: [ACCOUNTS[0]!] });
+      damage(td);
+      const before = snapshot(dir);
+      const into = join(dir, "imported");
+      const errors = [
+        await readSessionFile(td).catch((e) => e),
+        await importSessionFile(td, { into }).catch((e) => e),
+      ];
+      for (const e of errors) {
+        assert.ok(e instanceof SessionFileError, `${what}: ${e}`);
+        assert.equal(e.path, file === "" ? td : join(td, file));
+        assert.match(e.message, message);
+      }
+      const r = runCliProcess(["info", td]);
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /^mtsession: .*it was not modified\n$/);
+      const c = runCliProcess([
+        "convert",
+        td,
+        "--to",
+        "tdata",
+        "--out",
+        join(dir, "out"),
+      ]);
+      assert.equal(c.status, 1);
+      for (
+        const text of [r.stdout, r.stderr, c.stderr, ...errors.map(String)]
+      ) {
+        for (const k of ACCOUNTS[0]!.authKeys.values()) {
+          assert.ok(!text.includes(hex(k).slice(0, 16)));
+        }
+      }
+      assert.deepEqual(snapshot(dir), before);
+    });
+  }
 });
 
 // Last: after every read, info and convert above.
