@@ -92,8 +92,15 @@ export async function readSessionFile(
   path: string,
   options: ReadSessionFileOptions = {},
 ): Promise<ForeignSession> {
-  const { isDirectory } = await import("./tdata/_read.ts");
-  if (typeof path === "string" && await isDirectory(path)) {
+  const { loadFs } = await import("./sqlite/_fs.ts");
+  const fs = await loadFs();
+  let isFolder = false;
+  try {
+    isFolder = typeof path === "string" && fs.statSync(path).isDirectory();
+  } catch {
+    // missing or unreadable: the file reader says which
+  }
+  if (isFolder) {
     const { readTdataSession } = await import("./foreign/_tdata.ts");
     return await readTdataSession(path, {
       account: options.account,
