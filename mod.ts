@@ -64,6 +64,8 @@ export {
   SessionInUseError,
   SessionStringError,
   type StringFormat,
+  type TdataAccountChoice,
+  TdataAccountError,
   ValueRefusedError,
 } from "./src/errors.ts";
 export type {
@@ -104,6 +106,7 @@ export {
   importSessionFile,
   type ImportSessionFileOptions,
   readSessionFile,
+  type ReadSessionFileOptions,
   type SessionFileFormat,
   writeSessionFile,
 } from "./src/files.ts";

@@ -9,6 +9,7 @@
 //   mtsession-read-mts<pid>-XXXXXX/          (a read copy in the temp
 //                                             directory, when the source's
 //                                             directory is not writable)
+//   .NAME.mts<pid>-<8 random>.tmp.tdata/     (a tdata folder being built)
 //
 // A leftover is removed only when it is stale: its newest part unchanged
 // for STALE_AFTER_MS, and its process certainly gone. Either alone is not
@@ -38,6 +39,8 @@ const BESIDE =
 /** Our read directories in the temp directory; group 1 is the process id. */
 const IN_TMP = /^mtsession-read-mts(\d+)-[0-9A-Za-z]{6}$/;
 const SIDE = /-(?:wal|shm|journal)$/;
+/** Our tdata folders being built beside a target; group 1 is the pid. */
+const FOLDER_BESIDE = /^\..+\.mts(\d+)-[0-9a-z]{8}\.tmp\.tdata$/;
 
 function random8(): string {
   const words = crypto.getRandomValues(new Uint32Array(2));
@@ -57,6 +60,20 @@ export function tempPathBeside(path: string, use: "tmp" | "read"): string {
   return join(
     dirname(path),
     `.${basename(path)}.mts${process.pid}-${random8()}.${use}.session`,
+  );
+}
+
+/**
+ * A new temporary name beside `path` for a folder being built (a tdata
+ * folder); it ends in `.tmp.tdata`.
+ *
+ * @param path The target folder.
+ * @returns The path.
+ */
+export function tempFolderBeside(path: string): string {
+  return join(
+    dirname(path),
+    `.${basename(path)}.mts${process.pid}-${random8()}.tmp.tdata`,
   );
 }
 
@@ -131,6 +148,15 @@ function newestChange(paths: string[]): number | undefined {
   return newest;
 }
 
+/** The names in `dir` when we may clean it; none when we may not. */
+function namesToClean(dir: string): string[] {
+  try {
+    return mayWriteIn(dir) ? readdirSync(dir) : [];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * Removes our stale temporary files from `dir` (see the top of this file).
  * Never throws: a leftover that cannot be removed stays.
@@ -140,13 +166,7 @@ function newestChange(paths: string[]): number | undefined {
  * @returns How many files were removed.
  */
 export function removeStaleBeside(dir: string, now = Date.now()): number {
-  let names: string[];
-  try {
-    if (!mayWriteIn(dir)) return 0;
-    names = readdirSync(dir);
-  } catch {
-    return 0;
-  }
+  const names = namesToClean(dir);
   const groups = new Map<string, { pid: number; files: string[] }>();
   for (const name of names) {
     const m = BESIDE.exec(name);
@@ -210,6 +230,60 @@ export function removeStaleInTmp(now = Date.now()): number {
     }
   } catch {
     // no temp directory to look in
+  }
+  return removed;
+}
+
+/**
+ * The newest change of a folder and everything in it; `undefined` when
+ * something in it is neither a file nor a folder (left alone).
+ */
+function newestInFolder(dir: string): number | undefined {
+  let newest = lstatSync(dir).mtimeMs;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = lstatSync(p);
+    if (st.isDirectory()) {
+      const inner = newestInFolder(p);
+      if (inner === undefined) return undefined;
+      newest = Math.max(newest, inner);
+    } else if (st.isFile()) {
+      newest = Math.max(newest, st.mtimeMs);
+    } else {
+      return undefined;
+    }
+  }
+  return newest;
+}
+
+/**
+ * Removes the stale tdata folders a killed build left in `dir` (see the
+ * top of this file). Never throws: one that cannot be removed stays.
+ *
+ * @param dir The directory.
+ * @param now The time to judge staleness by.
+ * @returns How many folders were removed.
+ */
+export function removeStaleFoldersBeside(
+  dir: string,
+  now = Date.now(),
+): number {
+  const names = namesToClean(dir);
+  let removed = 0;
+  for (const name of names) {
+    const m = FOLDER_BESIDE.exec(name);
+    if (m === null) continue;
+    try {
+      const p = join(dir, name);
+      if (!lstatSync(p).isDirectory()) continue;
+      const newest = newestInFolder(p);
+      if (newest === undefined || now - newest < STALE_AFTER_MS) continue;
+      if (!processGone(Number(m[1]))) continue;
+      rmSync(p, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // one that cannot be judged or removed stays
+    }
   }
   return removed;
 }

@@ -346,6 +346,71 @@ export class SessionFileError extends SessionError {
   }
 }
 
+/** An account of a tdata folder, as {@linkcode TdataAccountError} lists it. */
+export interface TdataAccountChoice {
+  /** Its index in Telegram Desktop (0-5): the value to pass as `account`. */
+  readonly index: number;
+  /** Its user id (0 when not logged in). */
+  readonly userId: number | bigint;
+  /** Whether Telegram Desktop opens it first. */
+  readonly active: boolean;
+}
+
+/**
+ * A Telegram Desktop `tdata` folder was read as one session, but it holds
+ * several accounts and none was chosen, or not the account asked for.
+ * `accounts` lists what the folder has (indexes and user ids, never a
+ * key); pass one index as the `account` option (`--account N` in the
+ * CLI). The folder is never modified.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { readSessionFile, TdataAccountError } from "@mtsession/mtsession";
+ *
+ * try {
+ *   await readSessionFile("tdata");
+ * } catch (e) {
+ *   if (!(e instanceof TdataAccountError)) throw e;
+ *   const first = e.accounts[0]!.index;
+ *   await readSessionFile("tdata", { account: first });
+ * }
+ * ```
+ */
+export class TdataAccountError extends SessionFileError {
+  /** The accounts the folder holds, in its order. */
+  readonly accounts: readonly TdataAccountChoice[];
+  /** The index asked for, or `null` when none was. */
+  readonly requested: number | null;
+
+  /**
+   * Creates the error.
+   *
+   * @param path The tdata folder.
+   * @param accounts Its accounts.
+   * @param requested The index asked for, if any.
+   */
+  constructor(
+    path: string,
+    accounts: readonly TdataAccountChoice[],
+    requested: number | null,
+  ) {
+    const list = accounts.map((a) =>
+      `${a.index}: user ${a.userId}${a.active ? ", active" : ""}`
+    ).join("; ");
+    super(
+      path,
+      requested === null
+        ? `a Telegram Desktop folder with ${accounts.length} accounts (${list})`
+        : `a Telegram Desktop folder without account ${requested} (it has ${list})`,
+      "choose one by its index with the account option (--account N on " +
+        "the command line)",
+    );
+    this.name = "TdataAccountError";
+    this.accounts = accounts.map((a) => ({ ...a }));
+    this.requested = requested;
+  }
+}
+
 /** One peer a storage could not hold, and why. */
 export interface RefusedPeer {
   /** Its marked id. */

@@ -28,17 +28,55 @@ export type SessionFileFormat =
   | "mtsession";
 
 /**
+ * Options of {@linkcode readSessionFile}.
+ *
+ * @example Usage
+ * ```ts
+ * import type { ReadSessionFileOptions } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * const options: ReadSessionFileOptions = { account: 1, passcode: "secret" };
+ * assert.equal(options.account, 1);
+ * ```
+ */
+export interface ReadSessionFileOptions {
+  /** The SQLite driver to use (session files). */
+  driver?: SqliteDriverName;
+  /**
+   * tdata folders: the index (0-5) of the account to read. Needed when the
+   * folder holds several accounts (`TdataAccountError` lists them); ignored
+   * for session files.
+   */
+  account?: number;
+  /** tdata folders: the local passcode, if the folder has one. */
+  passcode?: string;
+}
+
+/**
  * Reads a session file — Telethon v1 (schemas 1–7) or 2 (schema 10),
  * Pyrogram (1–3) and its forks (Kurigram, PyroTGFork, pyrofork; WAL files
  * too), or mtsession's own — without modifying it in any way: it is read
  * from a private copy. The flavour is told from its tables and columns,
  * not its version number (the forks' numbers collide).
  *
- * @param path The file (no `.session` is added).
- * @param options The SQLite driver to use.
+ * A folder is read as Telegram Desktop's `tdata` (the `tdata` folder
+ * itself, or the folder holding it), one account of it: the main DC and
+ * its key in `auth`, every other DC's key in `authKeys`, Telegram's
+ * address of each of those DCs in `dataCenters`, the user id and test
+ * mode; `apiId` is null (the folder keeps none) and `isBot` false. A
+ * folder of several accounts needs `account`: without it, or with an
+ * index it lacks, the error lists the accounts. The folder is only read.
+ *
+ * @param path The file (no `.session` is added), or the tdata folder.
+ * @param options The SQLite driver; for tdata, the account and passcode.
  * @returns What the file holds, with `notes` on anything read specially.
  * @throws {SessionFileError} For a file that is not a session file of a
- * known kind (or is empty, truncated, corrupted); the file is untouched.
+ * known kind (or is empty, truncated, corrupted), a folder that is not a
+ * tdata folder or is damaged; nothing is touched.
+ * @throws {TdataAccountError} For a tdata folder of several accounts and
+ * no `account`, or an `account` it does not hold.
+ * @throws {PassphraseError} For a tdata folder whose passcode is missing
+ * or wrong.
  *
  * @example Usage
  * ```ts ignore
@@ -46,14 +84,34 @@ export type SessionFileFormat =
  *
  * const found = await readSessionFile("telethon_account.session");
  * console.log(found.kind.description, found.peers.length);
+ * const desktop = await readSessionFile("tdata", { account: 0 });
+ * console.log(desktop.auth.dcId, desktop.authKeys.map((k) => k.dcId));
  * ```
  */
 export async function readSessionFile(
   path: string,
-  options: { driver?: SqliteDriverName } = {},
+  options: ReadSessionFileOptions = {},
 ): Promise<ForeignSession> {
+  const { loadFs } = await import("./sqlite/_fs.ts");
+  const fs = await loadFs();
+  let isFolder = false;
+  try {
+    isFolder = typeof path === "string" && fs.statSync(path).isDirectory();
+  } catch {
+    // missing or unreadable: the file reader says which
+  }
+  if (isFolder) {
+    const { readTdataSession } = await import("./foreign/_tdata.ts");
+    return await readTdataSession(path, {
+      account: options.account,
+      passcode: options.passcode,
+    });
+  }
   const { readSessionFile } = await import("./foreign/_file.ts");
-  return await readSessionFile(path, options);
+  return await readSessionFile(
+    path,
+    options.driver === undefined ? {} : { driver: options.driver },
+  );
 }
 
 /**
@@ -61,7 +119,8 @@ export async function readSessionFile(
  * DC with its own key), an upstream Pyrogram v3 file (as the real
  * libraries open them), or an mtsession file (everything). The
  * file is created with mode 0600, complete or not at all; an existing file
- * is never replaced unless `force` is set.
+ * is never replaced unless `force` is set. (A Telegram Desktop folder is
+ * written by `writeTdata`.)
  *
  * @param path The file to create.
  * @param format Which library's file to write.
@@ -163,6 +222,13 @@ async function fill(storage: SessionStorage, data: ForeignData): Promise<void> {
 /** Options for {@linkcode importSessionFile}. */
 export interface ImportSessionFileOptions extends SessionOptions {
   /**
+   * A tdata folder's account to import, by index (0-5); needed when the
+   * folder holds several.
+   */
+  account?: number;
+  /** A tdata folder's local passcode, if it has one. */
+  passcode?: string;
+  /**
    * Where to put the session: a storage of yours, or the name of a new
    * mtsession file (`name.session`; never an existing one, never a name
    * that is a directory). The file is filled under a temporary name beside
@@ -176,15 +242,20 @@ export interface ImportSessionFileOptions extends SessionOptions {
 
 /**
  * Opens the session of a Telethon, Pyrogram or mtsession file — login,
- * peers, update states, cached files — in a session of ours, leaving the
- * file untouched. The way to move a Python session over without logging in
- * again.
+ * peers, update states, cached files — or of one account of a Telegram
+ * Desktop `tdata` folder (every DC's key; `account` and `passcode` as for
+ * `readSessionFile`) in a session of ours, leaving the file untouched. The
+ * way to move a session over without logging in again.
  *
  * @param path The file to import.
  * @param options Where to put it (memory by default, or a new file).
  * @returns The session.
  * @throws {SessionFileError} When the file is not a session file, or the
  * new file's name is taken (or is a directory); nothing is created.
+ * @throws {TdataAccountError} For a tdata folder of several accounts and
+ * no `account`.
+ * @throws {PassphraseError} For a tdata folder whose passcode is missing
+ * or wrong.
  * @throws {TypeError} For a name `sessionFileName` refuses (see
  * `openSession`).
  *
@@ -200,9 +271,13 @@ export async function importSessionFile(
   path: string,
   options: ImportSessionFileOptions = {},
 ): Promise<Session> {
-  const { into, driver, ...sessionOptions } = options;
+  const { into, driver, account, passcode, ...sessionOptions } = options;
   const read = (): Promise<ForeignSession> =>
-    readSessionFile(path, driver === undefined ? {} : { driver });
+    readSessionFile(path, {
+      ...(driver === undefined ? {} : { driver }),
+      ...(account === undefined ? {} : { account }),
+      ...(passcode === undefined ? {} : { passcode }),
+    });
   if (into === undefined) {
     const storage = new MemoryStorage();
     await fill(storage, await read());

@@ -263,9 +263,13 @@ describe(`bad files get typed errors and stay untouched (${runtime})`, () => {
     assert.ok(
       (await readSessionFile(path).catch((e) => e)) instanceof SessionError,
     );
+    // A folder is read as Telegram Desktop's tdata, which this one is not.
     const r = runCliProcess(["info", path]);
     assert.equal(r.status, 1, r.stderr);
-    assert.match(r.stderr, /^mtsession: .*directory/);
+    assert.match(
+      r.stderr,
+      /^mtsession: .*is not a Telegram Desktop tdata folder .*not modified\n$/,
+    );
   });
 
   it("the quick look before opening passes a sound file, and no directory", async () => {

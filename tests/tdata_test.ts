@@ -4,18 +4,12 @@
 // interoperation with @mtcute/convert's Tdata (an independent reader and
 // writer).
 
-import { after, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import {
-  createCipheriv,
-  createDecipheriv,
-  createHash,
-  pbkdf2Sync,
-} from "node:crypto";
+import { createHash, pbkdf2Sync } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -24,7 +18,6 @@ import {
   utimesSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { inspect } from "node:util";
 import {
@@ -67,49 +60,16 @@ import { sealEncrypted } from "../src/tdata/_encrypted.ts";
 import { buildEmptyMap } from "../src/tdata/_map.ts";
 import { Tdata } from "@mtcute/convert";
 import { Long } from "@mtcute/core";
-import * as fsp from "node:fs/promises";
-import { randomFillSync } from "node:crypto";
 import { bytes, int, seeded } from "./_random.ts";
+import {
+  hex,
+  key,
+  mtcuteOptions,
+  nodeIge,
+  scratchFolders,
+} from "./_tdata_helpers.ts";
 
-const scratch = mkdtempSync(join(tmpdir(), "mtsession-tdata-"));
-after(() => rmSync(scratch, { recursive: true, force: true }));
-let dirs = 0;
-/** A new empty folder under the test's scratch folder. */
-function newDir(): string {
-  const dir = join(scratch, `d${dirs++}`);
-  mkdirSync(dir);
-  return dir;
-}
-
-const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
-
-/** AES-256-IGE from node:crypto's ECB, written independently of ours. */
-function nodeIge(
-  data: Uint8Array,
-  key: Uint8Array,
-  iv: Uint8Array,
-  encrypt: boolean,
-): Uint8Array {
-  const ecb = encrypt
-    ? createCipheriv("aes-256-ecb", key, null)
-    : createDecipheriv("aes-256-ecb", key, null);
-  ecb.setAutoPadding(false);
-  const out = new Uint8Array(data.length);
-  // IGE: the IV holds the previous cipher block, then the previous plain one.
-  let prevIn = iv.slice(encrypt ? 16 : 0, encrypt ? 32 : 16);
-  let prevOut = iv.slice(encrypt ? 0 : 16, encrypt ? 16 : 32);
-  for (let at = 0; at < data.length; at += 16) {
-    const block = data.slice(at, at + 16);
-    const mixed = block.map((b, i) => b ^ prevOut[i]!);
-    const done = new Uint8Array(ecb.update(mixed)).map((b, i) =>
-      b ^ prevIn[i]!
-    );
-    out.set(done, at);
-    prevIn = block;
-    prevOut = done;
-  }
-  return out;
-}
+const newDir = scratchFolders("mtsession-tdata-");
 
 describe("tdata crypto primitives", () => {
   it("md5() equals node:crypto for every length up to 300 bytes", () => {
@@ -524,11 +484,6 @@ describe("tdata file contents", () => {
 
 const D877 = "D877F783D5D3EF8C";
 const isWindows = process.platform === "win32";
-
-/** A 256-byte key with a recognisable pattern. */
-function key(seed: number): Uint8Array {
-  return bytes(seeded(seed * 7919 + 1), 256);
-}
 
 /** Every file under a folder: relative path, mode, mtime and content. */
 function snapshot(dir: string): string {
@@ -1348,67 +1303,6 @@ describe("tdata accounts keep their keys out of print", () => {
     });
   });
 });
-
-// ---- @mtcute/convert's Tdata ------------------------------------------------
-
-/** A crypto provider for mtcute's Tdata on node:crypto (tests only). */
-const mtcuteCrypto = {
-  sha1: (d: Uint8Array) =>
-    new Uint8Array(createHash("sha1").update(d).digest()),
-  sha256: (d: Uint8Array) =>
-    new Uint8Array(createHash("sha256").update(d).digest()),
-  randomFill: (b: Uint8Array) => void randomFillSync(b),
-  randomBytes: (n: number) => randomFillSync(new Uint8Array(n)),
-  pbkdf2: (
-    p: Uint8Array,
-    salt: Uint8Array,
-    iterations: number,
-    keylen = 64,
-    algo = "sha512",
-  ) => new Uint8Array(pbkdf2Sync(p, salt, iterations, keylen, algo)),
-  createHash: (algorithm: string) => {
-    const h = createHash(algorithm);
-    return {
-      update: (d: Uint8Array) => void h.update(d),
-      digest: () => new Uint8Array(h.digest()),
-    };
-  },
-  createAesIge: (key: Uint8Array, iv: Uint8Array) => ({
-    encrypt: (data: Uint8Array) => nodeIge(data, key, iv, true),
-    decrypt: (data: Uint8Array) => nodeIge(data, key, iv, false),
-  }),
-};
-
-/** node:fs for mtcute's Tdata; its stat must answer null for a missing file. */
-const mtcuteFs = {
-  readFile: (p: string) => fsp.readFile(p),
-  writeFile: (p: string, d: Uint8Array) => fsp.writeFile(p, d),
-  mkdir: async (p: string, o?: { recursive?: boolean }) => {
-    await fsp.mkdir(p, o);
-  },
-  stat: async (p: string) => {
-    try {
-      const st = await fsp.stat(p);
-      return { size: st.size, lastModified: st.mtimeMs };
-    } catch {
-      return null as never;
-    }
-  },
-};
-
-function mtcuteOptions(
-  path: string,
-  passcode?: string,
-): Parameters<typeof Tdata.open>[0] {
-  return {
-    path,
-    fs: mtcuteFs,
-    crypto: mtcuteCrypto as never,
-    // mtcute 0.29.7 refuses versions above 5.8.3 without this.
-    ignoreVersion: true,
-    ...(passcode === undefined ? {} : { passcode }),
-  };
-}
 
 describe("@mtcute/convert's Tdata, an independent implementation", () => {
   const accounts = [

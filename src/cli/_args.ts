@@ -43,6 +43,8 @@ const FLAGS: Record<string, { takes: boolean; commands: string[] }> = {
   bot: { takes: false, commands: ["convert"] },
   "test-mode": { takes: false, commands: ["convert"] },
   "passphrase-env": { takes: true, commands: ["info", "convert"] },
+  account: { takes: true, commands: ["convert"] },
+  "passcode-env": { takes: true, commands: ["info", "convert"] },
 };
 
 /** Parses argv (without the runtime and script). */
@@ -89,7 +91,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       source = arg;
     } else {
       throw new UsageError(
-        "too many arguments: give one SOURCE (a file, or - for stdin)",
+        "too many arguments: give one SOURCE (a file, a tdata folder, or " +
+          "- for stdin)",
       );
     }
   }
@@ -102,17 +105,25 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 /** The help text. */
 export const USAGE = `usage:
   mtsession info [SOURCE] [--json] [--show-key] [--peers] [--passphrase-env VAR]
+                 [--passcode-env VAR]
   mtsession convert [SOURCE] --to FORMAT [--out PATH] [--force]
                     [--api-id N] [--user-id N] [--bot] [--test-mode]
-                    [--passphrase-env VAR]
+                    [--passphrase-env VAR] [--account N] [--passcode-env VAR]
 
-SOURCE is a session file, or - (the default) to read a session string from
-standard input. Strings are never taken from the command line.
+SOURCE is a session file, a Telegram Desktop tdata folder, or - (the
+default) to read a session string from standard input. Strings are never
+taken from the command line.
 
 FORMAT: telethon, pyrogram, gramjs, mtcute, mtkruto, mtsession (strings);
 telethon-file, telethon2-file, pyrogram-file, mtsession-file (files; need
---out). info lists every data center (addresses, auth key id); convert
-names on stderr what the target cannot carry (a DC, another DC's key).
+--out); tdata (a Telegram Desktop folder; --out must be a new path or an
+empty folder, never replaced). info lists every data center (addresses,
+auth key id), of every account for a tdata folder; convert names on stderr
+what the target cannot carry (a DC, another DC's key).
+--account N picks the account of a tdata folder that holds several (info
+lists their indexes). --passcode-env names an environment variable holding
+a tdata folder's local passcode (to read it, and to protect the folder
+--to tdata writes).
 --api-id, --user-id, --bot and --test-mode fill what the source lacks
 (without --bot the account is taken as a user, without --test-mode as
 production). --passphrase-env names an environment variable holding the

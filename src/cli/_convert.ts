@@ -1,11 +1,16 @@
 // `mtsession convert`: a session to any string format, on stdout or into a
-// file created with mode 0600 (never replacing one unless --force).
+// file created with mode 0600 (never replacing one unless --force), or to
+// a new Telegram Desktop tdata folder (never replacing anything).
 
 import { writeFileSync } from "node:fs";
 import { placePrivateFile } from "../_private_file.ts";
 import { SessionError, type StringFormat } from "../errors.ts";
 import type { Session } from "../session.ts";
-import { type SessionFileFormat, writeSessionFile } from "../files.ts";
+import {
+  type ForeignData,
+  type SessionFileFormat,
+  writeSessionFile,
+} from "../files.ts";
 import { droppedFields } from "../strings/codec.ts";
 import { STRING_FORMATS } from "../strings/types.ts";
 import { UsageError } from "./_args.ts";
@@ -27,6 +32,7 @@ export interface ConvertRequest {
   isBot: boolean;
   testMode: boolean;
   passphrase: string | undefined;
+  passcode: string | undefined;
 }
 
 /** Writes a file with mode 0600; refuses to replace one unless forced. */
@@ -48,12 +54,66 @@ async function writeSecretFile(
   }
 }
 
+/**
+ * Everything of a session but its auth state. The temporary keys, values
+ * and message references are kept by an mtsession file; the other
+ * formats have no place for them (their writers' notes say so).
+ */
+async function whole(session: Session): Promise<Omit<ForeignData, "auth">> {
+  return {
+    dataCenters: session.dataCenters,
+    authKeys: session.authKeys(),
+    peers: await session.listPeers(),
+    updateStates: await session.getUpdateStates(),
+    files: await session.listCachedFiles(),
+    tempAuthKeys: await session.tempAuthKeys(),
+    values: await session.listValues(),
+    messageRefs: await session.listMessageRefs(),
+  };
+}
+
+/**
+ * Writes a new tdata folder with the session's account: every DC's key.
+ * The folder is built beside `--out` and renamed into place; only a new
+ * path or an empty folder is written to.
+ */
+async function toTdata(
+  session: Session,
+  request: ConvertRequest,
+): Promise<string[]> {
+  if (request.out === undefined) {
+    throw new UsageError("--to tdata needs --out DIR (a new folder)");
+  }
+  if (request.force) {
+    throw new UsageError(
+      "--force does not apply to --to tdata: a folder is never replaced; " +
+        "give a new path or an empty folder",
+    );
+  }
+  const { tdataAccountOf } = await import("../foreign/_tdata.ts");
+  const { writeTdata } = await import("../tdata/tdata.ts");
+  const { account, notes } = tdataAccountOf({
+    auth: session.getAuth(),
+    ...await whole(session),
+  }, {
+    userId: request.userId,
+    testMode: request.testMode ? true : undefined,
+  });
+  await writeTdata(
+    request.out,
+    { accounts: [account] },
+    request.passcode === undefined ? {} : { passcode: request.passcode },
+  );
+  return notes.map((n) => `note: ${n}`);
+}
+
 /** Converts; returns notes for stderr. */
 export async function convert(
   session: Session,
   request: ConvertRequest,
   write: (text: string) => void,
 ): Promise<string[]> {
+  if (request.to === "tdata") return await toTdata(session, request);
   const fileFormat = FILE_FORMATS[request.to];
   if (fileFormat !== undefined) {
     if (request.out === undefined) {
@@ -71,16 +131,7 @@ export async function convert(
     };
     const notes = await writeSessionFile(request.out, fileFormat, {
       auth: filled,
-      dataCenters: session.dataCenters,
-      authKeys: session.authKeys(),
-      peers: await session.listPeers(),
-      updateStates: await session.getUpdateStates(),
-      files: await session.listCachedFiles(),
-      // Kept by an mtsession file; the Python formats have no place for
-      // them.
-      tempAuthKeys: await session.tempAuthKeys(),
-      values: await session.listValues(),
-      messageRefs: await session.listMessageRefs(),
+      ...await whole(session),
     }, { force: request.force });
     return notes.map((n) => `note: ${n}`);
   }
@@ -89,7 +140,7 @@ export async function convert(
     throw new UsageError(
       `unknown format "${request.to}": use one of ${
         STRING_FORMATS.join(", ")
-      }, ${Object.keys(FILE_FORMATS).join(", ")}`,
+      }, ${Object.keys(FILE_FORMATS).join(", ")}, tdata`,
     );
   }
   const text = await session.exportString(format, {

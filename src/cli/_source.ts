@@ -1,6 +1,7 @@
 // Where the CLI's session comes from: standard input (a session string), a
 // session file of any library (read from a private copy, never modified),
-// or a text file holding a session string.
+// one account of a Telegram Desktop tdata folder (only read), or a text
+// file holding a session string.
 
 import { readFileSync } from "node:fs";
 import process from "node:process";
@@ -16,7 +17,9 @@ import { decodedStorage } from "../_string_storage.ts";
 import { Session } from "../session.ts";
 import { hasSqliteMagic } from "../sqlite/_header.ts";
 import { decodeSessionString } from "../strings/codec.ts";
-import { shownArgument } from "./_args.ts";
+import { isDirectory } from "../tdata/_read.ts";
+import type { ForeignSession } from "../foreign/types.ts";
+import { shownArgument, UsageError } from "./_args.ts";
 
 /** A session opened from the CLI's SOURCE. */
 export interface LoadedSource {
@@ -62,13 +65,32 @@ async function fromString(
   };
 }
 
+/** What only a tdata folder takes: which account, its passcode. */
+export interface TdataChoice {
+  account: number | undefined;
+  passcode: string | undefined;
+}
+
 /** Opens what SOURCE names. */
 export async function loadSource(
   source: string | undefined,
   passphrase: string | undefined,
+  tdata: TdataChoice = { account: undefined, passcode: undefined },
 ): Promise<LoadedSource> {
+  const folder = source !== undefined && source !== "-" &&
+    await isDirectory(source);
+  if (!folder && tdata.account !== undefined) {
+    throw new UsageError("--account is for a tdata folder SOURCE");
+  }
   if (source === undefined || source === "-") {
     return await fromString(await readStdin(), passphrase);
+  }
+  if (folder) {
+    const found = await readSessionFile(source, {
+      ...(tdata.account === undefined ? {} : { account: tdata.account }),
+      ...(tdata.passcode === undefined ? {} : { passcode: tdata.passcode }),
+    });
+    return await fromFound(found, "tdata-folder");
   }
   let bytes: Uint8Array;
   try {
@@ -106,6 +128,13 @@ export async function loadSource(
   // out of range (an update state's pts beyond 2^31) is still shown.
   // readSessionFile() gives the peers oldest first, as putPeers wants.
   const found = await readSessionFile(source);
+  return await fromFound(found, `${found.kind.library}-file`);
+}
+
+async function fromFound(
+  found: ForeignSession,
+  source: string,
+): Promise<LoadedSource> {
   const storage = new MemoryStorage();
   await storage.setAuth(found.auth);
   if (found.dataCenters.length > 0) await storage.setDcs(found.dataCenters);
@@ -122,7 +151,7 @@ export async function loadSource(
     await storage.putMessageRefs(found.messageRefs);
   }
   return {
-    source: `${found.kind.library}-file`,
+    source,
     session: await Session.open(storage),
     notes: found.notes.map((n) => `note: ${n}`),
   };

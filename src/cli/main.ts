@@ -6,11 +6,12 @@
  */
 
 import process from "node:process";
-import { SessionError } from "../errors.ts";
+import { PassphraseError, SessionError } from "../errors.ts";
 import { parseArgs, USAGE, UsageError } from "./_args.ts";
 import { convert } from "./_convert.ts";
 import { infoObject, infoText } from "./_info.ts";
 import { loadSource } from "./_source.ts";
+import { isDirectory } from "../tdata/_read.ts";
 
 /** Where the CLI writes. */
 export interface CliOutput {
@@ -18,6 +19,21 @@ export interface CliOutput {
   stdout(text: string): void;
   /** Standard error: never given a secret. */
   stderr(text: string): void;
+}
+
+function secretFromEnv(
+  args: { flags: Map<string, string | true> },
+  flag: string,
+): string | undefined {
+  const name = args.flags.get(flag);
+  if (typeof name !== "string") return undefined;
+  const value = process.env[name];
+  if (value === undefined || value === "") {
+    throw new UsageError(
+      `--${flag} ${name}: that environment variable is not set`,
+    );
+  }
+  return value;
 }
 
 function integer(
@@ -29,6 +45,14 @@ function integer(
     throw new UsageError(`--${name} needs a positive integer`);
   }
   return Number(value);
+}
+
+/** What to add for the CLI to a library error that names an option. */
+function hint(e: Error): string {
+  if (e instanceof PassphraseError && e.format === null) {
+    return " (on the command line: --passcode-env VAR, VAR holding the passcode)";
+  }
+  return "";
 }
 
 /**
@@ -51,21 +75,35 @@ export async function runCli(
       out.stdout(USAGE + "\n");
       return 0;
     }
-    const passphraseVar = args.flags.get("passphrase-env");
-    let passphrase: string | undefined;
-    if (typeof passphraseVar === "string") {
-      passphrase = process.env[passphraseVar];
-      if (passphrase === undefined || passphrase === "") {
-        throw new UsageError(
-          `--passphrase-env ${passphraseVar}: that environment variable is not set`,
-        );
-      }
-    }
+    const passphrase = secretFromEnv(args, "passphrase-env");
+    const passcode = secretFromEnv(args, "passcode-env");
     const apiId = integer(args.flags.get("api-id"), "api-id");
     const userId = integer(args.flags.get("user-id"), "user-id");
+    const account = integer(args.flags.get("account"), "account");
+    if (
+      args.command === "info" && args.source !== undefined &&
+      args.source !== "-" && await isDirectory(args.source)
+    ) {
+      // A tdata folder: every account, not one session.
+      const { tdataInfoObject, tdataInfoText } = await import(
+        "./_tdata_info.ts"
+      );
+      const o = await tdataInfoObject(
+        args.source,
+        passcode,
+        args.flags.has("show-key"),
+      );
+      out.stdout(
+        args.flags.has("json")
+          ? JSON.stringify(o, null, 2) + "\n"
+          : tdataInfoText(o),
+      );
+      return 0;
+    }
     const { source, session, notes: readNotes } = await loadSource(
       args.source,
       passphrase,
+      { account, passcode },
     );
     for (const n of readNotes) out.stderr(n + "\n");
     if (args.command === "info") {
@@ -89,6 +127,7 @@ export async function runCli(
       isBot: args.flags.has("bot"),
       testMode: args.flags.has("test-mode"),
       passphrase,
+      passcode,
     }, out.stdout);
     for (const n of notes) out.stderr(n + "\n");
     return 0;
@@ -101,7 +140,7 @@ export async function runCli(
       e instanceof SessionError || e instanceof TypeError ||
       e instanceof RangeError
     ) {
-      out.stderr(`mtsession: ${e.message}\n`);
+      out.stderr(`mtsession: ${e.message}${hint(e)}\n`);
       return 1;
     }
     throw e;

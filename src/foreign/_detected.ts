@@ -4,8 +4,11 @@
 
 import type { ForeignFlavor } from "./types.ts";
 
-/** The flavours of foreign files (mtsession's own are not foreign). */
-export type FileFlavor = Exclude<ForeignFlavor, "mtsession">;
+/**
+ * The flavours of foreign SQLite files (mtsession's own are not foreign,
+ * and a tdata folder is no SQLite file).
+ */
+export type FileFlavor = Exclude<ForeignFlavor, "mtsession" | "tdata">;
 
 /** What a library's detector tells of a file it knows. */
 export interface Detected {

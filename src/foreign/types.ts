@@ -21,7 +21,8 @@ import type {
 } from "../types.ts";
 
 /**
- * The Python library whose session file this is.
+ * The library whose session file this is; `"tdata"` for a Telegram
+ * Desktop `tdata` folder.
  *
  * @example Usage
  * ```ts
@@ -32,7 +33,7 @@ import type {
  * assert.equal(library, "pyrogram");
  * ```
  */
-export type ForeignLibrary = "telethon" | "pyrogram" | "mtsession";
+export type ForeignLibrary = "telethon" | "pyrogram" | "mtsession" | "tdata";
 
 /**
  * Which line of the library wrote the file:
@@ -44,6 +45,7 @@ export type ForeignLibrary = "telethon" | "pyrogram" | "mtsession";
  *   own `usernames(id, username)` table).
  * - `pyrofork`: pyrofork's own schema 4 (`peers.username` kept, extra
  *   usernames in `usernames(id = the username, peer_id)`).
+ * - `tdata`: a Telegram Desktop `tdata` folder (one of its accounts).
  *
  * @example Usage
  * ```ts
@@ -60,7 +62,8 @@ export type ForeignFlavor =
   | "pyrogram"
   | "kurigram"
   | "pyrofork"
-  | "mtsession";
+  | "mtsession"
+  | "tdata";
 
 /**
  * What a foreign session file is.
@@ -93,7 +96,9 @@ export interface ForeignKind {
   readonly schema: number | null;
   /**
    * The number in the file's `version` table, which may disagree with
-   * `schema` (PyroTGFork's drift), or `null` when there is none.
+   * `schema` (PyroTGFork's drift), or `null` when there is none; for a
+   * tdata folder, the version of the Telegram Desktop that wrote its
+   * `key_datas` (e.g. 6001002), and `schema` is `null`.
    */
   readonly storedVersion: number | null;
   /**
@@ -140,13 +145,14 @@ export interface ForeignSession {
   auth: AuthState;
   /**
    * Every data center the file names (Telethon 2: one per `datacenter`
-   * row, the home DC's included; mtsession: every known one, in order);
+   * row, the home DC's included; mtsession: every known one, in order;
+   * tdata: Telegram's address of each DC the account has a key for);
    * empty for the formats of one DC.
    */
   dataCenters: DataCenter[];
   /**
    * The permanent keys of the DCs other than the home one (Telethon 2,
-   * mtsession); the home DC's is `auth.authKey`.
+   * mtsession, tdata); the home DC's is `auth.authKey`.
    */
   authKeys: DcAuthKey[];
   /**

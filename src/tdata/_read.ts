@@ -32,7 +32,14 @@ function missing(path: string, what: string): SessionFileError {
   return new SessionFileError(path, `missing (${what})`, COPY_ADVICE);
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+/**
+ * Whether `path` is a directory (following links); `false` when it is
+ * missing or cannot be asked.
+ *
+ * @param path Any path.
+ * @returns Whether it is a directory.
+ */
+export async function isDirectory(path: string): Promise<boolean> {
   const { promises } = await loadFs();
   try {
     return (await promises.stat(path)).isDirectory();

@@ -1,12 +1,14 @@
 // Putting a new folder of private files in place: it is built under a
 // temporary name beside the target (directories 0700, files 0600, each file
-// flushed to disk), then renamed to the target in one step. A crash or an
+// flushed to disk), then renamed to the target in one step. Folders a
+// killed build left beside it are removed once stale (_temp_files.ts). A crash or an
 // error leaves no partly written folder at the target; an existing target
 // is accepted only as an empty directory, which the rename replaces.
 // Private to the library.
 
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { SessionFileError } from "../errors.ts";
+import { removeStaleFoldersBeside, tempFolderBeside } from "../_temp_files.ts";
 import { loadFs } from "../sqlite/_fs.ts";
 
 /** A file of the new folder. */
@@ -76,12 +78,8 @@ export async function writeFolder(
       "create the parent folder first",
     );
   }
-  const tmp = join(
-    parent,
-    `.${basename(target)}.${Date.now().toString(36)}${
-      Math.random().toString(36).slice(2, 8)
-    }.tmp`,
-  );
+  removeStaleFoldersBeside(parent);
+  const tmp = tempFolderBeside(target);
   await promises.mkdir(tmp, { mode: 0o700 });
   try {
     await promises.chmod(tmp, 0o700); // whatever the umask took away
