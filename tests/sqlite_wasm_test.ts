@@ -19,10 +19,8 @@ import {
 } from "../adapters/sqlite_wasm.ts";
 import { readSessionFile } from "../src/files.ts";
 import { SessionFileError } from "../src/errors.ts";
-import {
-  describeSqliteDriver,
-  type DriverFiles,
-} from "./_driver_conformance.ts";
+import { describeSqliteDriver } from "./_driver_conformance.ts";
+import { sqlJsPlace } from "./_sql_js.ts";
 import { fixturePath } from "./_fixtures.ts";
 
 const SQL = await initSqlJs() as unknown as SqlJsStaticLike;
