@@ -12,6 +12,7 @@ import { MemoryStorage } from "./memory/memory_storage.ts";
 import { Session, type SessionOptions } from "./session.ts";
 import type { SqliteDriverName } from "./sqlite/driver.ts";
 import type { SessionStorage } from "./storage.ts";
+import { fill } from "./foreign/_fill.ts";
 
 export type { ForeignData, ForeignSession };
 export type {
@@ -193,30 +194,6 @@ async function writeOurFile(
       await storage.close();
     }
   });
-}
-
-async function fill(storage: SessionStorage, data: ForeignData): Promise<void> {
-  const session = await Session.open(storage);
-  await session.setAuth(data.auth);
-  const dcs = data.dataCenters ?? [];
-  if (dcs.length > 0) await session.setDataCenters(dcs);
-  // The main DC's key is the auth state's: another entry never replaces it.
-  for (const k of data.authKeys ?? []) {
-    if (k.dcId !== session.dcId) await session.setAuthKeyFor(k.dcId, k.key);
-  }
-  for (const t of data.tempAuthKeys ?? []) {
-    await session.setTempAuthKey(t.dcId, t.index, t.key, t.expiresAt);
-  }
-  const peers = [...(data.peers ?? [])].sort((a, b) =>
-    a.updatedAt - b.updatedAt
-  );
-  if (peers.length > 0) await session.putPeers(peers);
-  for (const s of data.updateStates ?? []) await session.setUpdateState(s);
-  for (const f of data.files ?? []) await session.cacheFile(f);
-  for (const v of data.values ?? []) await session.setValue(v.name, v.value);
-  // In the order given: the oldest reference of a peer stays the first.
-  for (const r of data.messageRefs ?? []) await session.putMessageRef(r);
-  await session.save();
 }
 
 /** Options for {@linkcode importSessionFile}. */

@@ -34,16 +34,46 @@ export function assertBytes(value: unknown, expected: Uint8Array): void {
   assert.deepEqual([...value], [...expected]);
 }
 
+/**
+ * Where a driver's files live: a temporary directory on disk (the
+ * default), or, for a driver with files of its own (sql.js in a page),
+ * those.
+ */
+export interface DriverFiles {
+  /** Makes the place the files go; called before the first test. */
+  setUp(): void;
+  /** The path of a new file named `name` there. */
+  path(name: string): string;
+  /** Whether a file exists. */
+  exists(path: string): boolean;
+  /** Removes the place and every file in it; called after the last test. */
+  tearDown(): void;
+}
+
+function diskFiles(): DriverFiles {
+  let dir = "";
+  return {
+    setUp(): void {
+      dir = mkdtempSync(join(tmpdir(), "mtsession-driver-"));
+    },
+    path: (name: string): string => join(dir, name),
+    exists: existsSync,
+    tearDown(): void {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Runs the driver contract against a wrapper that opens `path`. */
 export function describeSqliteDriver(
   name: string,
   open: (path: string) => Promise<SqliteDatabase>,
+  files: DriverFiles = diskFiles(),
 ): void {
   describe(`SQLite driver conformance: ${name}`, () => {
-    let dir = "";
-    let files = 0;
+    let made = 0;
     const opened: SqliteDatabase[] = [];
-    const file = (): string => join(dir, `db${++files}.sqlite`);
+    const file = (): string => files.path(`db${++made}.sqlite`);
     const fresh = async (path: string = file()): Promise<SqliteDatabase> => {
       const db = await open(path);
       opened.push(db);
@@ -51,7 +81,7 @@ export function describeSqliteDriver(
     };
 
     before(() => {
-      dir = mkdtempSync(join(tmpdir(), "mtsession-driver-"));
+      files.setUp();
     });
     after(() => {
       for (const db of opened) {
@@ -61,7 +91,7 @@ export function describeSqliteDriver(
           // already broken; the directory goes anyway
         }
       }
-      rmSync(dir, { recursive: true, force: true });
+      files.tearDown();
     });
 
     it("names its driver and file", async () => {
@@ -333,7 +363,7 @@ export function describeSqliteDriver(
       db.close();
       db.close(); // closing again does nothing
       assert.deepEqual(
-        ["", "-wal", "-shm", "-journal"].filter((s) => existsSync(path + s)),
+        ["", "-wal", "-shm", "-journal"].filter((s) => files.exists(path + s)),
         [""],
         "close() must leave no -wal or -shm file",
       );

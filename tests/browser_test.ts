@@ -6,15 +6,13 @@
 
 import { it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describeOrSkip, runtime } from "./_fixtures.ts";
 import {
   browserSkip,
   bundle,
+  outputDir,
   pageHtml,
   runPage,
   type Served,
@@ -22,15 +20,6 @@ import {
 import type { TestResult } from "./browser/_node_test.ts";
 
 const skip = browserSkip(runtime);
-
-function outputDir(): string {
-  const wanted = process.env.MTSESSION_TEST_OUTPUT;
-  if (wanted !== undefined && wanted !== "") {
-    mkdirSync(wanted, { recursive: true });
-    return wanted;
-  }
-  return mkdtempSync(join(tmpdir(), "mtsession-browser-"));
-}
 
 function site(code: string, title: string): Map<string, Served> {
   return new Map<string, Served>([

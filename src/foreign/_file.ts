@@ -11,11 +11,8 @@ import { openDefaultDatabase } from "../sqlite/_pick_driver.ts";
 import { corruptedFile, isCorrupt } from "../sqlite/_file_check.ts";
 import { checkSqliteFile } from "../sqlite/_file_header.ts";
 import type { ForeignData, ForeignSession } from "./types.ts";
-import { readOurFile } from "./_ours.ts";
 import { privateCopy } from "./_read_copy.ts";
-import { detectForeign } from "./_detect.ts";
-import { readSchema } from "./_schema.ts";
-import { readForeign } from "./_read.ts";
+import { readDatabase } from "./_read_db.ts";
 import {
   type ForeignFileFormat,
   isForeignFileFormat,
@@ -58,16 +55,6 @@ export interface WriteSessionFileOptions {
   driver?: SqliteDriverName;
 }
 
-function describeUnknown(db: SqliteDatabase): string {
-  const tables = [...readSchema(db).tables.keys()].sort();
-  if (tables.length === 0) return "an SQLite database with no tables";
-  if (tables.some((t) => t.startsWith("mts_"))) return "an mtsession file";
-  const shown = tables.slice(0, 5).join(", ");
-  return `an SQLite database of another program (tables: ${shown}${
-    tables.length > 5 ? ", …" : ""
-  })`;
-}
-
 /**
  * Reads a Telethon or Pyrogram session file without modifying it in any
  * way: the file, and its `-wal` or `-journal` if there is one, are copied
@@ -105,7 +92,7 @@ export async function readSessionFile(
   try {
     const db = await openCopy(path, copy.file, options);
     try {
-      return await readCopy(db, path);
+      return await readDatabase(db, path);
     } catch (e) {
       if (e instanceof SessionError) throw e;
       if (isCorrupt(e)) {
@@ -138,23 +125,6 @@ async function openCopy(
     }
     throw e;
   }
-}
-
-/** Reads the copy as an mtsession file, else as a foreign one. */
-async function readCopy(
-  db: SqliteDatabase,
-  path: string,
-): Promise<ForeignSession> {
-  const ours = await readOurFile(db, path);
-  if (ours) return ours;
-  if (detectForeign(db) === undefined) {
-    throw new SessionFileError(
-      path,
-      describeUnknown(db),
-      "it is not a Telethon or Pyrogram session file",
-    );
-  }
-  return readForeign(db);
 }
 
 /**

@@ -4,7 +4,8 @@
 // so a test can check that the page asked for nothing but its own files.
 // Node only (playwright-core speaks to Chromium over a pipe).
 
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import process from "node:process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -12,6 +13,16 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plugin } from "esbuild";
 import type { Page } from "playwright-core";
+
+/** Where screenshots go: $MTSESSION_TEST_OUTPUT, or a new temporary directory. */
+export function outputDir(): string {
+  const wanted = process.env.MTSESSION_TEST_OUTPUT;
+  if (wanted !== undefined && wanted !== "") {
+    mkdirSync(wanted, { recursive: true });
+    return wanted;
+  }
+  return mkdtempSync(join(tmpdir(), "mtsession-browser-"));
+}
 
 /** Where Debian puts Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -145,6 +156,8 @@ export interface PageRun<T> {
   readonly origin: string;
   /** What the page printed to its console, and uncaught errors. */
   readonly console: string[];
+  /** With `interact`: the URLs requested once the page had loaded. */
+  readonly requestsAfterLoad: string[];
 }
 
 function serve(files: ReadonlyMap<string, Served>): Promise<Server> {
@@ -181,6 +194,12 @@ export interface RunPageOptions {
    * done (default `["/"]`).
    */
   readonly paths?: readonly string[];
+  /**
+   * Drives the page instead of waiting for `__mtsessionDone`: what it
+   * returns is the page's result. Requests made from its start on are
+   * listed apart (`requestsAfterLoad`).
+   */
+  readonly interact?: (page: Page) => Promise<unknown>;
 }
 
 /**
@@ -213,6 +232,7 @@ export async function runPage<T>(options: RunPageOptions): Promise<PageRun<T>> {
     try {
       context.on("request", (r) => void requests.push(r.url()));
       const results: unknown[] = [];
+      let loaded = -1;
       let first: Page | undefined;
       // One tab per path, each opened once the one before is done; all
       // stay open until the end.
@@ -231,6 +251,12 @@ export async function runPage<T>(options: RunPageOptions): Promise<PageRun<T>> {
         });
         crash.catch(() => {});
         await page.goto(origin + path);
+        if (options.interact !== undefined) {
+          await page.waitForLoadState("networkidle");
+          loaded = requests.length;
+          results.push(await Promise.race([crash, options.interact(page)]));
+          continue;
+        }
         await Promise.race([
           crash,
           page.waitForFunction(
@@ -253,7 +279,16 @@ export async function runPage<T>(options: RunPageOptions): Promise<PageRun<T>> {
         !u.startsWith("data:") && !u.startsWith("blob:") &&
         new URL(u).origin !== origin
       );
-      return { result, results, requests, foreign, origin, console: logs };
+      const requestsAfterLoad = loaded < 0 ? [] : requests.slice(loaded);
+      return {
+        result,
+        results,
+        requests,
+        foreign,
+        origin,
+        console: logs,
+        requestsAfterLoad,
+      };
     } finally {
       await context.close();
     }

@@ -28,7 +28,7 @@ export interface DriverDatabase<S extends DriverStatement> {
 /** How one driver differs from the others. */
 export interface DriverSpec<S extends DriverStatement> {
   /** Which driver this is. */
-  readonly driver: SqliteDriverName;
+  readonly driver: SqliteDriverName | "sql.js";
   /**
    * Sets a new statement up to return exact integers. Returns false for a
    * statement that returns no rows when the driver refuses `get`/`all` on
