@@ -57,6 +57,7 @@ import type {
 } from "./driver.ts";
 import { corruptedFile, isCorrupt } from "./_file_check.ts";
 import { withTransaction } from "./transaction.ts";
+import { WalCheckpointer } from "./_checkpoint.ts";
 
 /** Options for {@linkcode SqliteStorage}. */
 export interface SqliteStorageOptions {
@@ -74,7 +75,19 @@ export interface SqliteStorageOptions {
   onDestroy?: () => void;
   /** A label for messages (the file name); never a secret. */
   label?: string;
+  /**
+   * The connection is the storage's own file (a session file or store):
+   * the storage runs the WAL's checkpoints itself, between the time slices
+   * of its batched writes, instead of SQLite inside a commit.
+   */
+  checkpointWal?: boolean;
 }
+
+/**
+ * About how long one slice of batched writes (one transaction) takes, in
+ * ms: the event loop turns between slices.
+ */
+const SLICE_MS = 4;
 
 function bytes(v: SqlValue | undefined): Uint8Array | null {
   return v instanceof Uint8Array ? v.slice() : null;
@@ -341,10 +354,15 @@ export class SqliteStorage implements SessionStorage {
     this.#db = db;
     this.#sid = sessionId;
     this.#options = options;
+    let checkpoints: WalCheckpointer | undefined;
     this.#queue = new WriteBehind(
       (batch) => withTransaction(db, () => this.#writeBatch(batch)),
       batchOptions(options),
       refusedBySqlite,
+      {
+        budgetMs: SLICE_MS,
+        between: () => checkpoints?.afterWrite(() => !this.#closed),
+      },
     );
     try {
       // Read the file through a memory map (up to 64 MiB) unless the
@@ -358,6 +376,7 @@ export class SqliteStorage implements SessionStorage {
           db.exec(`PRAGMA mmap_size = ${MMAP_BYTES}`);
         }
       }
+      if (options.checkpointWal === true) checkpoints = WalCheckpointer.of(db);
       // Only write when the session is new: opening an existing file then
       // starts no write transaction.
       const exists = this.#stmt(
@@ -555,9 +574,23 @@ export class SqliteStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.putPeers} */
   putPeers(records: readonly PeerRecord[]): Promise<void> {
-    return this.#run("store peers", () => {
-      this.#queue.push(records);
-      if (this.#queue.full) this.#queue.flushSync();
+    return this.#queued("store peers", records);
+  }
+
+  /**
+   * Queues batched writes; once a batch's worth waits, writes it in time
+   * slices (the event loop turning between them) and resolves when done.
+   */
+  #queued(what: string, items: readonly Queued[]): Promise<void> {
+    try {
+      checkOpen(this.#closed, what);
+      this.#queue.push(items);
+      if (!this.#queue.full) return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(this.#typed(e));
+    }
+    return this.#queue.flush().catch((e: unknown) => {
+      throw this.#typed(e);
     });
   }
 
@@ -868,10 +901,14 @@ export class SqliteStorage implements SessionStorage {
    * Batched with the peers: durable on `flush()`, seen by reads at once.
    */
   setValues(changes: readonly ClientValueChange[]): Promise<void> {
-    return this.#run("store client values", () => {
-      this.#queue.push(changes.map((c) => new ValueWrite(c)));
-      if (this.#queue.full) this.#queue.flushSync();
-    });
+    try {
+      return this.#queued(
+        "store client values",
+        changes.map((c) => new ValueWrite(c)),
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -880,10 +917,14 @@ export class SqliteStorage implements SessionStorage {
    * Batched with the peers: durable on `flush()`, seen by reads at once.
    */
   putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
-    return this.#run("store message references", () => {
-      this.#queue.push(refs.map((r) => new RefWrite(r)));
-      if (this.#queue.full) this.#queue.flushSync();
-    });
+    try {
+      return this.#queued(
+        "store message references",
+        refs.map((r) => new RefWrite(r)),
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** {@inheritDoc SessionStorage.getMessageRefs} */
@@ -930,11 +971,15 @@ export class SqliteStorage implements SessionStorage {
    * background write failed was kept: it is written now, or this rejects
    * with the error.
    */
-  flush(): Promise<void> {
-    return this.#run("save", () => {
-      this.#queue.flushSync();
-      this.#reportRefused();
-    });
+  async flush(): Promise<void> {
+    checkOpen(this.#closed, "save");
+    try {
+      // In time slices: the event loop turns between transactions.
+      await this.#queue.flush();
+    } catch (e) {
+      throw this.#typed(e);
+    }
+    this.#reportRefused();
   }
 
   #reportRefused(): void {
