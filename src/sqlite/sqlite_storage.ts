@@ -46,6 +46,7 @@ import type {
   FileType,
   MessageRef,
   PeerRecord,
+  PeerType,
   TempAuthKey,
   UpdateState,
 } from "../types.ts";
@@ -57,6 +58,7 @@ import type {
 } from "./driver.ts";
 import { corruptedFile, isCorrupt } from "./_file_check.ts";
 import { withTransaction } from "./transaction.ts";
+import { firstValues } from "./drivers/_wrap.ts";
 import { WalCheckpointer } from "./_checkpoint.ts";
 
 /** Options for {@linkcode SqliteStorage}. */
@@ -299,6 +301,71 @@ function rowPeer(row: SqlRow): PeerRecord {
 }
 
 /**
+ * Bytes a lookup read, as a plain Uint8Array of their own: the driver's
+ * array itself when it owns its memory alone (drivers copy each BLOB out
+ * of SQLite), a view of it when it is of a subclass (a Buffer), else a
+ * copy.
+ */
+function ownPlain(v: Uint8Array): Uint8Array {
+  if (v.byteOffset !== 0 || v.byteLength !== v.buffer.byteLength) {
+    return new Uint8Array(v);
+  }
+  return Object.getPrototypeOf(v) === Uint8Array.prototype
+    ? v
+    : new Uint8Array(v.buffer, 0, v.byteLength);
+}
+
+/**
+ * A fresh record from a lookup's column values (PEER_COLUMNS' order): the
+ * driver's values as they come where they are already what the record
+ * holds (a bigint hash, text), converted only where they are not.
+ */
+function valuesPeer(r: readonly unknown[]): PeerRecord {
+  const hash = r[2];
+  const type = r[1];
+  const phone = r[4];
+  const name = r[5];
+  const out: PeerRecord = {
+    id: Number(r[0]),
+    type: (typeof type === "string" ? type : String(type)) as PeerType,
+    accessHash: typeof hash === "bigint" ? hash : toBigInt(hash)!,
+    usernames: usernamesOf(r[3] as SqlValue),
+    phone: typeof phone === "string" || phone === null ? phone : toText(phone),
+    name: typeof name === "string" || name === null ? name : toText(name),
+    updatedAt: Number(r[6]),
+  };
+  const min = r[7];
+  if (min === 1n || min === 1 || (min !== 0n && toFlag(min) === true)) {
+    out.min = true;
+  }
+  const raw = r[8];
+  if (raw instanceof Uint8Array) out.raw = ownPlain(raw);
+  return out;
+}
+
+/** A lookup statement: its one key in, the row's values out. */
+type Lookup = (key: SqlValue) => unknown[] | undefined;
+
+/** The four lookups of one session. */
+interface Lookups {
+  id: Lookup;
+  username: Lookup;
+  phone: Lookup;
+  name: Lookup;
+}
+
+/**
+ * The session id as an SQL string literal, when it can be one exactly: no
+ * NUL (which ends SQL text) and no lone surrogate (which text encoding
+ * would change), else undefined (it is then bound).
+ */
+function sidLiteral(sid: string): string | undefined {
+  const paired = /[\ud800-\udbff][\udc00-\udfff]/g;
+  if (/[\0\ud800-\udfff]/.test(sid.replace(paired, ""))) return undefined;
+  return `'${sid.replaceAll("'", "''")}'`;
+}
+
+/**
  * One session's storage in an open mtsession database. Usually made by
  * `openSession(name)` or a session store, not directly.
  *
@@ -330,6 +397,7 @@ export class SqliteStorage implements SessionStorage {
   #sid: string;
   #options: SqliteStorageOptions;
   #statements = new Map<string, SqliteStatement>();
+  #lookups: Lookups | undefined;
   #queue: WriteBehind<Queued>;
   /** Values and references SQLite refused, not yet reported. */
   #refusedOthers = 0;
@@ -594,36 +662,78 @@ export class SqliteStorage implements SessionStorage {
     });
   }
 
+  /**
+   * The lookup statements, prepared once: the session id written into the
+   * SQL where it can be (one key to bind per lookup), rows read as arrays
+   * of values where the driver can.
+   */
+  #prepareLookups(): Lookups {
+    const db = this.#db;
+    const sid = this.#sid;
+    const literal = sidLiteral(sid);
+    const one = (sql: string, binds: number): Lookup => {
+      if (literal !== undefined) {
+        return firstValues(
+          db,
+          sql.replaceAll("p.session_id = ?", `p.session_id = ${literal}`)
+            .replace("WHERE session_id = ?", `WHERE session_id = ${literal}`),
+        );
+      }
+      const stmt = db.prepare(sql);
+      return binds === 2
+        ? (key) => {
+          const row = stmt.get(sid, sid, key);
+          return row === undefined ? undefined : Object.values(row);
+        }
+        : (key) => {
+          const row = stmt.get(sid, key);
+          return row === undefined ? undefined : Object.values(row);
+        };
+    };
+    return {
+      id: one(SQL.byId, 1),
+      username: one(SQL.byUsername, 2),
+      phone: one(SQL.byPhone, 1),
+      name: one(SQL.byName, 1),
+    };
+  }
+
   /** {@inheritDoc SessionStorage.findPeer} */
   findPeer(lookup: PeerLookup): Promise<PeerRecord | undefined> {
     try {
-      checkOpen(this.#closed, "look up a peer");
-      if (this.#queue.size > 0) this.#queue.flushSync();
-      const sid = this.#sid;
-      let row: SqlRow | undefined;
-      switch (lookup.by) {
-        case "id": {
-          const s = this.#stmt(SQL.byId);
-          for (const id of lookup.ids) {
-            row = s.get(sid, id);
-            if (row !== undefined) break;
-          }
-          break;
-        }
-        case "username":
-          row = this.#stmt(SQL.byUsername).get(sid, sid, lookup.value);
-          break;
-        case "phone":
-          row = this.#stmt(SQL.byPhone).get(sid, lookup.value);
-          break;
-        case "name":
-          row = this.#stmt(SQL.byName).get(sid, lookup.value);
-          break;
-      }
-      return Promise.resolve(row === undefined ? undefined : rowPeer(row));
+      return Promise.resolve(this.#findNow(lookup));
     } catch (e) {
       return Promise.reject(this.#typed(e));
     }
+  }
+
+  /**
+   * findPeer at once: a fresh record (the caller's own), after writing
+   * what the queue holds.
+   */
+  #findNow(lookup: PeerLookup): PeerRecord | undefined {
+    checkOpen(this.#closed, "look up a peer");
+    if (this.#queue.size > 0) this.#queue.flushSync();
+    const q = this.#lookups ??= this.#prepareLookups();
+    let r: unknown[] | undefined;
+    switch (lookup.by) {
+      case "id":
+        for (const id of lookup.ids) {
+          r = q.id(id);
+          if (r !== undefined) break;
+        }
+        break;
+      case "username":
+        r = q.username(lookup.value);
+        break;
+      case "phone":
+        r = q.phone(lookup.value);
+        break;
+      case "name":
+        r = q.name(lookup.value);
+        break;
+    }
+    return r === undefined ? undefined : valuesPeer(r);
   }
 
   /** {@inheritDoc SessionStorage.listPeers} */
@@ -1017,6 +1127,7 @@ export class SqliteStorage implements SessionStorage {
     this.#closed = true;
     this.#queue.stop();
     this.#statements.clear();
+    this.#lookups = undefined;
     try {
       this.#options.onClose?.();
     } catch (e) {
