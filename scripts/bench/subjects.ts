@@ -249,7 +249,8 @@ function ours(saveEachBatch: boolean): SubjectFactory {
       ? "mtsession openSession(file): processEntities + save() per batch " +
         "(durable per batch, like raw)"
       : "mtsession openSession(file): processEntities per batch, default " +
-        "write-behind (<= 1000 ms or 2000 peers per transaction), save() at the end",
+        "write-behind (written after <= 1000 ms or at 2000 waiting peers, in " +
+        "~4 ms transactions of whole batches), save() at the end",
     file: true,
     prepare: (users) => users.map(plainUser),
     async open({ path }): Promise<Subject> {
@@ -508,7 +509,7 @@ export const SUBJECTS: Record<string, SubjectFactory> = {
 
 /** The subjects run by default on this runtime. */
 export function defaultSubjects(): string[] {
-  return ["raw", "ours", "ours-save", "mtcute", "gramjs"];
+  return ["raw", "raw-star", "ours", "ours-save", "mtcute", "gramjs"];
 }
 
 /** Current and peak resident set size, in bytes (Linux /proc). */
