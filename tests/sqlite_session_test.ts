@@ -310,6 +310,7 @@ describe("SQLite stores", () => {
       "\ud800x",
       "x\udfff",
       "'; --",
+      "$&$'$`$$",
       "\u{1F600}",
     ];
     for (const [i, id] of ids.entries()) {

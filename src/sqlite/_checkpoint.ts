@@ -31,15 +31,17 @@ const FRAME_HEADER = 24;
 export class WalCheckpointer {
   #db: SqliteDatabase;
   #wal: string;
-  #fs: NodeFsModule;
-  #frameBytes: number;
+  // Set up on the first write (opening a file to read it loads nothing):
+  // node:fs, the page size; null once found not to apply (no WAL).
+  #fs: NodeFsModule | undefined | null;
+  #frameBytes = 4096 + FRAME_HEADER;
   #running = false;
   #syncing: Promise<void> | undefined;
 
   /**
-   * Takes over checkpoints of `db` (a WAL-mode file the caller owns), or
-   * returns undefined where node:fs cannot be had synchronously (SQLite
-   * then keeps checkpointing itself).
+   * A checkpointer for `db` (a file the caller owns), or undefined where
+   * node:fs cannot be had synchronously (SQLite then keeps checkpointing
+   * itself). It takes over on the first write.
    *
    * @param db The connection.
    * @returns The checkpointer, or undefined.
@@ -48,31 +50,37 @@ export class WalCheckpointer {
     if (db.path === "" || db.path === ":memory:" || !fsAvailableNow()) {
       return undefined;
     }
-    const mode = db.prepare("PRAGMA journal_mode").get();
-    if (String(Object.values(mode ?? {})[0]).toLowerCase() !== "wal") {
-      return undefined;
-    }
-    const size = Number(
-      Object.values(db.prepare("PRAGMA page_size").get() ?? {})[0],
-    );
-    // A WAL restarted after a checkpoint is cut back to what its first
-    // commit wrote: its size then tells how many pages it holds.
-    db.exec("PRAGMA journal_size_limit = 0");
-    db.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_PAGES}`);
-    return new WalCheckpointer(db, size > 0 ? size : 4096);
+    return new WalCheckpointer(db);
   }
 
-  private constructor(db: SqliteDatabase, pageSize: number) {
+  private constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#wal = `${db.path}-wal`;
+  }
+
+  /** Takes over the checkpoints, once; false when they are not ours. */
+  #ready(): boolean {
+    if (this.#fs !== undefined) return this.#fs !== null;
+    const value = (sql: string): unknown =>
+      Object.values(this.#db.prepare(sql).get() ?? {})[0];
+    if (String(value("PRAGMA journal_mode")).toLowerCase() !== "wal") {
+      this.#fs = null;
+      return false;
+    }
+    const size = Number(value("PRAGMA page_size"));
+    if (size > 0) this.#frameBytes = size + FRAME_HEADER;
+    // A WAL restarted after a checkpoint is cut back to what its first
+    // commit wrote: its size then tells how many pages it holds.
+    this.#db.exec("PRAGMA journal_size_limit = 0");
+    this.#db.exec(`PRAGMA wal_autocheckpoint = ${SAFETY_PAGES}`);
     this.#fs = fsNow();
-    this.#frameBytes = pageSize + FRAME_HEADER;
+    return true;
   }
 
   /** Pages the WAL holds (an estimate from its size; 0 when absent). */
   #pages(): number {
     try {
-      const size = this.#fs.statSync(this.#wal).size;
+      const size = this.#fs!.statSync(this.#wal).size;
       return Math.max(0, (size - WAL_HEADER) / this.#frameBytes);
     } catch {
       return 0;
@@ -86,7 +94,7 @@ export class WalCheckpointer {
   #sync(): Promise<void> {
     this.#syncing ??= (async () => {
       try {
-        const handle = await this.#fs.promises.open(this.#wal, "r+");
+        const handle = await this.#fs!.promises.open(this.#wal, "r+");
         try {
           await handle.sync();
         } finally {
@@ -113,6 +121,13 @@ export class WalCheckpointer {
    * @returns When the checkpoint, if one was due, is done.
    */
   async afterWrite(open: () => boolean): Promise<void> {
+    if (!open()) return;
+    try {
+      if (!this.#ready()) return;
+    } catch {
+      this.#fs = null;
+      return;
+    }
     const synced = this.#sync();
     if (this.#running || this.#pages() < CHECKPOINT_PAGES) return;
     this.#running = true;

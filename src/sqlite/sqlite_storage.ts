@@ -346,12 +346,12 @@ function valuesPeer(r: readonly unknown[]): PeerRecord {
 /** A lookup statement: its one key in, the row's values out. */
 type Lookup = (key: SqlValue) => unknown[] | undefined;
 
-/** The four lookups of one session. */
+/** The four lookups of one session, each prepared on first use. */
 interface Lookups {
-  id: Lookup;
-  username: Lookup;
-  phone: Lookup;
-  name: Lookup;
+  id?: Lookup;
+  username?: Lookup;
+  phone?: Lookup;
+  name?: Lookup;
 }
 
 /**
@@ -663,39 +663,39 @@ export class SqliteStorage implements SessionStorage {
   }
 
   /**
-   * The lookup statements, prepared once: the session id written into the
-   * SQL where it can be (one key to bind per lookup), rows read as arrays
-   * of values where the driver can.
+   * One lookup statement, prepared on first use: the session id written
+   * into the SQL where it can be (one key to bind per lookup), rows read
+   * as arrays of values where the driver can.
    */
-  #prepareLookups(): Lookups {
-    const db = this.#db;
+  #lookup(kind: keyof Lookups): Lookup {
+    const sql = SQL[
+      kind === "id"
+        ? "byId"
+        : kind === "username"
+        ? "byUsername"
+        : kind === "phone"
+        ? "byPhone"
+        : "byName"
+    ];
     const sid = this.#sid;
     const literal = sidLiteral(sid);
-    const one = (sql: string, binds: number): Lookup => {
-      if (literal !== undefined) {
-        return firstValues(
-          db,
-          sql.replaceAll("p.session_id = ?", `p.session_id = ${literal}`)
-            .replace("WHERE session_id = ?", `WHERE session_id = ${literal}`),
-        );
-      }
-      const stmt = db.prepare(sql);
-      return binds === 2
-        ? (key) => {
-          const row = stmt.get(sid, sid, key);
-          return row === undefined ? undefined : Object.values(row);
-        }
-        : (key) => {
-          const row = stmt.get(sid, key);
-          return row === undefined ? undefined : Object.values(row);
-        };
-    };
-    return {
-      id: one(SQL.byId, 1),
-      username: one(SQL.byUsername, 2),
-      phone: one(SQL.byPhone, 1),
-      name: one(SQL.byName, 1),
-    };
+    let lookup: Lookup;
+    if (literal !== undefined) {
+      lookup = firstValues(
+        this.#db,
+        // A function: "$&" in an id is no pattern here.
+        sql.replaceAll("session_id = ?", () => `session_id = ${literal}`),
+      );
+    } else {
+      const stmt = this.#db.prepare(sql);
+      const two = kind === "username";
+      lookup = (key) => {
+        const row = two ? stmt.get(sid, sid, key) : stmt.get(sid, key);
+        return row === undefined ? undefined : Object.values(row);
+      };
+    }
+    (this.#lookups ??= {})[kind] = lookup;
+    return lookup;
   }
 
   /** {@inheritDoc SessionStorage.findPeer} */
@@ -714,23 +714,25 @@ export class SqliteStorage implements SessionStorage {
   #findNow(lookup: PeerLookup): PeerRecord | undefined {
     checkOpen(this.#closed, "look up a peer");
     if (this.#queue.size > 0) this.#queue.flushSync();
-    const q = this.#lookups ??= this.#prepareLookups();
+    const q = this.#lookups;
     let r: unknown[] | undefined;
     switch (lookup.by) {
-      case "id":
+      case "id": {
+        const find = q?.id ?? this.#lookup("id");
         for (const id of lookup.ids) {
-          r = q.id(id);
+          r = find(id);
           if (r !== undefined) break;
         }
         break;
+      }
       case "username":
-        r = q.username(lookup.value);
+        r = (q?.username ?? this.#lookup("username"))(lookup.value);
         break;
       case "phone":
-        r = q.phone(lookup.value);
+        r = (q?.phone ?? this.#lookup("phone"))(lookup.value);
         break;
       case "name":
-        r = q.name(lookup.value);
+        r = (q?.name ?? this.#lookup("name"))(lookup.value);
         break;
     }
     return r === undefined ? undefined : valuesPeer(r);
