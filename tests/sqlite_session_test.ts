@@ -301,6 +301,58 @@ describeSessionStorage(
 );
 
 describe("SQLite stores", () => {
+  it("lookups keep sessions apart whatever their ids hold (quotes, NUL, lone surrogates)", async () => {
+    const store = await openSessionStore(join(dir, `store${n++}.db`));
+    const ids = [
+      "it's",
+      "a\0b",
+      "a",
+      "\ud800x",
+      "x\udfff",
+      "'; --",
+      "$&$'$`$$",
+      "\u{1F600}",
+    ];
+    for (const [i, id] of ids.entries()) {
+      const s = await store.open(id);
+      await s.processEntities({
+        _: "user",
+        id: 100 + i,
+        accessHash: BigInt(i) - 2n ** 63n,
+        username: `user${i}name`,
+        phone: `7900${i}`,
+        firstName: `N${i}`,
+      });
+      // The same username and phone in every session, each its own peer.
+      await s.processEntities({
+        _: "user",
+        id: 1000 + i,
+        accessHash: 1n,
+        username: "samename",
+        phone: "79999",
+      });
+      await s.close();
+    }
+    for (const [i, id] of ids.entries()) {
+      const s = await store.open(id);
+      assert.equal(
+        (await s.getPeer(100 + i))?.accessHash,
+        BigInt(i) - 2n ** 63n,
+      );
+      assert.equal((await s.getPeer(`@user${i}name`))?.id, 100 + i);
+      assert.equal((await s.getPeer(`+7900${i}`))?.id, 100 + i);
+      assert.equal((await s.getPeer(`N${i}`))?.id, 100 + i);
+      assert.equal((await s.getPeer("@samename"))?.id, 1000 + i);
+      assert.equal((await s.getPeer("+79999"))?.id, 1000 + i);
+      // Another session's peer is not this one's.
+      const other = (i + 1) % ids.length;
+      assert.equal(await s.getPeer(100 + other), undefined);
+      assert.equal(await s.getPeer(`@user${other}name`), undefined);
+      await s.close();
+    }
+    await store.close();
+  });
+
   it("delete() removes every row of the session, in every table, and keeps the others'", async () => {
     const path = join(dir, `store${n++}.db`);
     const store = await openSessionStore(path);

@@ -40,15 +40,19 @@ let found: unknown;
 let closeIt: () => unknown = () => {};
 
 switch (subject) {
-  case "raw": {
+  case "raw":
+  case "raw-star": {
     // The least work: the driver, the file, one indexed SELECT.
+    const sql = `SELECT ${
+      subject === "raw" ? "id, access_hash" : "*"
+    } FROM peers WHERE id = ?`;
     if (RUNTIME === "bun") {
       const { Database } = await load("bun:sqlite") as {
         Database: new (p: string, o: object) => Db;
       };
       imported = performance.now();
       const db = new Database(path, { readwrite: true, safeIntegers: true });
-      found = db.prepare("SELECT * FROM peers WHERE id = ?").get(id);
+      found = db.prepare(sql).get(id);
       closeIt = () => db.close();
     } else if (RUNTIME === "deno") {
       const { DatabaseSync } = await load("node:sqlite") as {
@@ -56,7 +60,7 @@ switch (subject) {
       };
       imported = performance.now();
       const db = new DatabaseSync(path, { readBigInts: true });
-      found = db.prepare("SELECT * FROM peers WHERE id = ?").get(id);
+      found = db.prepare(sql).get(id);
       closeIt = () => db.close();
     } else {
       const mod = await load("better-sqlite3");
@@ -66,7 +70,7 @@ switch (subject) {
       imported = performance.now();
       const db = new Database(path);
       db.defaultSafeIntegers(true);
-      found = db.prepare("SELECT * FROM peers WHERE id = ?").get(id);
+      found = db.prepare(sql).get(id);
       closeIt = () => db.close();
     }
     break;

@@ -7,7 +7,14 @@
 // When the backend says a failure is about the data (`refuses`), the batch
 // is split and written in halves, down to the item that fails alone: that
 // item is left out and kept for `takeRefused()`, and every other item is
-// written. Private to the library.
+// written.
+//
+// A synchronous writer (SQLite) can be time-sliced (`slice`): `flush()`
+// then writes whole queued batches in chunks sized to take about
+// `budgetMs` each (one transaction per chunk), and lets the event loop
+// turn between chunks, so that no task of the flush blocks it for long.
+// A batch pushed by one `push()` is never split across chunks. Private to
+// the library.
 
 import { unrefTimer } from "../_timer.ts";
 
@@ -17,6 +24,28 @@ export interface WriteBehindOptions {
   flushDelayMs?: number;
   /** Write as soon as this many items wait (default 2000). */
   maxBatch?: number;
+}
+
+/** How a synchronous writer's `flush()` is time-sliced. */
+export interface SliceOptions {
+  /** About how long one chunk (one `write` call) may take, in ms. */
+  budgetMs: number;
+  /**
+   * Runs after each chunk, before the next, in a task of its own (e.g. a
+   * checkpoint); what it throws is the flush's failure.
+   */
+  between?: () => void | Promise<void>;
+}
+
+/** Lets the event loop turn once (timers and I/O run). */
+function turn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** One `push()`: written whole, in one `write` call. */
+interface Group<T> {
+  readonly seq: number;
+  readonly items: T[];
 }
 
 /** The batch settings of some options, leaving out what is unset. */
@@ -55,11 +84,16 @@ export class WriteBehind<T> {
   #refuses: (error: unknown) => boolean;
   #delay: number;
   #max: number;
-  #pending: T[] = [];
+  #slice: SliceOptions | undefined;
+  #pending: Group<T>[] = [];
+  #count = 0;
+  #seq = 0;
   #writing: Promise<void> | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #failure: unknown = undefined;
   #refused: Refused<T>[] = [];
+  /** Items a sliced chunk may hold (measured: items per budget). */
+  #chunk = 100;
 
   /**
    * @param write Writes one batch, in order, atomically.
@@ -67,16 +101,19 @@ export class WriteBehind<T> {
    * @param refuses Whether an error of `write` is about the data (a value
    * the backend cannot hold), not the backend: the batch is then split to
    * find the items to leave out.
+   * @param slice For a synchronous `write`: time-slice `flush()`.
    */
   constructor(
     write: (batch: T[]) => void | Promise<void>,
     options: WriteBehindOptions = {},
     refuses: (error: unknown) => boolean = () => false,
+    slice?: SliceOptions,
   ) {
     this.#write = write;
     this.#refuses = refuses;
     this.#delay = Math.max(0, options.flushDelayMs ?? 1000);
     this.#max = Math.max(1, options.maxBatch ?? 2000);
+    this.#slice = slice;
   }
 
   /** The items left out since the last call, once; then forgets them. */
@@ -126,18 +163,21 @@ export class WriteBehind<T> {
 
   /** How many items wait. */
   get size(): number {
-    return this.#pending.length;
+    return this.#count;
   }
 
   /** Whether as many items wait as a batch holds. */
   get full(): boolean {
-    return this.#pending.length >= this.#max;
+    return this.#count >= this.#max;
   }
 
-  /** Queues items and starts the delay; writes nothing. */
+  /** Queues items (one batch, kept whole) and starts the delay. */
   push(items: readonly T[]): void {
-    for (const item of items) this.#pending.push(item);
-    if (this.#pending.length > 0 && this.#timer === undefined) {
+    if (items.length > 0) {
+      this.#pending.push({ seq: ++this.#seq, items: Array.from(items) });
+      this.#count += items.length;
+    }
+    if (this.#count > 0 && this.#timer === undefined) {
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         this.flush().catch((e: unknown) => {
@@ -154,15 +194,26 @@ export class WriteBehind<T> {
     if (this.full) await this.flush();
   }
 
-  #take(): T[] {
-    this.stop();
-    const batch = this.#pending;
-    this.#pending = [];
+  /** Takes whole batches from the front: at least one, up to `limit` items. */
+  #take(limit = Infinity): T[] {
+    const batch: T[] = [];
+    while (this.#pending.length > 0) {
+      const next = this.#pending[0]!;
+      if (batch.length > 0 && batch.length + next.items.length > limit) break;
+      this.#pending.shift();
+      for (const item of next.items) batch.push(item);
+    }
+    this.#count -= batch.length;
+    if (this.#pending.length === 0) this.stop();
     return batch;
   }
 
+  // What was not written goes back in front, as one batch (kept whole),
+  // older than anything a flush waits for.
   #restore(batch: T[]): void {
-    this.#pending = batch.concat(this.#pending);
+    if (batch.length === 0) return;
+    this.#pending.unshift({ seq: 0, items: batch });
+    this.#count += batch.length;
   }
 
   /**
@@ -170,7 +221,7 @@ export class WriteBehind<T> {
    * `write`. Throws what the write threw (the batch is kept).
    */
   flushSync(): void {
-    if (this.#pending.length === 0) {
+    if (this.#count === 0) {
       this.stop();
       return;
     }
@@ -186,11 +237,55 @@ export class WriteBehind<T> {
   }
 
   /** Writes everything queued so far; rejects with the write's error. */
-  async flush(): Promise<void> {
+  flush(): Promise<void> {
+    return this.#slice === undefined ? this.#flushAsync() : this.#flushSliced(
+      this.#slice,
+    );
+  }
+
+  // Time-sliced: chunks of whole batches, each written in one synchronous
+  // write (about budgetMs), the event loop turning between them, until
+  // every batch queued before the call is written. Nothing is held across
+  // a turn, so a flushSync() (a read) or another flush may run between
+  // chunks: batches still go out in order.
+  async #flushSliced(slice: SliceOptions): Promise<void> {
+    const last = this.#seq;
+    while (this.#pending.length > 0 && this.#pending[0]!.seq <= last) {
+      // Each chunk in a task of its own (not the caller's).
+      await turn();
+      // Another flush or a read may have written it meanwhile.
+      if (this.#pending.length === 0 || this.#pending[0]!.seq > last) break;
+      const batch = this.#take(this.#chunk);
+      const start = performance.now();
+      try {
+        this.#writeSync(batch);
+      } catch (e) {
+        if (!(e instanceof Unwritten)) throw e;
+        this.#restore(e.rest as T[]);
+        throw e.error;
+      }
+      const ms = performance.now() - start;
+      // Items per budget, measured (smoothed): the next chunk's size.
+      const fit = ms > 0
+        ? (batch.length * slice.budgetMs) / ms
+        : 2 * batch.length;
+      this.#chunk = Math.max(
+        1,
+        Math.round((this.#chunk + Math.min(fit, 4 * batch.length)) / 2),
+      );
+      if (slice.between !== undefined) await slice.between();
+    }
+    if (this.#count === 0) {
+      this.stop();
+      this.#failure = undefined;
+    }
+  }
+
+  async #flushAsync(): Promise<void> {
     while (this.#writing !== undefined) {
       await this.#writing.catch(() => {});
     }
-    if (this.#pending.length === 0) {
+    if (this.#count === 0) {
       this.stop();
       return;
     }
@@ -207,7 +302,7 @@ export class WriteBehind<T> {
     this.#writing = run;
     try {
       await run;
-      if (this.#pending.length === 0) this.#failure = undefined;
+      if (this.#count === 0) this.#failure = undefined;
     } finally {
       if (this.#writing === run) this.#writing = undefined;
     }
@@ -224,6 +319,7 @@ export class WriteBehind<T> {
   async clear(): Promise<void> {
     this.stop();
     this.#pending = [];
+    this.#count = 0;
     this.#refused = [];
     while (this.#writing !== undefined) {
       await this.#writing.catch(() => {});

@@ -278,7 +278,8 @@ export function sqliteStorageOptions(
   o: SqliteSessionOptions,
   hooks: Pick<SqliteStorageOptions, "onClose" | "onDestroy">,
 ): SqliteStorageOptions {
-  return { label, ...batchOptions(o), ...hooks };
+  // The connection is the storage's (or its store's) own: it checkpoints.
+  return { label, ...batchOptions(o), ...hooks, checkpointWal: true };
 }
 
 /**

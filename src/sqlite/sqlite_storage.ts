@@ -46,6 +46,7 @@ import type {
   FileType,
   MessageRef,
   PeerRecord,
+  PeerType,
   TempAuthKey,
   UpdateState,
 } from "../types.ts";
@@ -57,6 +58,8 @@ import type {
 } from "./driver.ts";
 import { corruptedFile, isCorrupt } from "./_file_check.ts";
 import { withTransaction } from "./transaction.ts";
+import { firstValues } from "./drivers/_wrap.ts";
+import { WalCheckpointer } from "./_checkpoint.ts";
 
 /** Options for {@linkcode SqliteStorage}. */
 export interface SqliteStorageOptions {
@@ -74,7 +77,19 @@ export interface SqliteStorageOptions {
   onDestroy?: () => void;
   /** A label for messages (the file name); never a secret. */
   label?: string;
+  /**
+   * The connection is the storage's own file (a session file or store):
+   * the storage runs the WAL's checkpoints itself, between the time slices
+   * of its batched writes, instead of SQLite inside a commit.
+   */
+  checkpointWal?: boolean;
 }
+
+/**
+ * About how long one slice of batched writes (one transaction) takes, in
+ * ms: the event loop turns between slices.
+ */
+const SLICE_MS = 4;
 
 function bytes(v: SqlValue | undefined): Uint8Array | null {
   return v instanceof Uint8Array ? v.slice() : null;
@@ -286,6 +301,71 @@ function rowPeer(row: SqlRow): PeerRecord {
 }
 
 /**
+ * Bytes a lookup read, as a plain Uint8Array of their own: the driver's
+ * array itself when it owns its memory alone (drivers copy each BLOB out
+ * of SQLite), a view of it when it is of a subclass (a Buffer), else a
+ * copy.
+ */
+function ownPlain(v: Uint8Array): Uint8Array {
+  if (v.byteOffset !== 0 || v.byteLength !== v.buffer.byteLength) {
+    return new Uint8Array(v);
+  }
+  return Object.getPrototypeOf(v) === Uint8Array.prototype
+    ? v
+    : new Uint8Array(v.buffer, 0, v.byteLength);
+}
+
+/**
+ * A fresh record from a lookup's column values (PEER_COLUMNS' order): the
+ * driver's values as they come where they are already what the record
+ * holds (a bigint hash, text), converted only where they are not.
+ */
+function valuesPeer(r: readonly unknown[]): PeerRecord {
+  const hash = r[2];
+  const type = r[1];
+  const phone = r[4];
+  const name = r[5];
+  const out: PeerRecord = {
+    id: Number(r[0]),
+    type: (typeof type === "string" ? type : String(type)) as PeerType,
+    accessHash: typeof hash === "bigint" ? hash : toBigInt(hash)!,
+    usernames: usernamesOf(r[3] as SqlValue),
+    phone: typeof phone === "string" || phone === null ? phone : toText(phone),
+    name: typeof name === "string" || name === null ? name : toText(name),
+    updatedAt: Number(r[6]),
+  };
+  const min = r[7];
+  if (min === 1n || min === 1 || (min !== 0n && toFlag(min) === true)) {
+    out.min = true;
+  }
+  const raw = r[8];
+  if (raw instanceof Uint8Array) out.raw = ownPlain(raw);
+  return out;
+}
+
+/** A lookup statement: its one key in, the row's values out. */
+type Lookup = (key: SqlValue) => unknown[] | undefined;
+
+/** The four lookups of one session, each prepared on first use. */
+interface Lookups {
+  id?: Lookup;
+  username?: Lookup;
+  phone?: Lookup;
+  name?: Lookup;
+}
+
+/**
+ * The session id as an SQL string literal, when it can be one exactly: no
+ * NUL (which ends SQL text) and no lone surrogate (which text encoding
+ * would change), else undefined (it is then bound).
+ */
+function sidLiteral(sid: string): string | undefined {
+  const paired = /[\ud800-\udbff][\udc00-\udfff]/g;
+  if (/[\0\ud800-\udfff]/.test(sid.replace(paired, ""))) return undefined;
+  return `'${sid.replaceAll("'", "''")}'`;
+}
+
+/**
  * One session's storage in an open mtsession database. Usually made by
  * `openSession(name)` or a session store, not directly.
  *
@@ -317,6 +397,7 @@ export class SqliteStorage implements SessionStorage {
   #sid: string;
   #options: SqliteStorageOptions;
   #statements = new Map<string, SqliteStatement>();
+  #lookups: Lookups | undefined;
   #queue: WriteBehind<Queued>;
   /** Values and references SQLite refused, not yet reported. */
   #refusedOthers = 0;
@@ -341,10 +422,15 @@ export class SqliteStorage implements SessionStorage {
     this.#db = db;
     this.#sid = sessionId;
     this.#options = options;
+    let checkpoints: WalCheckpointer | undefined;
     this.#queue = new WriteBehind(
       (batch) => withTransaction(db, () => this.#writeBatch(batch)),
       batchOptions(options),
       refusedBySqlite,
+      {
+        budgetMs: SLICE_MS,
+        between: () => checkpoints?.afterWrite(() => !this.#closed),
+      },
     );
     try {
       // Read the file through a memory map (up to 64 MiB) unless the
@@ -358,6 +444,7 @@ export class SqliteStorage implements SessionStorage {
           db.exec(`PRAGMA mmap_size = ${MMAP_BYTES}`);
         }
       }
+      if (options.checkpointWal === true) checkpoints = WalCheckpointer.of(db);
       // Only write when the session is new: opening an existing file then
       // starts no write transaction.
       const exists = this.#stmt(
@@ -555,43 +642,101 @@ export class SqliteStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.putPeers} */
   putPeers(records: readonly PeerRecord[]): Promise<void> {
-    return this.#run("store peers", () => {
-      // The batch waits: keep none of the caller's arrays or bytes.
-      this.#queue.push(records.map(copyPeer));
-      if (this.#queue.full) this.#queue.flushSync();
+    // The batch waits: keep none of the caller's arrays or bytes.
+    return this.#queued("store peers", records.map(copyPeer));
+  }
+
+  /**
+   * Queues batched writes; once a batch's worth waits, writes it in time
+   * slices (the event loop turning between them) and resolves when done.
+   */
+  #queued(what: string, items: readonly Queued[]): Promise<void> {
+    try {
+      checkOpen(this.#closed, what);
+      this.#queue.push(items);
+      if (!this.#queue.full) return Promise.resolve();
+    } catch (e) {
+      return Promise.reject(this.#typed(e));
+    }
+    return this.#queue.flush().catch((e: unknown) => {
+      throw this.#typed(e);
     });
+  }
+
+  /**
+   * One lookup statement, prepared on first use: the session id written
+   * into the SQL where it can be (one key to bind per lookup), rows read
+   * as arrays of values where the driver can.
+   */
+  #lookup(kind: keyof Lookups): Lookup {
+    const sql = SQL[
+      kind === "id"
+        ? "byId"
+        : kind === "username"
+        ? "byUsername"
+        : kind === "phone"
+        ? "byPhone"
+        : "byName"
+    ];
+    const sid = this.#sid;
+    const literal = sidLiteral(sid);
+    let lookup: Lookup;
+    if (literal !== undefined) {
+      lookup = firstValues(
+        this.#db,
+        // A function: "$&" in an id is no pattern here.
+        sql.replaceAll("session_id = ?", () => `session_id = ${literal}`),
+      );
+    } else {
+      const stmt = this.#db.prepare(sql);
+      const two = kind === "username";
+      lookup = (key) => {
+        const row = two ? stmt.get(sid, sid, key) : stmt.get(sid, key);
+        return row === undefined ? undefined : Object.values(row);
+      };
+    }
+    (this.#lookups ??= {})[kind] = lookup;
+    return lookup;
   }
 
   /** {@inheritDoc SessionStorage.findPeer} */
   findPeer(lookup: PeerLookup): Promise<PeerRecord | undefined> {
     try {
-      checkOpen(this.#closed, "look up a peer");
-      if (this.#queue.size > 0) this.#queue.flushSync();
-      const sid = this.#sid;
-      let row: SqlRow | undefined;
-      switch (lookup.by) {
-        case "id": {
-          const s = this.#stmt(SQL.byId);
-          for (const id of lookup.ids) {
-            row = s.get(sid, id);
-            if (row !== undefined) break;
-          }
-          break;
-        }
-        case "username":
-          row = this.#stmt(SQL.byUsername).get(sid, sid, lookup.value);
-          break;
-        case "phone":
-          row = this.#stmt(SQL.byPhone).get(sid, lookup.value);
-          break;
-        case "name":
-          row = this.#stmt(SQL.byName).get(sid, lookup.value);
-          break;
-      }
-      return Promise.resolve(row === undefined ? undefined : rowPeer(row));
+      return Promise.resolve(this.#findNow(lookup));
     } catch (e) {
       return Promise.reject(this.#typed(e));
     }
+  }
+
+  /**
+   * findPeer at once: a fresh record (the caller's own), after writing
+   * what the queue holds.
+   */
+  #findNow(lookup: PeerLookup): PeerRecord | undefined {
+    checkOpen(this.#closed, "look up a peer");
+    if (this.#queue.size > 0) this.#queue.flushSync();
+    const q = this.#lookups;
+    let r: unknown[] | undefined;
+    switch (lookup.by) {
+      case "id": {
+        const find = q?.id ?? this.#lookup("id");
+        for (const id of lookup.ids) {
+          r = find(id);
+          if (r !== undefined) break;
+        }
+        break;
+      }
+      case "username":
+        r = (q?.username ?? this.#lookup("username"))(lookup.value);
+        break;
+      case "phone":
+        r = (q?.phone ?? this.#lookup("phone"))(lookup.value);
+        break;
+      case "name":
+        r = (q?.name ?? this.#lookup("name"))(lookup.value);
+        break;
+    }
+    return r === undefined ? undefined : valuesPeer(r);
   }
 
   /** {@inheritDoc SessionStorage.listPeers} */
@@ -869,10 +1014,14 @@ export class SqliteStorage implements SessionStorage {
    * Batched with the peers: durable on `flush()`, seen by reads at once.
    */
   setValues(changes: readonly ClientValueChange[]): Promise<void> {
-    return this.#run("store client values", () => {
-      this.#queue.push(changes.map((c) => new ValueWrite(c)));
-      if (this.#queue.full) this.#queue.flushSync();
-    });
+    try {
+      return this.#queued(
+        "store client values",
+        changes.map((c) => new ValueWrite(c)),
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
@@ -881,10 +1030,14 @@ export class SqliteStorage implements SessionStorage {
    * Batched with the peers: durable on `flush()`, seen by reads at once.
    */
   putMessageRefs(refs: readonly MessageRef[]): Promise<void> {
-    return this.#run("store message references", () => {
-      this.#queue.push(refs.map((r) => new RefWrite(r)));
-      if (this.#queue.full) this.#queue.flushSync();
-    });
+    try {
+      return this.#queued(
+        "store message references",
+        refs.map((r) => new RefWrite(r)),
+      );
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /** {@inheritDoc SessionStorage.getMessageRefs} */
@@ -931,11 +1084,15 @@ export class SqliteStorage implements SessionStorage {
    * background write failed was kept: it is written now, or this rejects
    * with the error.
    */
-  flush(): Promise<void> {
-    return this.#run("save", () => {
-      this.#queue.flushSync();
-      this.#reportRefused();
-    });
+  async flush(): Promise<void> {
+    checkOpen(this.#closed, "save");
+    try {
+      // In time slices: the event loop turns between transactions.
+      await this.#queue.flush();
+    } catch (e) {
+      throw this.#typed(e);
+    }
+    this.#reportRefused();
   }
 
   #reportRefused(): void {
@@ -973,6 +1130,7 @@ export class SqliteStorage implements SessionStorage {
     this.#closed = true;
     this.#queue.stop();
     this.#statements.clear();
+    this.#lookups = undefined;
     try {
       this.#options.onClose?.();
     } catch (e) {

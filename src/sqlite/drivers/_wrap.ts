@@ -41,6 +41,48 @@ export interface DriverSpec<S extends DriverStatement> {
   isOpen?(): boolean;
   /** Turns a row the driver returned into a plain SqlRow (default: as is). */
   row?(row: Record<string, unknown>): SqlRow;
+  /**
+   * Sets a statement (already set up) to return rows as arrays of column
+   * values, where the driver can, and returns how to read its first row
+   * for one parameter; undefined where it cannot.
+   */
+  values?(
+    statement: S,
+  ): ((param: SqlValue) => unknown[] | undefined) | undefined;
+}
+
+/**
+ * Where a wrapped database keeps {@linkcode firstValues}' fast path (not
+ * part of the public interface).
+ */
+const VALUES: unique symbol = Symbol("mtsession.firstValues");
+
+/**
+ * A statement with one `?` that returns its first row as column values in
+ * SELECT order (the row's columns, no names), or undefined for no row.
+ * Integers are exact as with `get()`; a BLOB is a `Uint8Array`, possibly of
+ * a subclass (better-sqlite3's `Buffer`). On our own wrappers it reads the
+ * driver's array rows directly (no object per row, no name per column);
+ * on any other SqliteDatabase it reads `get()`'s row.
+ *
+ * @param db The database.
+ * @param sql One statement with exactly one `?`.
+ * @returns The reader.
+ */
+export function firstValues(
+  db: SqliteDatabase,
+  sql: string,
+): (param: SqlValue) => unknown[] | undefined {
+  const fast = (db as { [VALUES]?: (sql: string) => unknown })[VALUES];
+  const own = fast?.(sql) as
+    | ((param: SqlValue) => unknown[] | undefined)
+    | undefined;
+  if (own !== undefined) return own;
+  const stmt = db.prepare(sql);
+  return (param) => {
+    const row = stmt.get(param);
+    return row === undefined ? undefined : Object.values(row);
+  };
 }
 
 /** The common interface over one driver's database. */
@@ -51,7 +93,7 @@ export function wrapDriver<S extends DriverStatement>(
 ): SqliteDatabase {
   const fix = spec.row;
   let closed = false;
-  return {
+  const wrapped: SqliteDatabase = {
     driver: spec.driver,
     path,
     exec(sql: string): void {
@@ -91,4 +133,15 @@ export function wrapDriver<S extends DriverStatement>(
       else spec.close();
     },
   };
+  const values = spec.values;
+  if (values !== undefined) {
+    Object.defineProperty(wrapped, VALUES, {
+      value: (sql: string) => {
+        const stmt = db.prepare(sql);
+        spec.setup(stmt);
+        return values(stmt);
+      },
+    });
+  }
+  return wrapped;
 }

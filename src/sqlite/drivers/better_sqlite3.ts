@@ -41,6 +41,8 @@ export interface BetterSqlite3StatementLike {
   all(...params: SqlValue[]): unknown[];
   /** Turns `bigint` results on or off for this statement. */
   safeIntegers(toggle?: boolean): unknown;
+  /** Returns rows as arrays of values (better-sqlite3 ≥ 5). */
+  raw?(toggle?: boolean): unknown;
 }
 
 /**
@@ -219,5 +221,10 @@ function wrap(db: BetterSqlite3DatabaseLike, path: string): SqliteDatabase {
       return s.reader;
     },
     row: plainRow,
+    values(s): ((param: SqlValue) => unknown[] | undefined) | undefined {
+      if (typeof s.raw !== "function" || !s.reader) return undefined;
+      s.raw(true);
+      return (param) => s.get(param) as unknown[] | undefined;
+    },
   });
 }

@@ -31,6 +31,8 @@ export interface BunSqliteStatementLike {
   all(...params: SqlValue[]): unknown[];
   /** Turns `bigint` results on or off for this statement (Bun ≥ 1.1.14). */
   safeIntegers?(enabled: boolean): unknown;
+  /** Every row as an array of values. */
+  values?(...params: SqlValue[]): unknown[][];
 }
 
 /**
@@ -157,5 +159,10 @@ function wrap(db: BunSqliteDatabaseLike, path: string): SqliteDatabase {
     driver: "bun:sqlite",
     setup: (s) => void s.safeIntegers?.(true),
     close: () => db.close(true),
+    values(s): ((param: SqlValue) => unknown[] | undefined) | undefined {
+      if (typeof s.values !== "function") return undefined;
+      const values = s.values.bind(s);
+      return (param) => values(param)[0];
+    },
   });
 }

@@ -40,6 +40,8 @@ export interface NodeSqliteStatementLike {
   all(...params: SqlValue[]): unknown[];
   /** Turns `bigint` results on or off for this statement. */
   setReadBigInts(enabled: boolean): void;
+  /** Returns rows as arrays of values (Node ≥ 22.16, Deno ≥ 2.3). */
+  setReturnArrays?(enabled: boolean): void;
 }
 
 /**
@@ -189,5 +191,10 @@ function wrap(db: NodeSqliteDatabaseLike, path: string): SqliteDatabase {
     setup: (s) => s.setReadBigInts(true),
     isOpen: () => db.isOpen !== false,
     row: (row) => ({ ...row }) as SqlRow,
+    values(s): ((param: SqlValue) => unknown[] | undefined) | undefined {
+      if (typeof s.setReturnArrays !== "function") return undefined;
+      s.setReturnArrays(true);
+      return (param) => s.get(param) as unknown[] | undefined;
+    },
   });
 }
