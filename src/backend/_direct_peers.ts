@@ -37,7 +37,7 @@ export interface DirectPeers {
   /** The direct ways of `storage`, or undefined when it is no object of the class. */
   of(
     storage: SessionStorage,
-  ): { peek: PeekPeer; putOwned: PutOwned } | undefined;
+  ): { peek: PeekPeer; putOwned?: PutOwned } | undefined;
 }
 
 function directOf(storage: SessionStorage): DirectPeers | undefined {

@@ -10,6 +10,7 @@
  */
 
 import { copyFile, copyPeer } from "../_copy.ts";
+import { DIRECT_PEERS, type DirectPeers } from "../backend/_direct_peers.ts";
 import { redactInspect } from "../_redacted.ts";
 import { checkOpen, runOpen } from "../backend/_lifecycle.ts";
 import { mergeNeeds, planMerge, sourceOf } from "../backend/_merge.ts";
@@ -405,6 +406,26 @@ export class SqliteStorage implements SessionStorage {
 
   static {
     redactInspect(this);
+    // Lookups at once, for sessions (see backend/_direct_peers.ts): the
+    // driver answers synchronously and every record is built fresh. Writes
+    // stay queued through putPeers (they are flushed in time slices).
+    const direct: DirectPeers = {
+      findPeer: this.prototype.findPeer,
+      putPeers: this.prototype.putPeers,
+      of: (s) =>
+        #findNow in s
+          ? {
+            peek: (lookup) => {
+              try {
+                return s.#findNow(lookup);
+              } catch (e) {
+                throw s.#typed(e);
+              }
+            },
+          }
+          : undefined,
+    };
+    Object.defineProperty(this.prototype, DIRECT_PEERS, { value: direct });
   }
 
   /**
