@@ -67,6 +67,8 @@ export {
   type TdataAccountChoice,
   TdataAccountError,
   ValueRefusedError,
+  ZipError,
+  type ZipProblem,
 } from "./src/errors.ts";
 export type {
   ClientValueChange,
@@ -161,7 +163,11 @@ export {
 } from "./src/peers/keys.ts";
 export {
   readTdata,
+  readTdataFiles,
+  type ReadTdataFilesOptions,
   type ReadTdataOptions,
+  readTdataZip,
+  type ReadTdataZipOptions,
   TdataAccount,
   type TdataAccountInit,
   TdataAccounts,

@@ -346,6 +346,67 @@ export class SessionFileError extends SessionError {
   }
 }
 
+/** Why a ZIP file was refused, as {@linkcode ZipError} tells. */
+export type ZipProblem =
+  | "damaged"
+  | "encrypted"
+  | "zip64"
+  | "unsupported"
+  | "too large";
+
+/**
+ * A ZIP file (a zipped tdata folder) could not be read: it is cut short or
+ * damaged (`"damaged"`), password-protected (`"encrypted"`), needs ZIP64
+ * (`"zip64"`: over 4 GiB or 65,535 entries), uses a compression other than
+ * stored or DEFLATE or spans disks (`"unsupported"`), or an entry is larger
+ * than allowed (`"too large"`, against zip bombs). `path` is the ZIP, or
+ * the entry inside it (`backup.zip/tdata/key_datas`).
+ *
+ * @example Usage
+ * ```ts
+ * import { readTdataZip, ZipError } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(
+ *   readTdataZip(new Uint8Array([0x50, 0x4b, 3, 4]), { name: "cut.zip" }),
+ *   (e) => e instanceof ZipError && e.problem === "damaged",
+ * );
+ * ```
+ */
+export class ZipError extends SessionFileError {
+  /** Why the ZIP was refused. */
+  readonly problem: ZipProblem;
+
+  /**
+   * Creates the error.
+   *
+   * @param path The ZIP file, or the entry inside it.
+   * @param problem Why it was refused.
+   * @param found What it was found to be.
+   * @param options Standard error options.
+   */
+  constructor(
+    path: string,
+    problem: ZipProblem,
+    found: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      path,
+      found,
+      problem === "encrypted"
+        ? "unzip it with its password and zip the folder again without one"
+        : problem === "damaged"
+        ? "zip the folder again, or copy it whole"
+        : "zip the tdata folder alone again with a plain ZIP tool (stored " +
+          "or DEFLATE, no ZIP64)",
+      options,
+    );
+    this.name = "ZipError";
+    this.problem = problem;
+  }
+}
+
 /** An account of a tdata folder, as {@linkcode TdataAccountError} lists it. */
 export interface TdataAccountChoice {
   /** Its index in Telegram Desktop (0-5): the value to pass as `account`. */

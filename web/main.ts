@@ -1,8 +1,11 @@
 /// <reference lib="dom" />
-// The converter page: a session string pasted, or a session file chosen or
-// dropped, is read in the page (sql.js for files), shown as `mtsession
-// info` shows it (the key hidden until asked), and converted to any string
-// or file format, for copying or download. Nothing leaves the browser: the
+// The converter page: a session string pasted, or a session file or a
+// zipped tdata folder chosen or dropped, is read in the page (sql.js for
+// files, the pure-TypeScript unzip and tdata reader for ZIPs; a passcode
+// for encrypted strings and protected folders, an account picked when a
+// folder holds several), shown as `mtsession info` shows it (the key
+// hidden until asked), and converted to any string or file format, for
+// copying or download. Nothing leaves the browser: the
 // page's Content-Security-Policy lets it reach its own origin only (for
 // its wasm file), and it asks nothing of it after load.
 
@@ -11,7 +14,9 @@ import { Session } from "../src/session.ts";
 import { MemoryStorage } from "../src/memory/memory_storage.ts";
 import { decodeSessionString, droppedFields } from "../src/strings/codec.ts";
 import { STRING_FORMATS } from "../src/strings/types.ts";
-import type { StringFormat } from "../src/errors.ts";
+import { PassphraseError, type StringFormat } from "../src/errors.ts";
+import { type HeldTdata, readZip } from "../src/tdata/_held.ts";
+import { tdataSessionOf } from "../src/foreign/_tdata.ts";
 import { decodedStorage } from "../src/_string_storage.ts";
 import { hasSqliteMagic } from "../src/sqlite/_header.ts";
 import { fill } from "../src/foreign/_fill.ts";
@@ -42,6 +47,10 @@ const text = el<HTMLTextAreaElement>("source-text");
 const fileInput = el<HTMLInputElement>("source-file");
 const drop = el<HTMLElement>("drop");
 const readButton = el<HTMLButtonElement>("read");
+const passcode = el<HTMLInputElement>("passcode");
+const accountChoice = el<HTMLElement>("account-choice");
+const accountSelect = el<HTMLSelectElement>("account");
+const useAccount = el<HTMLButtonElement>("use-account");
 const errorBox = el<HTMLElement>("error");
 const infoSection = el<HTMLElement>("info-section");
 const info = el<HTMLElement>("info");
@@ -57,8 +66,21 @@ const output = el<HTMLTextAreaElement>("output");
 const download = el<HTMLAnchorElement>("download");
 const status = el<HTMLElement>("status");
 
+/** A session read, its source's kind and its notes. */
+interface Loaded {
+  source: string;
+  session: Session;
+  notes: string[];
+}
+
 let sqlite: SqlJsFiles | undefined;
 let current: { source: string; session: Session; name: string } | undefined;
+/** What was read last, to read again when a passcode is given. */
+let last:
+  | { load: () => Promise<Loaded | null>; name: string; picked: boolean }
+  | undefined;
+/** A tdata folder of several accounts, waiting for one to be picked. */
+let pending: { held: HeldTdata; name: string } | undefined;
 let keyShown = false;
 let url: string | undefined;
 
@@ -71,7 +93,11 @@ for (const f of [...STRING_FORMATS, ...Object.keys(FILE_FORMATS)]) {
 target.value = "pyrogram";
 
 function fail(e: unknown): void {
-  errorBox.textContent = e instanceof Error ? e.message : String(e);
+  errorBox.textContent = e instanceof PassphraseError
+    ? `${e.message}. Type it in the passcode field and press Enter.`
+    : e instanceof Error
+    ? e.message
+    : String(e);
   errorBox.hidden = false;
 }
 
@@ -99,16 +125,20 @@ async function loadSqlite(): Promise<SqlJsFiles> {
   return sqlite;
 }
 
-async function fromText(source: string): Promise<{
-  source: string;
-  session: Session;
-  notes: string[];
-}> {
+function secret(): string | undefined {
+  return passcode.value === "" ? undefined : passcode.value;
+}
+
+async function fromText(source: string): Promise<Loaded> {
   const trimmed = source.trim();
   if (trimmed === "") {
     throw new Error("Paste a session string, or choose a session file");
   }
-  const decoded = await decodeSessionString(trimmed);
+  const given = secret();
+  const decoded = await decodeSessionString(
+    trimmed,
+    given === undefined ? {} : { passphrase: given },
+  );
   return {
     source: `${decoded.format}-string`,
     session: await Session.open(await decodedStorage(decoded)),
@@ -116,11 +146,52 @@ async function fromText(source: string): Promise<{
   };
 }
 
-async function fromBytes(bytes: Uint8Array, name: string): Promise<{
-  source: string;
-  session: Session;
-  notes: string[];
-}> {
+async function fromTdata(
+  held: HeldTdata,
+  index: number | undefined,
+): Promise<Loaded> {
+  const found = tdataSessionOf(held.root, held.found, index);
+  const storage = new MemoryStorage();
+  await fill(storage, found);
+  return {
+    source: "tdata-zip",
+    session: await Session.open(storage),
+    notes: found.notes,
+  };
+}
+
+/** Offers the accounts of a folder to pick from; the active one first chosen. */
+function offerAccounts(held: HeldTdata, name: string): void {
+  pending = { held, name };
+  accountSelect.replaceChildren(
+    ...held.found.accounts.map((a) => {
+      const option = document.createElement("option");
+      option.value = String(a.index);
+      option.textContent = `account ${a.index}: user ${a.userId}${
+        a.index === held.found.activeIndex ? " (active)" : ""
+      }`;
+      return option;
+    }),
+  );
+  accountSelect.value = String(held.found.activeIndex);
+  accountChoice.hidden = false;
+}
+
+async function fromZip(file: Blob, name: string): Promise<Loaded | null> {
+  // Read in slices: only the folder's few small files are unzipped.
+  const held = await readZip(file, name, secret());
+  if (held.found.accounts.length === 1) return await fromTdata(held, undefined);
+  offerAccounts(held, name);
+  return null;
+}
+
+async function isZip(file: Blob): Promise<boolean> {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  return head[0] === 0x50 && head[1] === 0x4b &&
+    ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+}
+
+async function fromBytes(bytes: Uint8Array, name: string): Promise<Loaded> {
   if (!hasSqliteMagic(bytes)) {
     // A text file holding a session string.
     return await fromText(new TextDecoder().decode(bytes));
@@ -150,14 +221,30 @@ async function render(): Promise<void> {
   showKey.setAttribute("aria-pressed", String(keyShown));
 }
 
+/**
+ * Reads a source and shows it. `picked` is for an account picked from the
+ * folder read before: its account choice then stays on offer.
+ */
 async function read(
-  load: () => Promise<{ source: string; session: Session; notes: string[] }>,
+  load: () => Promise<Loaded | null>,
   name: string,
+  picked = false,
 ): Promise<void> {
   clearError();
   status.textContent = "Reading…";
+  last = { load, name, picked };
+  if (!picked) {
+    pending = undefined;
+    accountChoice.hidden = true;
+  }
   try {
     const loaded = await load();
+    if (loaded === null) {
+      status.textContent =
+        `${name} holds several accounts: choose one, then press "Read this account".`;
+      accountSelect.focus();
+      return;
+    }
     await current?.session.close();
     current = { source: loaded.source, session: loaded.session, name };
     keyShown = false;
@@ -175,10 +262,25 @@ async function read(
 
 async function readFile(file: File): Promise<void> {
   await read(
-    async () => fromBytes(new Uint8Array(await file.arrayBuffer()), file.name),
+    async () =>
+      await isZip(file)
+        ? await fromZip(file, file.name)
+        : await fromBytes(new Uint8Array(await file.arrayBuffer()), file.name),
     file.name,
   );
 }
+
+useAccount.addEventListener("click", () => {
+  if (pending === undefined) return;
+  const { held, name } = pending;
+  const index = Number(accountSelect.value);
+  void read(() => fromTdata(held, index), `${name}, account ${index}`, true);
+});
+passcode.addEventListener("keydown", (e) => {
+  if (e.key !== "Enter" || last === undefined) return;
+  e.preventDefault();
+  void read(last.load, last.name, last.picked);
+});
 
 readButton.addEventListener("click", () => {
   void read(() => fromText(text.value), "pasted string");

@@ -161,6 +161,25 @@ export async function readTdataSession(
     root,
     options.passcode === undefined ? {} : { passcode: options.passcode },
   );
+  return tdataSessionOf(root, found, account);
+}
+
+/**
+ * One account of a tdata folder already read, as a session (see
+ * {@linkcode readTdataSession}): for folders read from memory or a ZIP.
+ *
+ * @param root The folder, as errors name it.
+ * @param found What was read from it.
+ * @param account The account's index; needed when it holds several.
+ * @returns The session.
+ * @throws {TdataAccountError} When the folder holds several accounts and
+ * none was chosen, or not the one chosen.
+ */
+export function tdataSessionOf(
+  root: string,
+  found: TdataAccounts,
+  account: number | undefined,
+): ForeignSession {
   const chosen = pick(root, found, account);
   const testMode = chosen.testMode === true;
   const notes: string[] = [];

@@ -6,9 +6,8 @@
 // use, nothing is ever changed. Writers write `<name>s`.
 // Private to the library.
 
-import { basename, join } from "node:path";
 import { SessionFileError } from "../errors.ts";
-import { loadFs } from "../sqlite/_fs.ts";
+import { diskSource, type TdataSource } from "./_source.ts";
 import { parseTdf } from "./_tdf.ts";
 
 /** A file that passed the TDF checks. */
@@ -26,32 +25,27 @@ export const DAMAGED_ADVICE =
   "copy the tdata folder again from the computer where Telegram Desktop " +
   "runs, after quitting Telegram Desktop there";
 
-async function mtime(path: string): Promise<number | null> {
-  const { promises } = await loadFs();
-  try {
-    const s = await promises.stat(path);
-    return s.isFile() ? s.mtimeMs : null;
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The copies of a file in the order Telegram Desktop tries them.
  *
  * @param dir The folder.
  * @param name The base name.
+ * @param source Where the files are (the disk by default).
  * @returns Full paths; empty when there is no copy at all.
  */
 export async function copiesToTry(
   dir: string,
   name: string,
+  source: TdataSource = diskSource,
 ): Promise<string[]> {
-  const safe = join(dir, `${name}s`);
-  if (await mtime(safe) !== null) return [safe];
-  const zero = join(dir, `${name}0`);
-  const one = join(dir, `${name}1`);
-  const [t0, t1] = await Promise.all([mtime(zero), mtime(one)]);
+  const safe = source.join(dir, `${name}s`);
+  if (await source.fileTime(safe) !== null) return [safe];
+  const zero = source.join(dir, `${name}0`);
+  const one = source.join(dir, `${name}1`);
+  const [t0, t1] = await Promise.all([
+    source.fileTime(zero),
+    source.fileTime(one),
+  ]);
   if (t0 === null) return t1 === null ? [] : [one];
   if (t1 === null) return [zero];
   return t0 < t1 ? [one, zero] : [zero, one];
@@ -67,24 +61,34 @@ function errorCode(e: unknown): string {
  *
  * @param dir The folder.
  * @param name The base name (`key_data`, `map`, `D877F783D5D3EF8C`).
+ * @param source Where the files are (the disk by default).
  * @returns The first copy that passes the checks, or `null` when there is
  * no copy.
- * @throws {SessionFileError} When copies exist but none passes.
+ * @throws {SessionFileError} When copies exist but none passes (the
+ * source's own error when each copy failed there, as a ZipError).
  */
 export async function readTdfFile(
   dir: string,
   name: string,
+  source: TdataSource = diskSource,
 ): Promise<TdfFile | null> {
-  const { promises } = await loadFs();
-  const copies = await copiesToTry(dir, name);
+  const copies = await copiesToTry(dir, name, source);
   if (copies.length === 0) return null;
   const problems: string[] = [];
+  // A source's own error (a ZIP entry refused or damaged) is what the
+  // caller gets when it is the only one.
+  const own: SessionFileError[] = [];
   for (const path of copies) {
     let bytes: Uint8Array;
     try {
-      bytes = new Uint8Array(await promises.readFile(path));
+      bytes = await source.readFile(path);
     } catch (e) {
-      problems.push(`unreadable (${errorCode(e)})`);
+      if (e instanceof SessionFileError) own.push(e);
+      problems.push(
+        e instanceof SessionFileError
+          ? e.found
+          : `unreadable (${errorCode(e)})`,
+      );
       continue;
     }
     const content = parseTdf(bytes);
@@ -94,9 +98,10 @@ export async function readTdfFile(
     }
     return { path, version: content.version, payload: content.payload };
   }
+  if (own.length === problems.length) throw own[0]!;
   const found = problems.length === 1
     ? problems[0]!
-    : `${problems[0]} (and its other copy ${basename(copies[1]!)} is ${
+    : `${problems[0]} (and its other copy ${name}${copies[1]!.at(-1)} is ${
       problems[1]
     })`;
   throw new SessionFileError(copies[0]!, found, DAMAGED_ADVICE);

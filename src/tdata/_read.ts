@@ -5,10 +5,8 @@
 // logged out (a missing or damaged map or authorization), this reader
 // stops with a SessionFileError naming the file. Private to the library.
 
-import { join } from "node:path";
 import { SessionFileError } from "../errors.ts";
 import { ByteReader, Truncated } from "../strings/_bytes.ts";
-import { loadFs } from "../sqlite/_fs.ts";
 import {
   decodeAccountList,
   selectAccounts,
@@ -22,6 +20,7 @@ import { checkMap } from "./_map.ts";
 import { decodeMtpData, type MtpAuthorization } from "./_mtp_authorization.ts";
 import { accountDataName, filePart, keyFileName } from "./_names.ts";
 import { readQByteArray } from "./_qt_stream.ts";
+import { diskSource, type TdataSource } from "./_source.ts";
 import { TdataAccount, TdataAccounts } from "./tdata.ts";
 
 const COPY_ADVICE =
@@ -39,13 +38,8 @@ function missing(path: string, what: string): SessionFileError {
  * @param path Any path.
  * @returns Whether it is a directory.
  */
-export async function isDirectory(path: string): Promise<boolean> {
-  const { promises } = await loadFs();
-  try {
-    return (await promises.stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
+export function isDirectory(path: string): Promise<boolean> {
+  return diskSource.isDirectory(path);
 }
 
 async function readTestMode(
@@ -64,28 +58,34 @@ async function readTestMode(
 }
 
 async function readAccount(
+  source: TdataSource,
   root: string,
   index: number,
   localKey: Uint8Array,
 ): Promise<{ auth: MtpAuthorization; testMode: boolean | undefined }> {
   const part = filePart(accountDataName(index));
-  const dir = join(root, part);
+  const dir = source.join(root, part);
   const label = `account ${index}`;
-  if (!await isDirectory(dir)) {
+  if (!await source.isDirectory(dir)) {
     throw missing(dir, `the folder of ${label}`);
   }
-  const map = await readTdfFile(dir, "map");
-  if (map === null) throw missing(join(dir, "maps"), `the map of ${label}`);
+  const map = await readTdfFile(dir, "map", source);
+  if (map === null) {
+    throw missing(source.join(dir, "maps"), `the map of ${label}`);
+  }
   await checkMap(map, localKey);
-  const mtp = await readTdfFile(root, part);
+  const mtp = await readTdfFile(root, part, source);
   if (mtp === null) {
-    throw missing(join(root, `${part}s`), `the authorization of ${label}`);
+    throw missing(
+      source.join(root, `${part}s`),
+      `the authorization of ${label}`,
+    );
   }
   const auth = decodeMtpData(await openEncrypted(mtp, localKey));
   if ("problem" in auth) {
     throw damagedContent(mtp, `not a usable authorization (${auth.problem})`);
   }
-  const config = await readTdfFile(dir, "config");
+  const config = await readTdfFile(dir, "config", source);
   const testMode = config === null
     ? undefined
     : await readTestMode(config, localKey);
@@ -119,20 +119,22 @@ function toAccount(
  *
  * @param root The folder.
  * @param passcode The passcode given, if any.
+ * @param source Where the files are (the disk by default).
  * @returns The accounts.
  */
 export async function readFolder(
   root: string,
   passcode: string | undefined,
+  source: TdataSource = diskSource,
 ): Promise<TdataAccounts> {
-  if (!await isDirectory(root)) {
+  if (!await source.isDirectory(root)) {
     throw new SessionFileError(
       root,
       "not a folder",
       "pass the path of the tdata folder",
     );
   }
-  const keyFile = await readTdfFile(root, keyFileName());
+  const keyFile = await readTdfFile(root, keyFileName(), source);
   if (keyFile === null) {
     throw new SessionFileError(
       root,
@@ -159,7 +161,12 @@ export async function readFolder(
   const { loaded, skipped, active } = await selectAccounts(
     list,
     async (index) => {
-      const { auth, testMode } = await readAccount(root, index, localKey);
+      const { auth, testMode } = await readAccount(
+        source,
+        root,
+        index,
+        localKey,
+      );
       return {
         sessionId: sessionUniqueId(auth.userId, testMode === true),
         value: toAccount(index, auth, testMode),

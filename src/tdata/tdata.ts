@@ -20,6 +20,7 @@
 import { redactInspect } from "../_redacted.ts";
 import { checkAuthKey, int } from "../_validate.ts";
 import { sessionUniqueId } from "./_account_list.ts";
+import type { HeldFile } from "./_source.ts";
 
 /** A key with the DC it belongs to. */
 export interface TdataKey {
@@ -342,6 +343,129 @@ export async function readTdata(
   const passcode = checkCall(path, options);
   const { readFolder } = await import("./_read.ts");
   return await readFolder(path, passcode);
+}
+
+/** Options of {@linkcode readTdataFiles}. */
+export interface ReadTdataFilesOptions extends ReadTdataOptions {
+  /**
+   * When each file was last changed (ms since 1970), by path: Telegram
+   * Desktop reads the newer of a file's copies `<name>0` and `<name>1`
+   * first. Without it `<name>0` is tried first.
+   */
+  modified?: ReadonlyMap<string, number> | undefined;
+  /** What errors call the whole (`"tdata"` by default). */
+  name?: string | undefined;
+}
+
+/** Options of {@linkcode readTdataZip}. */
+export interface ReadTdataZipOptions extends ReadTdataOptions {
+  /** The ZIP's file name, for errors (`"tdata.zip"` by default). */
+  name?: string | undefined;
+  /**
+   * The largest file unzipped, in bytes (64 MiB by default; a tdata
+   * folder's own files are a few KiB). Larger is a `ZipError`.
+   */
+  maxEntryBytes?: number | undefined;
+}
+
+function checkName(name: unknown, fallback: string): string {
+  if (name === undefined) return fallback;
+  if (typeof name !== "string" || name === "") {
+    throw new TypeError("Expected name to be a non-empty string");
+  }
+  return name;
+}
+
+/**
+ * Reads every account of a tdata folder whose files are in memory, as
+ * {@linkcode readTdata} reads one on disk: for a browser, a worker, or
+ * files taken from an archive. Paths are `/`-separated and relative: those
+ * of the tdata folder's files (`key_datas`, `D877F783D5D3EF8C/maps`), or of
+ * a folder holding it (`tdata/key_datas`); files it does not need are
+ * ignored.
+ *
+ * @param files The files' bytes by path.
+ * @param options The passcode, the files' times, a name for errors.
+ * @returns The accounts.
+ * @throws {PassphraseError} When a passcode is needed and none or a wrong
+ * one was given.
+ * @throws {SessionFileError} When no tdata folder is among the files, or it
+ * is damaged.
+ *
+ * @example Usage
+ * ```ts
+ * import { readTdataFiles, SessionFileError } from "@mtsession/mtsession";
+ * import assert from "node:assert/strict";
+ *
+ * const files = new Map([["tdata/settingss", new Uint8Array(8)]]);
+ * await assert.rejects(readTdataFiles(files), SessionFileError);
+ * ```
+ */
+export async function readTdataFiles(
+  files: ReadonlyMap<string, Uint8Array>,
+  options: ReadTdataFilesOptions = {},
+): Promise<TdataAccounts> {
+  if (!(files instanceof Map)) {
+    throw new TypeError("Expected files to be a Map of path to bytes");
+  }
+  const passcode = checkCall("files", options);
+  const name = checkName(options.name, "tdata");
+  const held = new Map<string, HeldFile>();
+  for (const [path, bytes] of files) {
+    if (typeof path !== "string" || !(bytes instanceof Uint8Array)) {
+      throw new TypeError("Expected files to be a Map of path to bytes");
+    }
+    held.set(path.replace(/^(\.?\/)+/, ""), {
+      modified: options.modified?.get(path) ?? null,
+      read: () => Promise.resolve(bytes),
+    });
+  }
+  const { readHeld } = await import("./_held.ts");
+  return (await readHeld(held, name, passcode)).found;
+}
+
+/**
+ * Reads every account of a zipped tdata folder (the folder itself zipped,
+ * or a folder holding it), as {@linkcode readTdata} reads one on disk,
+ * without unzipping anything but the few files it needs. Pure TypeScript:
+ * stored and DEFLATE entries (by the platform's `DecompressionStream`);
+ * encrypted ZIPs, ZIP64 and other compression methods are refused.
+ *
+ * @param zip The ZIP's bytes, or a Blob (a browser `File`: read in slices).
+ * @param options The passcode, the ZIP's name, the largest file unzipped.
+ * @returns The accounts.
+ * @throws {ZipError} When the ZIP is damaged, encrypted, needs ZIP64, or a
+ * file needed is over the size allowed.
+ * @throws {PassphraseError} When a passcode is needed and none or a wrong
+ * one was given.
+ * @throws {SessionFileError} When no tdata folder is in the ZIP, or it is
+ * damaged.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { readTdataZip } from "@mtsession/mtsession";
+ *
+ * const zip = await Deno.readFile("tdata.zip");
+ * const { accounts } = await readTdataZip(zip, { name: "tdata.zip" });
+ * for (const a of accounts) console.log(a.index, a.userId, a.mainDcId);
+ * ```
+ */
+export async function readTdataZip(
+  zip: Uint8Array | Blob,
+  options: ReadTdataZipOptions = {},
+): Promise<TdataAccounts> {
+  if (
+    !(zip instanceof Uint8Array) &&
+    !(typeof Blob === "function" && zip instanceof Blob)
+  ) {
+    throw new TypeError("Expected the ZIP as a Uint8Array or a Blob");
+  }
+  const passcode = checkCall("zip", options);
+  const name = checkName(options.name, "tdata.zip");
+  const max = options.maxEntryBytes;
+  if (max !== undefined) int(max, "maxEntryBytes", 1, Number.MAX_SAFE_INTEGER);
+  const { readZip } = await import("./_held.ts");
+  return (await readZip(zip, name, passcode, { maxEntryBytes: max })).found;
 }
 
 /**

@@ -105,9 +105,12 @@ export interface PageBundle {
 /**
  * Bundles a page-side module for the browser: node:test and
  * node:assert/strict become the shims beside this file, other node:
- * built-ins throwing stubs.
+ * built-ins throwing stubs; `plugins` come before those.
  */
-export async function bundle(entry: string): Promise<PageBundle> {
+export async function bundle(
+  entry: string,
+  plugins: readonly Plugin[] = [],
+): Promise<PageBundle> {
   const esbuild = await import("esbuild");
   const result = await esbuild.build({
     entryPoints: [entry],
@@ -118,7 +121,8 @@ export async function bundle(entry: string): Promise<PageBundle> {
     write: false,
     metafile: true,
     logLevel: "silent",
-    plugins: [nodeStubs],
+    // Those given first: they may resolve a node: built-in themselves.
+    plugins: [...plugins, nodeStubs],
   });
   const code = result.outputFiles[0]!.text;
   const nodeBuiltins = new Set<string>();
