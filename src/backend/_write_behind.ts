@@ -37,9 +37,15 @@ export interface SliceOptions {
   between?: () => void | Promise<void>;
 }
 
+// setImmediate where the runtime has it (Node, Bun, Deno); a browser has
+// none: a zero timeout there.
+const later: (fn: () => void) => void =
+  (globalThis as { setImmediate?: (fn: () => void) => void }).setImmediate ??
+    ((fn) => void setTimeout(fn, 0));
+
 /** Lets the event loop turn once (timers and I/O run). */
-function turn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+export function turn(): Promise<void> {
+  return new Promise((resolve) => later(resolve));
 }
 
 /** One `push()`: written whole, in one `write` call. */

@@ -14,6 +14,7 @@
 // grow; what moves is which task pays for it, and half of it (the WAL's
 // sync) leaves the event loop. Private to the library.
 
+import { turn } from "../backend/_write_behind.ts";
 import type { SqliteDatabase } from "./driver.ts";
 import { fsAvailableNow, fsNow, type NodeFsModule } from "./_fs.ts";
 
@@ -134,7 +135,7 @@ export class WalCheckpointer {
     try {
       await synced;
       // The sync may have finished within this task: let the loop turn.
-      await new Promise((resolve) => setImmediate(resolve));
+      await turn();
       if (!open()) return;
       this.#db.prepare("PRAGMA wal_checkpoint(PASSIVE)").get();
     } catch {
