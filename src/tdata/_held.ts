@@ -8,7 +8,7 @@ import { keyFileName } from "./_names.ts";
 import { readFolder } from "./_read.ts";
 import { type HeldFile, heldSource } from "./_source.ts";
 import { openZip, type ZipLimits } from "./_zip.ts";
-import type { TdataAccounts } from "./tdata.ts";
+import type { TdataAccounts } from "./accounts.ts";
 
 /** What was read, and the folder it was found in. */
 export interface HeldTdata {

@@ -21,7 +21,7 @@ import { decodeMtpData, type MtpAuthorization } from "./_mtp_authorization.ts";
 import { accountDataName, filePart, keyFileName } from "./_names.ts";
 import { readQByteArray } from "./_qt_stream.ts";
 import { diskSource, type TdataSource } from "./_source.ts";
-import { TdataAccount, TdataAccounts } from "./tdata.ts";
+import { TdataAccount, TdataAccounts } from "./accounts.ts";
 
 const COPY_ADVICE =
   "copy the whole tdata folder from the computer where Telegram Desktop " +

@@ -16,7 +16,7 @@ import { ByteWriter } from "../strings/_bytes.ts";
 import { writeQByteArray } from "./_qt_stream.ts";
 import { buildTdf, WRITE_VERSION } from "./_tdf.ts";
 import { type FolderFile, writeFolder } from "./_write_folder.ts";
-import type { TdataAccount } from "./tdata.ts";
+import type { TdataAccount } from "./accounts.ts";
 
 async function accountFiles(
   account: TdataAccount,
