@@ -23,20 +23,10 @@ import {
   TdataAccount,
   type TdataAccountInit,
   TdataAccounts,
-  type TdataKey,
-  type TdataSkipped,
-  type TdataSkipReason,
 } from "./accounts.ts";
 import type { HeldFile } from "./_source.ts";
 
-export {
-  TdataAccount,
-  type TdataAccountInit,
-  TdataAccounts,
-  type TdataKey,
-  type TdataSkipped,
-  type TdataSkipReason,
-};
+export * from "./accounts.ts";
 
 /** Options of {@linkcode readTdata}. */
 export interface ReadTdataOptions {
