@@ -22,7 +22,7 @@ import { sessionUniqueId } from "./_account_list.ts";
 import {
   TdataAccount,
   type TdataAccountInit,
-  TdataAccounts,
+  type TdataAccounts,
 } from "./accounts.ts";
 import type { HeldFile } from "./_source.ts";
 
