@@ -442,8 +442,10 @@ export class Session {
     if (records.length > 0) {
       // The records are new and never used again here: a storage that
       // writes at once may keep them.
-      if (this.#putOwned !== undefined) this.#putOwned(records);
-      else await this.#storage.putPeers(records);
+      if (this.#putOwned !== undefined) {
+        const waiting = this.#putOwned(records);
+        if (waiting !== undefined) await waiting;
+      } else await this.#storage.putPeers(records);
     }
     if (refused.length > 0) {
       // The others are stored; what names no usable id or hash is not. The

@@ -20,10 +20,11 @@ export const DIRECT_PEERS: unique symbol = Symbol("mtsession.directPeers");
 export type PeekPeer = (lookup: PeerLookup) => PeerRecord | undefined;
 
 /**
- * What `putPeers` does, at once, keeping the records given. Throws what
- * `putPeers` would reject with.
+ * What `putPeers` does, keeping the records given (no copy): at once, or
+ * with a promise when the storage makes the caller wait (a full queue).
+ * Throws (or rejects with) what `putPeers` would reject with.
  */
-export type PutOwned = (records: PeerRecord[]) => void;
+export type PutOwned = (records: PeerRecord[]) => void | Promise<void>;
 
 /** How a storage class reads and writes peers at once. */
 export interface DirectPeers {

@@ -407,8 +407,9 @@ export class SqliteStorage implements SessionStorage {
   static {
     redactInspect(this);
     // Lookups at once, for sessions (see backend/_direct_peers.ts): the
-    // driver answers synchronously and every record is built fresh. Writes
-    // stay queued through putPeers (they are flushed in time slices).
+    // driver answers synchronously and every record is built fresh. Records
+    // a session built for the call are queued as they are (no copy); the
+    // queue is still flushed in time slices.
     const direct: DirectPeers = {
       findPeer: this.prototype.findPeer,
       putPeers: this.prototype.putPeers,
@@ -422,6 +423,7 @@ export class SqliteStorage implements SessionStorage {
                 throw s.#typed(e);
               }
             },
+            putOwned: (records) => s.#queued("store peers", records),
           }
           : undefined,
     };
