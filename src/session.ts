@@ -23,6 +23,8 @@ import {
 } from "./errors.ts";
 import { copyPeer } from "./_copy.ts";
 import {
+  type PeekKey,
+  peekKeyOf,
   peekOf,
   type PeekPeer,
   type PutOwned,
@@ -30,7 +32,7 @@ import {
 } from "./backend/_direct_peers.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
 import { WholeSession } from "./_whole_session.ts";
-import { toInputPeer } from "./peers/input_peer.ts";
+import { inputPeerOf, toInputPeer } from "./peers/input_peer.ts";
 import { idCandidates, planObjectKey, planTextKey } from "./peers/keys.ts";
 import { entityPeers } from "./peers/normalize.ts";
 import type {
@@ -150,6 +152,8 @@ export class Session {
   #storage: SessionStorage;
   // The storage's synchronous lookup and write, when it has them (memory).
   #peek: PeekPeer | undefined;
+  // Where it can read an input peer's parts for less than a record (SQLite).
+  #peekKey: PeekKey | undefined;
   #putOwned: PutOwned | undefined;
   #auth: AuthState;
   #whole: WholeSession;
@@ -171,6 +175,7 @@ export class Session {
   ) {
     this.#storage = storage;
     this.#peek = peekOf(storage);
+    this.#peekKey = peekKeyOf(storage);
     this.#putOwned = putOwnedOf(storage);
     this.#auth = auth;
     this.#whole = whole;
@@ -502,6 +507,8 @@ export class Session {
    */
   getInputPeer(key: PeerKey): Promise<InputPeer>;
   getInputPeer(key: PeerKey): Promise<object> {
+    const peekKey = this.#peekKey;
+    if (peekKey !== undefined) return this.#inputPeerNow(key, peekKey);
     const peek = this.#peek;
     if (peek === undefined) return this.#inputPeer(key);
     // A storage that answers at once: no promise per step, and no copy of
@@ -520,6 +527,38 @@ export class Session {
       return found.as === "record" && found.value.min === true
         ? this.#fromMessage(found.value)
         : Promise.resolve(inputOf(found));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  // getInputPeer over a storage that reads an input peer's parts at once:
+  // no record is built, and no promise per step.
+  #inputPeerNow(key: PeerKey, peekKey: PeekKey): Promise<object> {
+    try {
+      this.#check("look up a peer");
+      if (typeof key === "number") {
+        // The usual key, found: no plan.
+        const ids = idCandidates(toSafeInteger(key, "peer id"));
+        const row = peekKey({ by: "id", ids });
+        if (row !== undefined && !row.min) {
+          return Promise.resolve(inputPeerOf(row.id, row.accessHash));
+        }
+      }
+      const plan = this.#plan(key, true);
+      if (plan.as === "input") return Promise.resolve(plan.value);
+      for (const step of plan.steps) {
+        const row = peekKey(step);
+        if (row === undefined) continue;
+        if (!row.min) {
+          return Promise.resolve(inputPeerOf(row.id, row.accessHash));
+        }
+        // A min record: addressed through a message (rare; the record).
+        const record = this.#peek?.(step);
+        if (record !== undefined) return this.#fromMessage(record);
+      }
+      const missing = plan.missing();
+      throw new PeerNotFoundError(missing.kind, missing.key);
     } catch (e) {
       return Promise.reject(e);
     }

@@ -36,6 +36,7 @@ const FIXTURES = [
   "pyrogram/sqlite/kurigram-2.1.35-user.session",
   "mtsession/schema1.session",
   "mtsession/schema2.session",
+  "mtsession/schema3.session",
 ];
 
 const wasm = (path: string): Served => ({

@@ -1,9 +1,11 @@
 // Files written by an older mtsession are upgraded in place, losing
 // nothing: the fixture tests/fixtures/mtsession/schema1.session was written
 // by mtsession at schema 1 (usernames only in mts_usernames, rowid tables),
-// schema2.session by mtsession at schema 2 (opening a copy of schema1), and
-// schema1.json lists what both hold. Each is upgraded to schema 3 (the
-// whole session) on every driver of the runtime, in one transaction.
+// schema2.session by mtsession at schema 2 (opening a copy of schema1),
+// schema3.session by mtsession at schema 3 (the same), and schema1.json
+// lists what all three hold. Each is upgraded to the current schema (4:
+// input peers from an index) on every driver of the runtime, in one
+// transaction.
 
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -40,6 +42,7 @@ const FIXTURE = fixturePath("mtsession/schema1.session");
 const FIXTURES: Record<number, string> = {
   1: FIXTURE,
   2: fixturePath("mtsession/schema2.session"),
+  3: fixturePath("mtsession/schema3.session"),
 };
 const want = loadFixtureJson("mtsession/schema1.json");
 const wantPeers: PeerRecord[] = want.peers.map((p: PeerRecord) => ({
@@ -163,10 +166,10 @@ describe(`schema 1 files are upgraded (${runtime})`, () => {
 const key = (seed: number): Uint8Array =>
   new Uint8Array(256).map((_, i) => (i * 11 + seed) & 0xff);
 
-for (const schema of [1, 2]) {
+for (const schema of [1, 2, 3]) {
   describe(`schema ${schema} files are upgraded to schema ${SCHEMA_VERSION} on every driver (${runtime})`, () => {
     it(`the fixture really is schema ${schema}`, async () => {
-      assert.equal(SCHEMA_VERSION, 3);
+      assert.equal(SCHEMA_VERSION, 4);
       assert.equal((await meta(FIXTURES[schema]!)).schema, String(schema));
     });
 
@@ -256,21 +259,21 @@ for (const schema of [1, 2]) {
 
       it(`${d.name}: an upgrade that fails leaves the file as it was`, async () => {
         const path = copyOfFixture(schema);
-        // A table in the way of the last step's last table: every earlier
+        // A table in the way of the last step's first index: every earlier
         // step has run when it fails.
         const db = await d.open(path);
-        db.exec("CREATE TABLE mts_message_refs (x)");
+        db.exec("CREATE TABLE mts_peers_key (x)");
         db.close();
         const before = readFileSync(path);
         await assert.rejects(
           openSession(path, withDriver(d.name)),
-          /mts_message_refs/,
+          /mts_peers_key/,
         );
         assert.deepEqual(readFileSync(path), before, "byte for byte");
         assert.equal((await meta(path)).schema, String(schema));
         // Out of the way, the same file upgrades.
         const fix = await d.open(path);
-        fix.exec("DROP TABLE mts_message_refs");
+        fix.exec("DROP TABLE mts_peers_key");
         fix.close();
         const s = await openSession(path, withDriver(d.name));
         assert.deepEqual(
@@ -323,6 +326,9 @@ describe(`every peer lookup is an index search (${runtime})`, () => {
     ["byUsername", ["s", "s", "name"]],
     ["byPhone", ["s", "15550001111"]],
     ["byName", ["s", "Name"]],
+    ["keyById", ["s", 1]],
+    ["keyByUsername", ["s", "s", "name"]],
+    ["keyByPhone", ["s", "15550001111"]],
   ];
   for (const [name, params] of lookups) {
     it(name, async () => {
@@ -335,7 +341,15 @@ describe(`every peer lookup is an index search (${runtime})`, () => {
       for (const step of plan) {
         if (step.startsWith("SCALAR SUBQUERY")) continue;
         if (step.startsWith("USE TEMP B-TREE FOR ORDER BY")) continue;
-        assert.match(step, /^SEARCH .*\(session_id=\? AND \w+=\?\)$/, step);
+        assert.match(
+          step,
+          /^SEARCH .*\((session_id=\? AND \w+=\?|\w+=\? AND session_id=\?)\)$/,
+          step,
+        );
+        // An input peer's parts come from an index alone (schema 4).
+        if (name.startsWith("key") && step.startsWith("SEARCH p ")) {
+          assert.match(step, /USING COVERING INDEX mts_peers_(key|phone) /);
+        }
       }
     });
   }

@@ -20,6 +20,23 @@ export const DIRECT_PEERS: unique symbol = Symbol("mtsession.directPeers");
 export type PeekPeer = (lookup: PeerLookup) => PeerRecord | undefined;
 
 /**
+ * What an input peer is built from: the record's marked id, its access
+ * hash, and whether it is a min record (reached through a message).
+ */
+export interface PeerKeyRow {
+  readonly id: number;
+  readonly accessHash: bigint;
+  readonly min: boolean;
+}
+
+/**
+ * The {@linkcode PeerKeyRow} of the record `findPeer` would resolve to, at
+ * once: for a storage that can read these three values for less than a
+ * whole record (SQLite: from an index alone). Throws what `peek` throws.
+ */
+export type PeekKey = (lookup: PeerLookup) => PeerKeyRow | undefined;
+
+/**
  * What `putPeers` does, keeping the records given (no copy): at once, or
  * with a promise when the storage makes the caller wait (a full queue).
  * Throws (or rejects with) what `putPeers` would reject with.
@@ -38,7 +55,7 @@ export interface DirectPeers {
   /** The direct ways of `storage`, or undefined when it is no object of the class. */
   of(
     storage: SessionStorage,
-  ): { peek: PeekPeer; putOwned?: PutOwned } | undefined;
+  ): { peek: PeekPeer; peekKey?: PeekKey; putOwned?: PutOwned } | undefined;
 }
 
 function directOf(storage: SessionStorage): DirectPeers | undefined {
@@ -58,5 +75,13 @@ export function putOwnedOf(storage: SessionStorage): PutOwned | undefined {
   const direct = directOf(storage);
   return direct !== undefined && storage.putPeers === direct.putPeers
     ? direct.of(storage)?.putOwned
+    : undefined;
+}
+
+/** The storage's synchronous input-peer lookup, or undefined. */
+export function peekKeyOf(storage: SessionStorage): PeekKey | undefined {
+  const direct = directOf(storage);
+  return direct !== undefined && storage.findPeer === direct.findPeer
+    ? direct.of(storage)?.peekKey
     : undefined;
 }

@@ -35,18 +35,25 @@ import { constructorName, field, isObject, type TlObject } from "./_tl.ts";
 export function toInputPeer(
   peer: PeerRecord,
 ): InputPeerUser | InputPeerChat | InputPeerChannel {
-  const { kind, id } = parsePeerId(peer.id);
+  return inputPeerOf(peer.id, peer.accessHash);
+}
+
+/**
+ * The input peer of a marked id and its access hash (what
+ * {@linkcode toInputPeer} reads of a record). Private to the library.
+ */
+export function inputPeerOf(
+  markedId: number,
+  accessHash: bigint,
+): InputPeerUser | InputPeerChat | InputPeerChannel {
+  const { kind, id } = parsePeerId(markedId);
   switch (kind) {
     case "user":
-      return { _: "inputPeerUser", userId: id, accessHash: peer.accessHash };
+      return { _: "inputPeerUser", userId: id, accessHash };
     case "chat":
       return { _: "inputPeerChat", chatId: id };
     case "channel":
-      return {
-        _: "inputPeerChannel",
-        channelId: id,
-        accessHash: peer.accessHash,
-      };
+      return { _: "inputPeerChannel", channelId: id, accessHash };
   }
 }
 

@@ -10,7 +10,11 @@
  */
 
 import { copyFile, copyPeer } from "../_copy.ts";
-import { DIRECT_PEERS, type DirectPeers } from "../backend/_direct_peers.ts";
+import {
+  DIRECT_PEERS,
+  type DirectPeers,
+  type PeerKeyRow,
+} from "../backend/_direct_peers.ts";
 import { redactInspect } from "../_redacted.ts";
 import { checkOpen, runOpen } from "../backend/_lifecycle.ts";
 import { mergeNeeds, planMerge, sourceOf } from "../backend/_merge.ts";
@@ -128,6 +132,8 @@ const MERGE_COLUMNS =
 // raw bytes it keeps are kept by the upsert itself (COALESCE), so a batch
 // never reads them back.
 const PEER_COLUMNS = `${MERGE_COLUMNS}, p.raw`;
+// What an input peer is built from (see PeerKeyRow).
+const KEY_COLUMNS = "p.id, p.access_hash, p.min";
 
 /**
  * The statements SqliteStorage runs on peers (exported for the test that
@@ -148,6 +154,14 @@ export const SQL = {
     "INDEXED BY mts_peers_name WHERE p.session_id = ? AND p.name = ? " +
     "ORDER BY p.updated_at DESC LIMIT 1",
   all: `SELECT ${PEER_COLUMNS} FROM mts_peers p WHERE p.session_id = ?`,
+  // An input peer's parts (KEY_COLUMNS) from an index alone (schema 4).
+  keyById: `SELECT ${KEY_COLUMNS} FROM mts_peers p INDEXED BY mts_peers_key ` +
+    "WHERE p.session_id = ? AND p.id = ?",
+  keyByUsername: `SELECT ${KEY_COLUMNS} FROM mts_peers p ` +
+    "INDEXED BY mts_peers_key WHERE p.session_id = ? AND p.id = " +
+    "(SELECT peer_id FROM mts_usernames WHERE session_id = ? AND username = ?)",
+  keyByPhone: `SELECT ${KEY_COLUMNS} FROM mts_peers p ` +
+    "INDEXED BY mts_peers_phone WHERE p.session_id = ? AND p.phone = ? LIMIT 1",
   dropUsername:
     "DELETE FROM mts_usernames WHERE session_id = ? AND username = ? AND peer_id = ?",
   freeUsername:
@@ -166,6 +180,8 @@ export const SQL = {
     "usernames = excluded.usernames, phone = excluded.phone, " +
     "name = excluded.name, updated_at = excluded.updated_at, " +
     "min = excluded.min, raw = coalesce(excluded.raw, mts_peers.raw)",
+  touchPeer:
+    "UPDATE mts_peers SET updated_at = ? WHERE session_id = ? AND id = ?",
   usernamesOf:
     "SELECT usernames FROM mts_peers WHERE session_id = ? AND id = ?",
   deletePeer: "DELETE FROM mts_peers WHERE session_id = ? AND id = ?",
@@ -344,15 +360,57 @@ function valuesPeer(r: readonly unknown[]): PeerRecord {
   return out;
 }
 
+/**
+ * Whether a peer's row would be written as it is, its time aside (what
+ * the batch writer reads of a row: MERGE_COLUMNS; usernames compared by
+ * the merge plan).
+ */
+function sameIndexed(before: PeerRecord, after: PeerRecord): boolean {
+  return before.accessHash === after.accessHash &&
+    before.type === after.type && before.phone === after.phone &&
+    before.name === after.name &&
+    (before.min === true) === (after.min === true);
+}
+
+/** An input peer's parts from KEY_COLUMNS' values. */
+function keyRow(r: readonly unknown[]): PeerKeyRow {
+  const hash = r[1];
+  const min = r[2];
+  return {
+    id: Number(r[0]),
+    accessHash: typeof hash === "bigint" ? hash : toBigInt(hash)!,
+    min: min === 1n || min === 1 || (min !== 0n && toFlag(min) === true),
+  };
+}
+
+/** The statements that read whole records, by lookup kind. */
+const WHOLE = {
+  id: "byId",
+  username: "byUsername",
+  phone: "byPhone",
+  name: "byName",
+} as const;
+
+/** The statements that read input peers' parts (by name: none). */
+const KEYS = {
+  id: "keyById",
+  username: "keyByUsername",
+  phone: "keyByPhone",
+  name: "byName",
+} as const;
+
 /** A lookup statement: its one key in, the row's values out. */
 type Lookup = (key: SqlValue) => unknown[] | undefined;
 
-/** The four lookups of one session, each prepared on first use. */
+/** The lookups of one session, each prepared on first use. */
 interface Lookups {
-  id?: Lookup;
-  username?: Lookup;
-  phone?: Lookup;
-  name?: Lookup;
+  byId?: Lookup;
+  byUsername?: Lookup;
+  byPhone?: Lookup;
+  byName?: Lookup;
+  keyById?: Lookup;
+  keyByUsername?: Lookup;
+  keyByPhone?: Lookup;
 }
 
 /**
@@ -419,6 +477,13 @@ export class SqliteStorage implements SessionStorage {
             peek: (lookup) => {
               try {
                 return s.#findNow(lookup);
+              } catch (e) {
+                throw s.#typed(e);
+              }
+            },
+            peekKey: (lookup) => {
+              try {
+                return s.#findKeyNow(lookup);
               } catch (e) {
                 throw s.#typed(e);
               }
@@ -620,7 +685,19 @@ export class SqliteStorage implements SessionStorage {
       if (holder !== null) this.#stmt(SQL.claimPhone).run(sid, f, holder);
     }
     const upsert = this.#stmt(SQL.upsert);
-    for (const { record: p } of plan.peers) {
+    for (const { record: p, before, usernamesChanged } of plan.peers) {
+      // A known peer seen again as it was (the usual case: every RPC
+      // result repeats its peers) changes its time alone: a write of that
+      // column touches no index.
+      if (
+        before !== undefined && !usernamesChanged && p.raw === undefined &&
+        sameIndexed(before, p)
+      ) {
+        if (before.updatedAt !== p.updatedAt) {
+          this.#stmt(SQL.touchPeer).run(p.updatedAt, sid, p.id);
+        }
+        continue;
+      }
       upsert.run(
         sid,
         p.id,
@@ -692,15 +769,7 @@ export class SqliteStorage implements SessionStorage {
    * as arrays of values where the driver can.
    */
   #lookup(kind: keyof Lookups): Lookup {
-    const sql = SQL[
-      kind === "id"
-        ? "byId"
-        : kind === "username"
-        ? "byUsername"
-        : kind === "phone"
-        ? "byPhone"
-        : "byName"
-    ];
+    const sql = SQL[kind];
     const sid = this.#sid;
     const literal = sidLiteral(sid);
     let lookup: Lookup;
@@ -712,7 +781,7 @@ export class SqliteStorage implements SessionStorage {
       );
     } else {
       const stmt = this.#db.prepare(sql);
-      const two = kind === "username";
+      const two = kind === "byUsername" || kind === "keyByUsername";
       lookup = (key) => {
         const row = two ? stmt.get(sid, sid, key) : stmt.get(sid, key);
         return row === undefined ? undefined : Object.values(row);
@@ -736,30 +805,45 @@ export class SqliteStorage implements SessionStorage {
    * what the queue holds.
    */
   #findNow(lookup: PeerLookup): PeerRecord | undefined {
+    const r = this.#rowNow(lookup, WHOLE);
+    return r === undefined ? undefined : valuesPeer(r);
+  }
+
+  /**
+   * What an input peer needs of the record #findNow would find, read from
+   * an index alone (by name: from the record).
+   */
+  #findKeyNow(lookup: PeerLookup): PeerKeyRow | undefined {
+    if (lookup.by === "name") {
+      const record = this.#findNow(lookup);
+      return record === undefined ? undefined : {
+        id: record.id,
+        accessHash: record.accessHash,
+        min: record.min === true,
+      };
+    }
+    const r = this.#rowNow(lookup, KEYS);
+    return r === undefined ? undefined : keyRow(r);
+  }
+
+  /**
+   * The first row a lookup finds, through the statement `kinds` names for
+   * its kind, after writing what the queue holds.
+   */
+  #rowNow(
+    lookup: PeerLookup,
+    kinds: Record<PeerLookup["by"], keyof Lookups>,
+  ): unknown[] | undefined {
     checkOpen(this.#closed, "look up a peer");
     if (this.#queue.size > 0) this.#queue.flushSync();
-    const q = this.#lookups;
-    let r: unknown[] | undefined;
-    switch (lookup.by) {
-      case "id": {
-        const find = q?.id ?? this.#lookup("id");
-        for (const id of lookup.ids) {
-          r = find(id);
-          if (r !== undefined) break;
-        }
-        break;
-      }
-      case "username":
-        r = (q?.username ?? this.#lookup("username"))(lookup.value);
-        break;
-      case "phone":
-        r = (q?.phone ?? this.#lookup("phone"))(lookup.value);
-        break;
-      case "name":
-        r = (q?.name ?? this.#lookup("name"))(lookup.value);
-        break;
+    const kind = kinds[lookup.by];
+    const find = this.#lookups?.[kind] ?? this.#lookup(kind);
+    if (lookup.by !== "id") return find(lookup.value);
+    for (const id of lookup.ids) {
+      const r = find(id);
+      if (r !== undefined) return r;
     }
-    return r === undefined ? undefined : valuesPeer(r);
+    return undefined;
   }
 
   /** {@inheritDoc SessionStorage.listPeers} */
