@@ -512,7 +512,10 @@ export class SqliteStorage implements SessionStorage {
     this.#options = options;
     let checkpoints: WalCheckpointer | undefined;
     this.#queue = new WriteBehind(
-      (batch) => withTransaction(db, () => this.#writeBatch(batch)),
+      (batch) => {
+        WalCheckpointer.beforeWrite(db);
+        withTransaction(db, () => this.#writeBatch(batch));
+      },
       batchOptions(options),
       refusedBySqlite,
       {
@@ -540,6 +543,7 @@ export class SqliteStorage implements SessionStorage {
       ).get(sessionId);
       if (exists === undefined) {
         const now = Math.floor(Date.now() / 1000);
+        WalCheckpointer.beforeWrite(db);
         this.#stmt(
           "INSERT OR IGNORE INTO mts_sessions (session_id, created_at, updated_at) VALUES (?, ?, ?)",
         ).run(sessionId, now, now);
@@ -568,7 +572,10 @@ export class SqliteStorage implements SessionStorage {
   }
 
   #run<T>(what: string, fn: () => T): Promise<T> {
-    return runOpen(this.#closed, what, fn, (e) => this.#typed(e));
+    return runOpen(this.#closed, what, () => {
+      WalCheckpointer.beforeWrite(this.#db);
+      return fn();
+    }, (e) => this.#typed(e));
   }
 
   // ---- batched peer writes -------------------------------------------------
@@ -1239,6 +1246,7 @@ export class SqliteStorage implements SessionStorage {
     this.#statements.clear();
     this.#lookups = undefined;
     try {
+      WalCheckpointer.beforeWrite(this.#db);
       this.#options.onClose?.();
     } catch (e) {
       failure ??= e;
@@ -1286,6 +1294,7 @@ export class SqliteStorage implements SessionStorage {
 
 /** Deletes every row of one session of a database, in one transaction. */
 export function deleteSessionRows(db: SqliteDatabase, sessionId: string): void {
+  WalCheckpointer.beforeWrite(db);
   withTransaction(db, () => {
     for (const table of SESSION_TABLES) {
       db.prepare(`DELETE FROM ${table} WHERE session_id = ?`).run(sessionId);

@@ -17,6 +17,7 @@ import {
   sqliteStorageOptions,
 } from "./session_file.ts";
 import { deleteSessionRows, SqliteStorage } from "./sqlite_storage.ts";
+import { WalCheckpointer } from "./_checkpoint.ts";
 
 /**
  * Many sessions in one SQLite database, each isolated from the others (the
@@ -131,6 +132,7 @@ export class SqliteSessionStore implements SessionStore {
   async close(): Promise<void> {
     const errors = await this.#sessions.closeAll();
     if (errors === undefined) return;
+    WalCheckpointer.beforeWrite(this.#db);
     this.#db.close();
     reportFirst(errors);
   }
