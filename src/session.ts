@@ -33,7 +33,12 @@ import {
 import { MemoryStorage } from "./memory/memory_storage.ts";
 import { WholeSession } from "./_whole_session.ts";
 import { inputPeerOf, toInputPeer } from "./peers/input_peer.ts";
-import { idCandidates, planObjectKey, planTextKey } from "./peers/keys.ts";
+import {
+  atUsername,
+  idCandidates,
+  planObjectKey,
+  planTextKey,
+} from "./peers/keys.ts";
 import { entityPeers } from "./peers/normalize.ts";
 import type {
   MessageRefFilter,
@@ -522,6 +527,14 @@ export class Session {
         if (record !== undefined && record.min !== true) {
           return Promise.resolve(toInputPeer(record));
         }
+      } else if (typeof key === "string") {
+        const value = atUsername(key);
+        const record = value === undefined
+          ? undefined
+          : peek({ by: "username", value });
+        if (record !== undefined && record.min !== true) {
+          return Promise.resolve(toInputPeer(record));
+        }
       }
       const found = this.#findNow(key, true, peek);
       return found.as === "record" && found.value.min === true
@@ -541,6 +554,15 @@ export class Session {
         // The usual key, found: no plan.
         const ids = idCandidates(toSafeInteger(key, "peer id"));
         const row = peekKey({ by: "id", ids });
+        if (row !== undefined && !row.min) {
+          return Promise.resolve(inputPeerOf(row.id, row.accessHash));
+        }
+      } else if (typeof key === "string") {
+        // "@name", found: no plan either.
+        const value = atUsername(key);
+        const row = value === undefined
+          ? undefined
+          : peekKey({ by: "username", value });
         if (row !== undefined && !row.min) {
           return Promise.resolve(inputPeerOf(row.id, row.accessHash));
         }

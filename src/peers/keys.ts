@@ -100,9 +100,8 @@ export interface ParsedUsername {
 export function parseUsername(text: string): ParsedUsername {
   let t = text.trim();
   // The common key, "@name", without the link patterns.
-  if (t.charCodeAt(0) === 64 && validUsername(t.slice(1))) {
-    return { username: t.slice(1).toLowerCase() };
-  }
+  const at = atUsername(t);
+  if (at !== undefined) return { username: at };
   const m = LINK.exec(t);
   if (m) {
     t = t.slice(m[0].length);
@@ -115,6 +114,19 @@ export function parseUsername(text: string): ParsedUsername {
     t = t.replace(/[?#].*$/, "").replace(/\/+$/, "");
   }
   return validUsername(t) ? { username: t.toLowerCase() } : {};
+}
+
+/**
+ * The lower-cased username of a key that is exactly `@` and a valid
+ * username (the common key, resolved without a plan), else undefined.
+ *
+ * @param key The key as given.
+ * @returns The username, or undefined.
+ */
+export function atUsername(key: string): string | undefined {
+  if (key.charCodeAt(0) !== 64) return undefined;
+  const name = key.slice(1);
+  return validUsername(name) ? name.toLowerCase() : undefined;
 }
 
 /**
