@@ -63,6 +63,8 @@ export class WalCheckpointer {
   #frameBytes = 4096 + FRAME_HEADER;
   #running = false;
   #syncing: Promise<WalMark | null> | undefined;
+  // A sync to begin once the running one ends (writes came meanwhile).
+  #again: Promise<WalMark | null> | undefined;
 
   /**
    * A checkpointer for `db` (a file the caller owns), or undefined where
@@ -158,7 +160,16 @@ export class WalCheckpointer {
    * WAL's mark as the sync began when it succeeded, else null.
    */
   #sync(): Promise<WalMark | null> {
-    this.#syncing ??= (async () => {
+    if (this.#syncing !== undefined) {
+      // The running sync may have begun before the latest writes: one more
+      // after it (one for all that come meanwhile).
+      this.#again ??= this.#syncing.then(() => {
+        this.#again = undefined;
+        return this.#sync();
+      });
+      return this.#again;
+    }
+    this.#syncing = (async () => {
       try {
         const mark = this.#mark();
         await syncFile(this.#fs!, this.#wal);
@@ -207,6 +218,20 @@ export class WalCheckpointer {
       if (this.#unsynced === pending) this.#settle();
     } finally {
       if (this.#unsynced === pending) this.#unsynced = undefined;
+    }
+  }
+
+  /**
+   * After a write outside the batches (or a batch written at once): syncs
+   * the WAL from the thread pool soon, so that the write is durable
+   * against power loss within a sync's time, as batched writes are. Never
+   * throws.
+   */
+  wrote(): void {
+    try {
+      if (this.#ready()) void this.#sync();
+    } catch {
+      this.#fs = null;
     }
   }
 

@@ -383,6 +383,9 @@ function keyRow(r: readonly unknown[]): PeerKeyRow {
   };
 }
 
+/** What #run is told for a write (see #run). */
+const WRITES = /^(change|delete|store) /;
+
 /** The statements that read whole records, by lookup kind. */
 const WHOLE = {
   id: "byId",
@@ -457,6 +460,7 @@ export class SqliteStorage implements SessionStorage {
   #options: SqliteStorageOptions;
   #statements = new Map<string, SqliteStatement>();
   #lookups: Lookups | undefined;
+  #checkpoints: WalCheckpointer | undefined;
   #queue: WriteBehind<Queued>;
   /** Values and references SQLite refused, not yet reported. */
   #refusedOthers = 0;
@@ -510,17 +514,17 @@ export class SqliteStorage implements SessionStorage {
     this.#db = db;
     this.#sid = sessionId;
     this.#options = options;
-    let checkpoints: WalCheckpointer | undefined;
     this.#queue = new WriteBehind(
       (batch) => {
         WalCheckpointer.beforeWrite(db);
         withTransaction(db, () => this.#writeBatch(batch));
+        this.#checkpoints?.wrote();
       },
       batchOptions(options),
       refusedBySqlite,
       {
         budgetMs: SLICE_MS,
-        between: () => checkpoints?.afterWrite(() => !this.#closed),
+        between: () => this.#checkpoints?.afterWrite(() => !this.#closed),
       },
     );
     try {
@@ -535,7 +539,9 @@ export class SqliteStorage implements SessionStorage {
           db.exec(`PRAGMA mmap_size = ${MMAP_BYTES}`);
         }
       }
-      if (options.checkpointWal === true) checkpoints = WalCheckpointer.of(db);
+      if (options.checkpointWal === true) {
+        this.#checkpoints = WalCheckpointer.of(db);
+      }
       // Only write when the session is new: opening an existing file then
       // starts no write transaction.
       const exists = this.#stmt(
@@ -574,7 +580,12 @@ export class SqliteStorage implements SessionStorage {
   #run<T>(what: string, fn: () => T): Promise<T> {
     return runOpen(this.#closed, what, () => {
       WalCheckpointer.beforeWrite(this.#db);
-      return fn();
+      const out = fn();
+      // A write ("change …", "delete …", "store …"): its WAL synced soon.
+      if (this.#checkpoints !== undefined && WRITES.test(what)) {
+        this.#checkpoints.wrote();
+      }
+      return out;
     }, (e) => this.#typed(e));
   }
 
