@@ -277,6 +277,39 @@ describe("ids and hashes in GramJS's big-integer", () => {
     }
   });
 
+  it("reads each entity's own constructor, however names alternate", () => {
+    const named = (raw: string, id: number) => ({
+      ...(raw.startsWith("_") ? { _: raw.slice(1) } : { className: raw }),
+      id,
+      accessHash: 1n,
+      title: "T",
+    });
+    const raws = ["User", "_chat", "Chat", "_user", "Channel", "", "Nothing"];
+    const types = raws.map((raw) =>
+      entityToPeer(named(raw, 9), 0)?.type ?? "none"
+    );
+    for (let round = 0; round < 3; round++) {
+      for (const order of [raws, [...raws].reverse()]) {
+        for (const raw of order) {
+          assert.equal(
+            entityToPeer(named(raw, 9), 0)?.type ?? "none",
+            types[raws.indexOf(raw)],
+            raw,
+          );
+        }
+      }
+    }
+    assert.deepEqual(types, [
+      "user",
+      "chat",
+      "chat",
+      "user",
+      "channel",
+      "none",
+      "none",
+    ]);
+  });
+
   it("reads an object with long.js parts as a Long, whatever its value", () => {
     const long = { low: 7, high: 0, unsigned: false, value: 5n };
     const p = entityToPeer({ _: "user", id: long, accessHash: long }, 0);
