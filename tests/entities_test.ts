@@ -231,6 +231,93 @@ describe("processEntities with mtcute-shaped objects", () => {
   });
 });
 
+describe("ids and hashes in GramJS's big-integer", () => {
+  // What entityToPeer makes of an entity, or the error it throws.
+  const outcome = (entity: Record<string, unknown>): unknown => {
+    try {
+      return entityToPeer(entity, 0);
+    } catch (e) {
+      return e instanceof Error ? [e.constructor.name, e.message] : e;
+    }
+  };
+  const edges = [
+    0n,
+    1n,
+    -1n,
+    2n ** 31n,
+    2n ** 53n - 1n,
+    2n ** 53n,
+    -(2n ** 53n) + 1n,
+    -(2n ** 53n),
+    2n ** 63n - 1n,
+    -(2n ** 63n),
+    2n ** 63n,
+    2n ** 64n - 1n,
+    2n ** 64n,
+    -(2n ** 63n) - 1n,
+  ];
+
+  it("reads them (a fast path) as the same values in decimal strings", () => {
+    for (const kind of ["user", "channel", "chat"]) {
+      for (const id of edges) {
+        for (const hash of edges) {
+          const big = outcome({
+            _: kind,
+            id: bigInt(id.toString()),
+            accessHash: bigInt(hash.toString()),
+          });
+          const text = outcome({
+            _: kind,
+            id: id.toString(),
+            accessHash: hash.toString(),
+          });
+          assert.deepEqual(big, text, `${kind} ${id} ${hash}`);
+        }
+      }
+    }
+  });
+
+  it("reads each entity's own constructor, however names alternate", () => {
+    const named = (raw: string, id: number) => ({
+      ...(raw.startsWith("_") ? { _: raw.slice(1) } : { className: raw }),
+      id,
+      accessHash: 1n,
+      title: "T",
+    });
+    const raws = ["User", "_chat", "Chat", "_user", "Channel", "", "Nothing"];
+    const types = raws.map((raw) =>
+      entityToPeer(named(raw, 9), 0)?.type ?? "none"
+    );
+    for (let round = 0; round < 3; round++) {
+      for (const order of [raws, [...raws].reverse()]) {
+        for (const raw of order) {
+          assert.equal(
+            entityToPeer(named(raw, 9), 0)?.type ?? "none",
+            types[raws.indexOf(raw)],
+            raw,
+          );
+        }
+      }
+    }
+    assert.deepEqual(types, [
+      "user",
+      "chat",
+      "chat",
+      "user",
+      "channel",
+      "none",
+      "none",
+    ]);
+  });
+
+  it("reads an object with long.js parts as a Long, whatever its value", () => {
+    const long = { low: 7, high: 0, unsigned: false, value: 5n };
+    const p = entityToPeer({ _: "user", id: long, accessHash: long }, 0);
+    assert.equal(p?.id, 7);
+    assert.equal(p?.accessHash, 7n);
+  });
+});
+
 describe("processEntities with plain JSON", () => {
   it("reads Telethon to_dict style: capitalised names, snake_case, string hashes", async () => {
     const s = await openSession(":memory:");

@@ -7,6 +7,7 @@ import {
   type PeerRecord,
   SessionClosedError,
 } from "../mod.ts";
+import { PeerIndex } from "../src/peers/_peer_index.ts";
 import { describeSessionStorage } from "./_conformance.ts";
 import { int, pick, seeded } from "./_random.ts";
 
@@ -148,6 +149,63 @@ describe("MemoryStorage", () => {
           want,
           `seed ${seed}: ${name} at the end`,
         );
+      }
+    }
+  });
+
+  it("stores owned records (processEntities' way, a fast path for new peers) as the merge rules store copies", () => {
+    // Few ids, usernames and phones: new peers, known ones, and peers that
+    // take a username or phone from another, in every order.
+    const ids = [1, 2, 3, -4, -1_000_000_000_005, 6];
+    const usernames = ["a", "b", "c", "d"];
+    const phones = ["1", "2", "3"];
+    const names = ["Ann", "Bob"];
+    for (let seed = 1; seed <= 60; seed++) {
+      const rand = seeded(seed);
+      const owned = new PeerIndex();
+      const copied = new PeerIndex();
+      for (let step = 0; step < 80; step++) {
+        const what = rand();
+        if (what < 0.1) {
+          const id = pick(rand, ids);
+          owned.delete([id]);
+          copied.delete([id]);
+          continue;
+        }
+        if (what < 0.15) {
+          // The name index built midway, and kept from then on.
+          const name = pick(rand, names);
+          assert.deepEqual(owned.byName(name), copied.byName(name));
+          continue;
+        }
+        const list: string[] = [];
+        for (let i = int(rand, 0, 2); i > 0; i--) {
+          list.push(pick(rand, usernames));
+        }
+        const make = (): PeerRecord =>
+          peer({
+            id: pick(rand, ids),
+            accessHash: BigInt(int(rand, 1, 3)),
+            usernames: [...list],
+            phone: rand() < 0.5 ? pick(rand, phones) : null,
+            name: rand() < 0.3 ? null : pick(rand, names),
+            updatedAt: int(rand, 1, 2),
+            ...(rand() < 0.1 ? { min: true } : {}),
+          });
+        const record = make();
+        owned.putOne({ ...record, usernames: [...record.usernames] }, true);
+        copied.putOne(record);
+      }
+      const at = `seed ${seed}`;
+      assert.deepEqual([...owned.values()], [...copied.values()], at);
+      for (const u of usernames) {
+        assert.deepEqual(owned.byUsername(u), copied.byUsername(u), at);
+      }
+      for (const p of phones) {
+        assert.deepEqual(owned.byPhone(p), copied.byPhone(p), at);
+      }
+      for (const n of names) {
+        assert.deepEqual(owned.byName(n), copied.byName(n), at);
       }
     }
   });

@@ -63,7 +63,35 @@ export class PeerIndex {
    * `owned`: the record is the index's from now on (see mergeRecord).
    */
   putOne(record: PeerRecord, owned = false): void {
-    mergeRecord(record, this.#state, owned);
+    if (!owned || !this.#putNew(record)) {
+      mergeRecord(record, this.#state, owned);
+    }
+  }
+
+  // The usual owned record on ingest: a peer the index does not hold, with
+  // one username or none, and neither that nor its phone held by another
+  // peer. The merge rules then store it as it is and make it the holder of
+  // both, which is all this does (the maps directly, no merge state). False,
+  // with nothing changed, for any other record: mergeRecord takes it.
+  #putNew(r: PeerRecord): boolean {
+    const id = r.id;
+    const peers = this.#peers;
+    if (peers.has(id)) return false;
+    const usernames = r.usernames;
+    if (usernames.length > 1) return false;
+    const byUsername = this.#byUsername;
+    const username = usernames[0];
+    if (username !== undefined && byUsername.has(username)) return false;
+    const phone = r.phone;
+    const byPhone = this.#byPhone;
+    if (phone !== null && byPhone.has(phone)) return false;
+    if (username !== undefined) byUsername.set(username, id);
+    if (phone !== null) byPhone.set(phone, id);
+    peers.set(id, r);
+    if (this.#byName !== undefined && r.name !== null) {
+      name(this.#byName, r.name, id);
+    }
+    return true;
   }
 
   /** Removes peers by marked id. */

@@ -54,27 +54,32 @@ export function storableName(name: string | null): string | null {
 }
 
 /**
+ * One username as stored (lower-cased, storable), or undefined when it is
+ * no username to keep: not a string, empty, or longer than MAX_USERNAME.
+ */
+export function storableUsername(u: unknown): string | undefined {
+  return typeof u === "string" && u.length > 0 && u.length <= MAX_USERNAME
+    ? storableText(u.toLowerCase())
+    : undefined;
+}
+
+/**
  * Usernames as stored: lower-cased, storable, each at most MAX_USERNAME
  * units, without repeats, at most MAX_USERNAMES of them (in order). Linear
  * in the length of the list.
  */
 export function storableUsernames(list: Iterable<unknown>): string[] {
-  const out: string[] = [];
   // Most peers have one username or none: no set for those.
   if (Array.isArray(list) && list.length < 2) {
-    const u: unknown = list[0];
-    if (typeof u === "string" && u.length > 0 && u.length <= MAX_USERNAME) {
-      out.push(storableText(u.toLowerCase()));
-    }
-    return out;
+    const one = storableUsername(list[0]);
+    return one === undefined ? [] : [one];
   }
+  const out: string[] = [];
   const seen = new Set<string>();
   for (const u of list) {
     if (out.length >= MAX_USERNAMES) break;
-    if (typeof u !== "string" || u.length === 0 || u.length > MAX_USERNAME) {
-      continue;
-    }
-    const clean = storableText(u.toLowerCase());
+    const clean = storableUsername(u);
+    if (clean === undefined) continue;
     if (seen.has(clean)) continue;
     seen.add(clean);
     out.push(clean);

@@ -17,6 +17,9 @@ export function isObject(value: unknown): value is TlObject {
 // growing at a bound: a caller inventing names costs time, never memory.
 const NAMES = new Map<string, string | undefined>();
 const MAX_CACHED = 512;
+// The last name read, and what it reads as ("" reads as undefined).
+let lastRaw = "";
+let lastName: string | undefined;
 
 function bareName(raw: string): string | undefined {
   const bare = raw.includes(".") ? raw.slice(raw.lastIndexOf(".") + 1) : raw;
@@ -35,10 +38,16 @@ export function constructorName(o: TlObject): string | undefined {
     ? o.className
     : undefined;
   if (raw === undefined) return undefined;
-  const known = NAMES.get(raw);
-  if (known !== undefined || NAMES.has(raw)) return known;
-  const name = bareName(raw);
-  if (NAMES.size < MAX_CACHED) NAMES.set(raw, name);
+  // Entities of one result mostly share a constructor: the last one read
+  // is kept aside.
+  if (raw === lastRaw) return lastName;
+  let name = NAMES.get(raw);
+  if (name === undefined && !NAMES.has(raw)) {
+    name = bareName(raw);
+    if (NAMES.size < MAX_CACHED) NAMES.set(raw, name);
+  }
+  lastRaw = raw;
+  lastName = name;
   return name;
 }
 

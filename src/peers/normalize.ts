@@ -8,7 +8,7 @@
 import { toInt64, toSafeInteger } from "../_int64.ts";
 import type { PeerRecord } from "../types.ts";
 import { markPeerId } from "./ids.ts";
-import { storableName, storableUsernames } from "./_text.ts";
+import { storableName, storableUsername, storableUsernames } from "./_text.ts";
 import { constructorName, isObject, type TlObject } from "./_tl.ts";
 
 const ENTITY_NAMES = new Set([
@@ -54,7 +54,8 @@ function* usernameList(first: unknown, list: unknown[]): Generator<unknown> {
 function usernamesOf(one: unknown, list: unknown): string[] {
   // The usual entity: one username or none, no list.
   if (!Array.isArray(list)) {
-    return storableUsernames(typeof one === "string" ? [one] : []);
+    const u = storableUsername(one);
+    return u === undefined ? [] : [u];
   }
   return storableUsernames(usernameList(one, list));
 }
@@ -84,8 +85,33 @@ function userName(first: string | null, last: string | null): string | null {
   return full === null ? null : storableName(full);
 }
 
+// The ids and hashes below are read by toSafeInteger and toInt64, the
+// usual shapes first: a bigint, or GramJS's big-integer around one (an
+// object whose `value` is a bigint, and no long.js Long: no number `low`).
+// What these take they take as those would, checked on a number or with
+// one BigInt.asIntN, no bigint compared; anything else goes to them.
+
+function bigintIn(raw: unknown): unknown {
+  return typeof raw === "object" && raw !== null &&
+      typeof (raw as TlObject).low !== "number"
+    ? (raw as TlObject).value
+    : raw;
+}
+
+function idOf(raw: unknown, what: string): number {
+  const v = bigintIn(raw);
+  if (typeof v === "bigint") {
+    // Exact for every safe integer, and no safe integer past 2^53.
+    const n = Number(v);
+    if (Number.isSafeInteger(n)) return n;
+  }
+  return toSafeInteger(raw, what);
+}
+
 function hashOf(raw: unknown): bigint | undefined {
   if (raw === undefined || raw === null) return undefined;
+  const v = bigintIn(raw);
+  if (typeof v === "bigint" && BigInt.asIntN(64, v) === v) return v;
   return toInt64(raw, "accessHash");
 }
 
@@ -134,7 +160,7 @@ function peerOf(
       const accessHash = hashOf(or(o.accessHash, o, "access_hash"));
       if (accessHash === undefined) return undefined;
       return {
-        id: markPeerId("user", toSafeInteger(o.id, "user.id")),
+        id: markPeerId("user", idOf(o.id, "user.id")),
         type: o.bot === true ? "bot" : "user",
         accessHash,
         usernames: usernamesOf(o.username, o.usernames),
@@ -149,7 +175,10 @@ function peerOf(
     case "chat":
     case "chatForbidden":
       return {
-        id: markPeerId("chat", toSafeInteger(o.id, `${name}.id`)),
+        id: markPeerId(
+          "chat",
+          idOf(o.id, name === "chat" ? "chat.id" : "chatForbidden.id"),
+        ),
         type: "chat",
         accessHash: 0n,
         usernames: [],
@@ -164,7 +193,10 @@ function peerOf(
       if (accessHash === undefined) return undefined;
       const group = o.megagroup === true || o.gigagroup === true;
       return {
-        id: markPeerId("channel", toSafeInteger(o.id, `${name}.id`)),
+        id: markPeerId(
+          "channel",
+          idOf(o.id, name === "channel" ? "channel.id" : "channelForbidden.id"),
+        ),
         type: group ? "supergroup" : "channel",
         accessHash,
         usernames: usernamesOf(o.username, o.usernames),
