@@ -23,7 +23,7 @@ import { openDefaultDatabase } from "./_pick_driver.ts";
 import { migrate, OUR_TABLE, SCHEMA_VERSION, tableNames } from "./schema.ts";
 import { SqliteStorage, type SqliteStorageOptions } from "./sqlite_storage.ts";
 import { batchOptions } from "../backend/_write_behind.ts";
-import { waitMs } from "../store/_open_sessions.ts";
+import { waitMs } from "../store/_wait.ts";
 import { corruptedFile, isBusy, isCorrupt } from "./_file_check.ts";
 import { looksLikeSoundFile } from "./_file_probe.ts";
 import { fsAvailableNow, fsNow, loadFs, type NodeFsModule } from "./_fs.ts";
