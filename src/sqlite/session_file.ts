@@ -19,7 +19,7 @@ import {
 import type { SessionOptions } from "../session.ts";
 import type { SqliteDatabase, SqliteDriverName } from "./driver.ts";
 import type { DenoSqliteModule } from "./drivers/deno_sqlite.ts";
-import { openDefaultDatabase } from "./_pick_driver.ts";
+import { openDefaultDatabase, preloadDefaultDriver } from "./_pick_driver.ts";
 import { migrate, OUR_TABLE, SCHEMA_VERSION, tableNames } from "./schema.ts";
 import { SqliteStorage, type SqliteStorageOptions } from "./sqlite_storage.ts";
 import { batchOptions } from "../backend/_write_behind.ts";
@@ -145,7 +145,11 @@ async function openOnce(
 ): Promise<SqliteDatabase> {
   // An existing, sound file with nothing beside it (the usual case) needs
   // no node:fs.
-  const quick = await looksLikeSoundFile(path);
+  // The driver's module loads while the file is looked at.
+  const [quick] = await Promise.all([
+    looksLikeSoundFile(path),
+    preloadDefaultDriver(options.driver),
+  ]);
   if (!quick) {
     const fs = await loadFs();
     if (!fs.existsSync(path)) {
