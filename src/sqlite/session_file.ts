@@ -176,7 +176,7 @@ async function openOnce(
     db.exec("PRAGMA locking_mode = EXCLUSIVE");
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
-    const from = migrate(db, kind);
+    const from = migrate(db, kind, true);
     if (from > SCHEMA_VERSION) {
       throw new SessionFileError(
         path,
