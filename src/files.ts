@@ -7,51 +7,28 @@
  */
 
 import type { ForeignData, ForeignSession } from "./foreign/types.ts";
-import type { Session, SessionOptions } from "./session.ts";
+import type {
+  ImportSessionFileOptions,
+  ReadSessionFileOptions,
+  SessionFileFormat,
+} from "./file_options.ts";
+import type { Session } from "./session.ts";
 import type { SqliteDriverName } from "./sqlite/driver.ts";
-import type { SessionStorage } from "./storage.ts";
 
 // What these functions do loads on their first call.
 const bodies = () => import("./foreign/_session_files.ts");
 
 export type { ForeignData, ForeignSession };
 export type {
+  ImportSessionFileOptions,
+  ReadSessionFileOptions,
+  SessionFileFormat,
+} from "./file_options.ts";
+export type {
   ForeignFlavor,
   ForeignKind,
   ForeignLibrary,
 } from "./foreign/types.ts";
-
-/** The session-file formats {@linkcode writeSessionFile} writes. */
-export type SessionFileFormat =
-  | "telethon"
-  | "telethon2"
-  | "pyrogram"
-  | "mtsession";
-
-/**
- * Options of {@linkcode readSessionFile}.
- *
- * @example Usage
- * ```ts
- * import type { ReadSessionFileOptions } from "@mtsession/mtsession";
- * import assert from "node:assert/strict";
- *
- * const options: ReadSessionFileOptions = { account: 1, passcode: "secret" };
- * assert.equal(options.account, 1);
- * ```
- */
-export interface ReadSessionFileOptions {
-  /** The SQLite driver to use (session files). */
-  driver?: SqliteDriverName;
-  /**
-   * tdata folders: the index (0-5) of the account to read. Needed when the
-   * folder holds several accounts (`TdataAccountError` lists them); ignored
-   * for session files.
-   */
-  account?: number;
-  /** tdata folders: the local passcode, if the folder has one. */
-  passcode?: string;
-}
 
 /**
  * Reads a session file — Telethon v1 (schemas 1–7) or 2 (schema 10),
@@ -130,27 +107,6 @@ export async function writeSessionFile(
   options: { force?: boolean; driver?: SqliteDriverName } = {},
 ): Promise<string[]> {
   return await (await bodies()).writeSessionFile(path, format, data, options);
-}
-
-/** Options for {@linkcode importSessionFile}. */
-export interface ImportSessionFileOptions extends SessionOptions {
-  /**
-   * A tdata folder's account to import, by index (0-5); needed when the
-   * folder holds several.
-   */
-  account?: number;
-  /** A tdata folder's local passcode, if it has one. */
-  passcode?: string;
-  /**
-   * Where to put the session: a storage of yours, or the name of a new
-   * mtsession file (`name.session`; never an existing one, never a name
-   * that is a directory). The file is filled under a temporary name beside
-   * it and put in place whole: a kill or a failure leaves no file there.
-   * Default: a memory session.
-   */
-  into?: string | SessionStorage;
-  /** The SQLite driver to use. */
-  driver?: SqliteDriverName;
 }
 
 /**

@@ -7,7 +7,7 @@ import type {
   ImportSessionFileOptions,
   ReadSessionFileOptions,
   SessionFileFormat,
-} from "../files.ts";
+} from "../file_options.ts";
 import { MemoryStorage } from "../memory/memory_storage.ts";
 import { Session } from "../session.ts";
 import type { SqliteDriverName } from "../sqlite/driver.ts";

@@ -16,7 +16,7 @@ import type {
   ReadTdataZipOptions,
   TdataWriteInput,
   WriteTdataOptions,
-} from "./tdata.ts";
+} from "./options.ts";
 
 /** What `readTdata` of tdata.ts does (see there). */
 export async function readTdata(

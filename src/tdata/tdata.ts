@@ -17,40 +17,27 @@
  * @module
  */
 
+import type { TdataAccounts } from "./accounts.ts";
 import type {
-  TdataAccount,
-  TdataAccountInit,
-  TdataAccounts,
-} from "./accounts.ts";
+  ReadTdataFilesOptions,
+  ReadTdataOptions,
+  ReadTdataZipOptions,
+  TdataWriteInput,
+  WriteTdataOptions,
+} from "./options.ts";
 
 export * from "./accounts.ts";
+export type {
+  ReadTdataFilesOptions,
+  ReadTdataOptions,
+  ReadTdataZipOptions,
+  TdataWriteInput,
+  WriteTdataOptions,
+};
 
 // The checks and the readers and writer load on the first call, not when
 // the library is imported (a session file never needs them).
 const calls = () => import("./_calls.ts");
-
-/** Options of {@linkcode readTdata}. */
-export interface ReadTdataOptions {
-  /** The local passcode, if the folder has one. */
-  passcode?: string | undefined;
-}
-
-/** What {@linkcode writeTdata} writes. */
-export interface TdataWriteInput {
-  /** 1 to 6 accounts, in the order Telegram Desktop lists them. */
-  readonly accounts: readonly (TdataAccountInit | TdataAccount)[];
-  /** The index of the account to open first; the first account's by default. */
-  readonly activeIndex?: number | undefined;
-}
-
-/** Options of {@linkcode writeTdata}. */
-export interface WriteTdataOptions {
-  /**
-   * A local passcode to protect the folder with (Telegram Desktop then asks
-   * for it at start). Unlocking takes 100,000 PBKDF2-SHA512 iterations.
-   */
-  passcode?: string | undefined;
-}
 
 /**
  * Reads every account of a Telegram Desktop `tdata` folder: user id, main
@@ -82,29 +69,6 @@ export async function readTdata(
   options: ReadTdataOptions = {},
 ): Promise<TdataAccounts> {
   return await (await calls()).readTdata(path, options);
-}
-
-/** Options of {@linkcode readTdataFiles}. */
-export interface ReadTdataFilesOptions extends ReadTdataOptions {
-  /**
-   * When each file was last changed (ms since 1970), by path: Telegram
-   * Desktop reads the newer of a file's copies `<name>0` and `<name>1`
-   * first. Without it `<name>0` is tried first.
-   */
-  modified?: ReadonlyMap<string, number> | undefined;
-  /** What errors call the whole (`"tdata"` by default). */
-  name?: string | undefined;
-}
-
-/** Options of {@linkcode readTdataZip}. */
-export interface ReadTdataZipOptions extends ReadTdataOptions {
-  /** The ZIP's file name, for errors (`"tdata.zip"` by default). */
-  name?: string | undefined;
-  /**
-   * The largest file unzipped, in bytes (64 MiB by default; a tdata
-   * folder's own files are a few KiB). Larger is a `ZipError`.
-   */
-  maxEntryBytes?: number | undefined;
 }
 
 /**
