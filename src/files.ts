@@ -6,52 +6,29 @@
  * @module
  */
 
-import { SessionFileError } from "./errors.ts";
 import type { ForeignData, ForeignSession } from "./foreign/types.ts";
-import { MemoryStorage } from "./memory/memory_storage.ts";
-import { Session, type SessionOptions } from "./session.ts";
+import type {
+  ImportSessionFileOptions,
+  ReadSessionFileOptions,
+  SessionFileFormat,
+} from "./file_options.ts";
+import type { Session } from "./session.ts";
 import type { SqliteDriverName } from "./sqlite/driver.ts";
-import type { SessionStorage } from "./storage.ts";
-import { fill } from "./foreign/_fill.ts";
+
+// What these functions do loads on their first call.
+const bodies = () => import("./foreign/_session_files.ts");
 
 export type { ForeignData, ForeignSession };
+export type {
+  ImportSessionFileOptions,
+  ReadSessionFileOptions,
+  SessionFileFormat,
+} from "./file_options.ts";
 export type {
   ForeignFlavor,
   ForeignKind,
   ForeignLibrary,
 } from "./foreign/types.ts";
-
-/** The session-file formats {@linkcode writeSessionFile} writes. */
-export type SessionFileFormat =
-  | "telethon"
-  | "telethon2"
-  | "pyrogram"
-  | "mtsession";
-
-/**
- * Options of {@linkcode readSessionFile}.
- *
- * @example Usage
- * ```ts
- * import type { ReadSessionFileOptions } from "@mtsession/mtsession";
- * import assert from "node:assert/strict";
- *
- * const options: ReadSessionFileOptions = { account: 1, passcode: "secret" };
- * assert.equal(options.account, 1);
- * ```
- */
-export interface ReadSessionFileOptions {
-  /** The SQLite driver to use (session files). */
-  driver?: SqliteDriverName;
-  /**
-   * tdata folders: the index (0-5) of the account to read. Needed when the
-   * folder holds several accounts (`TdataAccountError` lists them); ignored
-   * for session files.
-   */
-  account?: number;
-  /** tdata folders: the local passcode, if the folder has one. */
-  passcode?: string;
-}
 
 /**
  * Reads a session file — Telethon v1 (schemas 1–7) or 2 (schema 10),
@@ -93,26 +70,7 @@ export async function readSessionFile(
   path: string,
   options: ReadSessionFileOptions = {},
 ): Promise<ForeignSession> {
-  const { loadFs } = await import("./sqlite/_fs.ts");
-  const fs = await loadFs();
-  let isFolder = false;
-  try {
-    isFolder = typeof path === "string" && fs.statSync(path).isDirectory();
-  } catch {
-    // missing or unreadable: the file reader says which
-  }
-  if (isFolder) {
-    const { readTdataSession } = await import("./foreign/_tdata.ts");
-    return await readTdataSession(path, {
-      account: options.account,
-      passcode: options.passcode,
-    });
-  }
-  const { readSessionFile } = await import("./foreign/_file.ts");
-  return await readSessionFile(
-    path,
-    options.driver === undefined ? {} : { driver: options.driver },
-  );
+  return await (await bodies()).readSessionFile(path, options);
 }
 
 /**
@@ -148,73 +106,7 @@ export async function writeSessionFile(
   data: ForeignData,
   options: { force?: boolean; driver?: SqliteDriverName } = {},
 ): Promise<string[]> {
-  if (format !== "mtsession") {
-    const { writeSessionFile } = await import("./foreign/_file.ts");
-    return await writeSessionFile(path, format, data, options);
-  }
-  await writeOurFile(
-    path,
-    data,
-    options.force === true,
-    (cause) =>
-      new SessionFileError(
-        path,
-        "an existing file",
-        "pass { force: true } to replace it",
-        cause === undefined ? undefined : { cause },
-      ),
-    options.driver,
-  );
-  return [];
-}
-
-/**
- * Writes an mtsession file holding `data` at `path` the one way a private
- * file is put in place: filled under a temporary name beside it, closed
- * (so no lock is held and nothing waits in a -wal), then linked or renamed
- * there. A kill or a failure leaves nothing at `path`.
- */
-async function writeOurFile(
-  path: string,
-  data: ForeignData,
-  force: boolean,
-  exists: (cause?: unknown) => Error,
-  driver: SqliteDriverName | undefined,
-): Promise<void> {
-  const { placePrivateFile } = await import("./_private_file.ts");
-  const { openFileStorage } = await import("./sqlite/session_file.ts");
-  await placePrivateFile(path, force, exists, async (tmp) => {
-    const storage = await openFileStorage(
-      tmp,
-      driver === undefined ? {} : { driver },
-    );
-    try {
-      await fill(storage, data);
-    } finally {
-      await storage.close();
-    }
-  });
-}
-
-/** Options for {@linkcode importSessionFile}. */
-export interface ImportSessionFileOptions extends SessionOptions {
-  /**
-   * A tdata folder's account to import, by index (0-5); needed when the
-   * folder holds several.
-   */
-  account?: number;
-  /** A tdata folder's local passcode, if it has one. */
-  passcode?: string;
-  /**
-   * Where to put the session: a storage of yours, or the name of a new
-   * mtsession file (`name.session`; never an existing one, never a name
-   * that is a directory). The file is filled under a temporary name beside
-   * it and put in place whole: a kill or a failure leaves no file there.
-   * Default: a memory session.
-   */
-  into?: string | SessionStorage;
-  /** The SQLite driver to use. */
-  driver?: SqliteDriverName;
+  return await (await bodies()).writeSessionFile(path, format, data, options);
 }
 
 /**
@@ -248,51 +140,5 @@ export async function importSessionFile(
   path: string,
   options: ImportSessionFileOptions = {},
 ): Promise<Session> {
-  const { into, driver, account, passcode, ...sessionOptions } = options;
-  const read = (): Promise<ForeignSession> =>
-    readSessionFile(path, {
-      ...(driver === undefined ? {} : { driver }),
-      ...(account === undefined ? {} : { account }),
-      ...(passcode === undefined ? {} : { passcode }),
-    });
-  if (into === undefined) {
-    const storage = new MemoryStorage();
-    await fill(storage, await read());
-    return await Session.open(storage, sessionOptions);
-  }
-  if (typeof into !== "string") {
-    await fill(into, await read());
-    return await Session.open(into, sessionOptions);
-  }
-  const { sessionFileName } = await import("./sqlite/_names.ts");
-  const { loadFs } = await import("./sqlite/_fs.ts");
-  const { openFileStorage, refuseDirectoryName } = await import(
-    "./sqlite/session_file.ts"
-  );
-  const target = sessionFileName(into);
-  const exists = (cause?: unknown): SessionFileError =>
-    new SessionFileError(
-      target,
-      "an existing file",
-      "import into a new name",
-      cause === undefined ? undefined : { cause },
-    );
-  const fs = await loadFs();
-  const there = fs.statSync(target, { throwIfNoEntry: false });
-  if (there?.isDirectory()) {
-    throw new SessionFileError(target, "a directory", "import into a new name");
-  }
-  if (there !== undefined) throw exists();
-  if (target !== into) refuseDirectoryName(into, fs);
-  await writeOurFile(target, await read(), false, exists, driver);
-  const storage = await openFileStorage(
-    target,
-    driver === undefined ? {} : { driver },
-  );
-  try {
-    return await Session.open(storage, sessionOptions);
-  } catch (e) {
-    await storage.close();
-    throw e;
-  }
+  return await (await bodies()).importSessionFile(path, options);
 }

@@ -18,6 +18,24 @@ import type { SqliteSessionStore } from "./sqlite/sqlite_store.ts";
 // to create, list, delete or judge a damaged file (see file_probe.ts).
 const sqliteFiles = () => import("./sqlite/session_file.ts");
 
+/**
+ * Loads the wrapper of the driver the runtime opens files with by default
+ * (see _pick_driver.ts) beside the file opener, so that opening a file
+ * waits for one round of imports, not two. A failure is left to the
+ * opener, which loads the wrapper again and words the error.
+ */
+function preloadDefaultDriver(
+  options: SqliteSessionOptions,
+): Promise<unknown> | undefined {
+  if (options.driver !== undefined) return undefined;
+  const loading = "Bun" in globalThis
+    ? import("./sqlite/drivers/bun_sqlite.ts")
+    : "Deno" in globalThis
+    ? import("./sqlite/drivers/node_sqlite.ts")
+    : import("./sqlite/drivers/better_sqlite3.ts");
+  return loading.catch(() => undefined);
+}
+
 /** Options for opening a session from a session string. */
 export interface StringSessionOptions extends SessionOptions {
   /** A session string of any supported format (white space is ignored). */
@@ -165,7 +183,10 @@ export async function openSession(
     );
   }
   if (typeof target === "string") {
-    const { openFileStorage } = await sqliteFiles();
+    const [{ openFileStorage }] = await Promise.all([
+      sqliteFiles(),
+      preloadDefaultDriver(options),
+    ]);
     const storage = await openFileStorage(target, options);
     try {
       return await Session.open(storage, options);

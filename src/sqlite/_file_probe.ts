@@ -65,11 +65,13 @@ async function viaBun(
   if (!(length >= 100)) return undefined;
   // Bun.file follows links: a link to nothing beside the file is not seen
   // here (the opener asks the full check when the driver then fails).
-  for (const suffix of SIDE_FILES) {
-    if (await bun.file(path + suffix).exists()) return undefined;
-  }
-  const bytes = new Uint8Array(await file.slice(0, 100).arrayBuffer());
-  return { length, bytes };
+  // The side files and the header are asked for at once.
+  const [beside, head] = await Promise.all([
+    Promise.all(SIDE_FILES.map((suffix) => bun.file(path + suffix).exists())),
+    file.slice(0, 100).arrayBuffer(),
+  ]);
+  if (beside.includes(true)) return undefined;
+  return { length, bytes: new Uint8Array(head) };
 }
 
 async function viaDeno(
@@ -78,11 +80,12 @@ async function viaDeno(
 ): Promise<Head | undefined> {
   const st = await deno.lstat(path);
   if (!st.isFile || !(st.size >= 100)) return undefined;
-  for (const suffix of SIDE_FILES) {
-    if (await deno.lstat(path + suffix).then(() => true, () => false)) {
-      return undefined;
-    }
-  }
+  const beside = await Promise.all(
+    SIDE_FILES.map((suffix) =>
+      deno.lstat(path + suffix).then(() => true, () => false)
+    ),
+  );
+  if (beside.includes(true)) return undefined;
   const file = await deno.open(path);
   try {
     const bytes = new Uint8Array(100);

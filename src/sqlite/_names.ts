@@ -18,16 +18,16 @@ function problem(path: string, stem: string): string | undefined {
     return "begins or ends with white space: trim it (SQLite drivers differ " +
       "on such names)";
   }
-  const example = JSON.stringify(
-    path.replace(/[\\/]+$/, "") + "/my_account",
-  );
+  // Built only for a name that is wrong: opening a good one runs no regex.
+  const example = (): string =>
+    JSON.stringify(path.replace(/[\\/]+$/, "") + "/my_account");
   if (stem === "") {
     return lastPart(path) === ""
-      ? `ends in a path separator: add a name, e.g. ${example}`
+      ? `ends in a path separator: add a name, e.g. ${example()}`
       : "has nothing before .session";
   }
   if (stem === "." || stem === "..") {
-    return `names a directory, not a file: add a name, e.g. ${example}`;
+    return `names a directory, not a file: add a name, e.g. ${example()}`;
   }
   return undefined;
 }

@@ -11,8 +11,8 @@ import type {
   SqliteOpenOptions,
 } from "./driver.ts";
 import type { DenoSqliteModule } from "./drivers/deno_sqlite.ts";
-import { detectRuntime } from "./_runtime.ts";
-import { SqliteDriverUnavailableError } from "./errors.ts";
+import { detectRuntime, importDriver } from "./_runtime.ts";
+import { SqliteDriverUnavailableError, type SqliteRuntime } from "./errors.ts";
 
 /**
  * Options of {@linkcode openDefaultDatabase}.
@@ -101,6 +101,45 @@ export async function openDefaultDatabase(
         "(npm install better-sqlite3) or use Node >= 22.13",
       { cause: new AggregateError([better, error], "No SQLite driver loads") },
     );
+  }
+}
+
+/** The module of the driver each runtime opens files with by default. */
+const DEFAULT_DRIVERS: Record<SqliteRuntime, SqliteDriverName> = {
+  bun: "bun:sqlite",
+  deno: "node:sqlite",
+  node: "better-sqlite3",
+};
+
+/**
+ * Starts loading the module of the driver {@linkcode openDefaultDatabase}
+ * would pick (none when `driver` names one), so that an opener can load it
+ * while it waits for something else (the look at the file). A failure is
+ * left to the opener: it loads the driver again and words the error.
+ *
+ * @param driver The driver asked for, if any.
+ * @returns When the module is loaded, or failed to load.
+ *
+ * @example Usage
+ * ```ts
+ * import { openDefaultDatabase, preloadDefaultDriver } from "./_pick_driver.ts";
+ *
+ * const [db] = await Promise.all([
+ *   openDefaultDatabase(":memory:"),
+ *   preloadDefaultDriver(undefined),
+ * ]);
+ * db.close();
+ * ```
+ */
+export async function preloadDefaultDriver(
+  driver: SqliteDriverName | undefined,
+): Promise<void> {
+  if (driver !== undefined) return;
+  const module = DEFAULT_DRIVERS[detectRuntime()];
+  try {
+    await importDriver(module, module, "");
+  } catch {
+    // the opener words it
   }
 }
 

@@ -216,9 +216,15 @@ export function schemaVersion(db: SqliteDatabase): number {
  * `BEGIN IMMEDIATE` alone takes the lock that exclusive locking mode then
  * keeps.
  */
-export function migrate(db: SqliteDatabase, kind: "file" | "store"): number {
+export function migrate(
+  db: SqliteDatabase,
+  kind: "file" | "store",
+  ours = false,
+): number {
   return withTransaction(db, () => {
-    const fresh = !tableNames(db).includes(OUR_TABLE);
+    // `ours`: the caller has seen mts_meta on this connection (and it is
+    // never dropped), so it is not looked for again.
+    const fresh = !ours && !tableNames(db).includes(OUR_TABLE);
     const from = fresh ? 0 : schemaVersion(db);
     if (from > SCHEMA_VERSION) return from; // the caller refuses it
     if (from === SCHEMA_VERSION) return from; // nothing to write

@@ -19,11 +19,11 @@ import {
 import type { SessionOptions } from "../session.ts";
 import type { SqliteDatabase, SqliteDriverName } from "./driver.ts";
 import type { DenoSqliteModule } from "./drivers/deno_sqlite.ts";
-import { openDefaultDatabase } from "./_pick_driver.ts";
+import { openDefaultDatabase, preloadDefaultDriver } from "./_pick_driver.ts";
 import { migrate, OUR_TABLE, SCHEMA_VERSION, tableNames } from "./schema.ts";
 import { SqliteStorage, type SqliteStorageOptions } from "./sqlite_storage.ts";
 import { batchOptions } from "../backend/_write_behind.ts";
-import { waitMs } from "../store/_open_sessions.ts";
+import { waitMs } from "../store/_wait.ts";
 import { corruptedFile, isBusy, isCorrupt } from "./_file_check.ts";
 import { looksLikeSoundFile } from "./_file_probe.ts";
 import { fsAvailableNow, fsNow, loadFs, type NodeFsModule } from "./_fs.ts";
@@ -145,7 +145,11 @@ async function openOnce(
 ): Promise<SqliteDatabase> {
   // An existing, sound file with nothing beside it (the usual case) needs
   // no node:fs.
-  const quick = await looksLikeSoundFile(path);
+  // The driver's module loads while the file is looked at.
+  const [quick] = await Promise.all([
+    looksLikeSoundFile(path),
+    preloadDefaultDriver(options.driver),
+  ]);
   if (!quick) {
     const fs = await loadFs();
     if (!fs.existsSync(path)) {
@@ -172,7 +176,7 @@ async function openOnce(
     db.exec("PRAGMA locking_mode = EXCLUSIVE");
     db.exec("PRAGMA journal_mode = WAL");
     db.exec("PRAGMA synchronous = NORMAL");
-    const from = migrate(db, kind);
+    const from = migrate(db, kind, true);
     if (from > SCHEMA_VERSION) {
       throw new SessionFileError(
         path,

@@ -10,6 +10,7 @@ import { SessionError, SessionInUseError } from "../errors.ts";
 import { Session } from "../session.ts";
 import type { SessionStorage } from "../storage.ts";
 import type { StoreOpenOptions } from "./store.ts";
+import { waitMs } from "./_wait.ts";
 
 /** One exclusive lock per session id, held across processes. */
 export interface SessionLock {
@@ -31,16 +32,6 @@ export interface StoreBackend {
   storage(id: string, onClose: () => Promise<void>): SessionStorage;
   /** Deletes everything the session stored. */
   remove(id: string): Promise<void>;
-}
-
-/**
- * Milliseconds to wait for a session's lock: `true` is 30 s, a number is
- * that many, anything else none.
- */
-export function waitMs(wait: boolean | number | undefined): number {
-  if (wait === true) return 30_000;
-  if (typeof wait === "number" && wait >= 0) return Math.floor(wait);
-  return 0;
 }
 
 /** Throws unless `id` is non-empty text of at most 255 characters. */

@@ -17,39 +17,27 @@
  * @module
  */
 
-import { int } from "../_validate.ts";
-import { sessionUniqueId } from "./_account_list.ts";
-import {
-  TdataAccount,
-  type TdataAccountInit,
-  type TdataAccounts,
-} from "./accounts.ts";
-import type { HeldFile } from "./_source.ts";
+import type { TdataAccounts } from "./accounts.ts";
+import type {
+  ReadTdataFilesOptions,
+  ReadTdataOptions,
+  ReadTdataZipOptions,
+  TdataWriteInput,
+  WriteTdataOptions,
+} from "./options.ts";
 
 export * from "./accounts.ts";
+export type {
+  ReadTdataFilesOptions,
+  ReadTdataOptions,
+  ReadTdataZipOptions,
+  TdataWriteInput,
+  WriteTdataOptions,
+};
 
-/** Options of {@linkcode readTdata}. */
-export interface ReadTdataOptions {
-  /** The local passcode, if the folder has one. */
-  passcode?: string | undefined;
-}
-
-/** What {@linkcode writeTdata} writes. */
-export interface TdataWriteInput {
-  /** 1 to 6 accounts, in the order Telegram Desktop lists them. */
-  readonly accounts: readonly (TdataAccountInit | TdataAccount)[];
-  /** The index of the account to open first; the first account's by default. */
-  readonly activeIndex?: number | undefined;
-}
-
-/** Options of {@linkcode writeTdata}. */
-export interface WriteTdataOptions {
-  /**
-   * A local passcode to protect the folder with (Telegram Desktop then asks
-   * for it at start). Unlocking takes 100,000 PBKDF2-SHA512 iterations.
-   */
-  passcode?: string | undefined;
-}
+// The checks and the readers and writer load on the first call, not when
+// the library is imported (a session file never needs them).
+const calls = () => import("./_calls.ts");
 
 /**
  * Reads every account of a Telegram Desktop `tdata` folder: user id, main
@@ -80,40 +68,7 @@ export async function readTdata(
   path: string,
   options: ReadTdataOptions = {},
 ): Promise<TdataAccounts> {
-  const passcode = checkCall(path, options);
-  const { readFolder } = await import("./_read.ts");
-  return await readFolder(path, passcode);
-}
-
-/** Options of {@linkcode readTdataFiles}. */
-export interface ReadTdataFilesOptions extends ReadTdataOptions {
-  /**
-   * When each file was last changed (ms since 1970), by path: Telegram
-   * Desktop reads the newer of a file's copies `<name>0` and `<name>1`
-   * first. Without it `<name>0` is tried first.
-   */
-  modified?: ReadonlyMap<string, number> | undefined;
-  /** What errors call the whole (`"tdata"` by default). */
-  name?: string | undefined;
-}
-
-/** Options of {@linkcode readTdataZip}. */
-export interface ReadTdataZipOptions extends ReadTdataOptions {
-  /** The ZIP's file name, for errors (`"tdata.zip"` by default). */
-  name?: string | undefined;
-  /**
-   * The largest file unzipped, in bytes (64 MiB by default; a tdata
-   * folder's own files are a few KiB). Larger is a `ZipError`.
-   */
-  maxEntryBytes?: number | undefined;
-}
-
-function checkName(name: unknown, fallback: string): string {
-  if (name === undefined) return fallback;
-  if (typeof name !== "string" || name === "") {
-    throw new TypeError("Expected name to be a non-empty string");
-  }
-  return name;
+  return await (await calls()).readTdata(path, options);
 }
 
 /**
@@ -145,23 +100,7 @@ export async function readTdataFiles(
   files: ReadonlyMap<string, Uint8Array>,
   options: ReadTdataFilesOptions = {},
 ): Promise<TdataAccounts> {
-  if (!(files instanceof Map)) {
-    throw new TypeError("Expected files to be a Map of path to bytes");
-  }
-  const passcode = checkCall("files", options);
-  const name = checkName(options.name, "tdata");
-  const held = new Map<string, HeldFile>();
-  for (const [path, bytes] of files) {
-    if (typeof path !== "string" || !(bytes instanceof Uint8Array)) {
-      throw new TypeError("Expected files to be a Map of path to bytes");
-    }
-    held.set(path.replace(/^(\.?\/)+/, ""), {
-      modified: options.modified?.get(path) ?? null,
-      read: () => Promise.resolve(bytes),
-    });
-  }
-  const { readHeld } = await import("./_held.ts");
-  return (await readHeld(held, name, passcode)).found;
+  return await (await calls()).readTdataFiles(files, options);
 }
 
 /**
@@ -194,18 +133,7 @@ export async function readTdataZip(
   zip: Uint8Array | Blob,
   options: ReadTdataZipOptions = {},
 ): Promise<TdataAccounts> {
-  if (
-    !(zip instanceof Uint8Array) &&
-    !(typeof Blob === "function" && zip instanceof Blob)
-  ) {
-    throw new TypeError("Expected the ZIP as a Uint8Array or a Blob");
-  }
-  const passcode = checkCall("zip", options);
-  const name = checkName(options.name, "tdata.zip");
-  const max = options.maxEntryBytes;
-  if (max !== undefined) int(max, "maxEntryBytes", 1, Number.MAX_SAFE_INTEGER);
-  const { readZip } = await import("./_held.ts");
-  return (await readZip(zip, name, passcode, { maxEntryBytes: max })).found;
+  return await (await calls()).readTdataZip(zip, options);
 }
 
 /**
@@ -243,70 +171,5 @@ export async function writeTdata(
   input: TdataWriteInput,
   options: WriteTdataOptions = {},
 ): Promise<void> {
-  const passcode = checkCall(path, options);
-  const plan = planFolder(input);
-  const { writeFolderFor } = await import("./_write.ts");
-  await writeFolderFor(path, plan, passcode ?? "");
-}
-
-function checkCall(
-  path: unknown,
-  options: { passcode?: unknown },
-): string | undefined {
-  if (typeof path !== "string" || path === "") {
-    throw new TypeError("Expected the path of a tdata folder");
-  }
-  const passcode = options?.passcode;
-  if (passcode !== undefined && typeof passcode !== "string") {
-    throw new TypeError("Expected the passcode to be a string");
-  }
-  return passcode;
-}
-
-function planFolder(
-  input: TdataWriteInput,
-): { accounts: TdataAccount[]; activeIndex: number } {
-  if (typeof input !== "object" || input === null) {
-    throw new TypeError("Expected { accounts }");
-  }
-  const list = input.accounts;
-  if (!Array.isArray(list) || list.length === 0 || list.length > 6) {
-    throw new RangeError("Expected 1 to 6 accounts");
-  }
-  const accounts = list.map((a: TdataAccountInit | TdataAccount) =>
-    a instanceof TdataAccount ? a : new TdataAccount(a)
-  );
-  const seen = new Set<number>();
-  const users = new Map<bigint, number>();
-  for (const a of accounts) {
-    if (seen.has(a.index)) {
-      throw new RangeError(`Account index ${a.index} is given twice`);
-    }
-    seen.add(a.index);
-    if (a.userId === 0) {
-      if (accounts.length > 1) {
-        throw new RangeError(
-          `Account ${a.index} has no user (id 0): Telegram Desktop loads ` +
-            "such an account only when it is alone",
-        );
-      }
-      continue;
-    }
-    const user = sessionUniqueId(BigInt(a.userId), a.testMode === true);
-    const other = users.get(user);
-    if (other !== undefined) {
-      throw new RangeError(
-        `Accounts ${other} and ${a.index} are the same user: Telegram ` +
-          "Desktop would load only the first",
-      );
-    }
-    users.set(user, a.index);
-  }
-  const activeIndex = input.activeIndex ?? accounts[0]!.index;
-  if (!seen.has(activeIndex)) {
-    throw new RangeError(
-      `activeIndex ${activeIndex} is not one of the accounts`,
-    );
-  }
-  return { accounts, activeIndex };
+  await (await calls()).writeTdata(path, input, options);
 }
