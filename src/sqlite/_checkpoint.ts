@@ -238,8 +238,9 @@ export class WalCheckpointer {
   /**
    * After a slice of writes: starts syncing the WAL off the event loop
    * (what a checkpoint would sync is then mostly on disk already), and
-   * when the WAL holds SQLite's mark of pages, waits for that sync and
-   * checkpoints, in a task of its own. Never throws: a checkpoint that
+   * when the WAL holds CHECKPOINT_PAGES pages, waits for a sync begun after
+   * the last writes and checkpoints, in a task of its own (see
+   * #copyThenSync for when the copy syncs nothing itself). Never throws: a checkpoint that
    * fails is left to the next one (or SQLite's own).
    *
    * @param open Whether the connection is still open (checked again
