@@ -231,7 +231,13 @@ export class WriteBehind<T> {
       this.stop();
       return;
     }
-    const batch = this.#take();
+    this.#writeTaken(this.#take());
+    this.#failure = undefined;
+  }
+
+  // Writes taken items synchronously; what was not written goes back to
+  // the head of the queue, and the write's error is thrown.
+  #writeTaken(batch: T[]): void {
     try {
       this.#writeSync(batch);
     } catch (e) {
@@ -239,7 +245,6 @@ export class WriteBehind<T> {
       this.#restore(e.rest as T[]);
       throw e.error;
     }
-    this.#failure = undefined;
   }
 
   /** Writes everything queued so far; rejects with the write's error. */
@@ -263,13 +268,7 @@ export class WriteBehind<T> {
       if (this.#pending.length === 0 || this.#pending[0]!.seq > last) break;
       const batch = this.#take(this.#chunk);
       const start = performance.now();
-      try {
-        this.#writeSync(batch);
-      } catch (e) {
-        if (!(e instanceof Unwritten)) throw e;
-        this.#restore(e.rest as T[]);
-        throw e.error;
-      }
+      this.#writeTaken(batch);
       const ms = performance.now() - start;
       // Items per budget, measured (smoothed): the next chunk's size.
       const fit = ms > 0

@@ -352,7 +352,7 @@ function valuesPeer(r: readonly unknown[]): PeerRecord {
     updatedAt: Number(r[6]),
   };
   const min = r[7];
-  if (min === 1n || min === 1 || (min !== 0n && toFlag(min) === true)) {
+  if (isMin(min)) {
     out.min = true;
   }
   const raw = r[8];
@@ -372,6 +372,11 @@ function sameIndexed(before: PeerRecord, after: PeerRecord): boolean {
     (before.min === true) === (after.min === true);
 }
 
+/** Whether a row's `min` column says min (0 or 1, as the driver reads it). */
+function isMin(v: unknown): boolean {
+  return v === 1n || v === 1 || (v !== 0n && toFlag(v) === true);
+}
+
 /** An input peer's parts from KEY_COLUMNS' values. */
 function keyRow(r: readonly unknown[]): PeerKeyRow {
   const hash = r[1];
@@ -379,12 +384,9 @@ function keyRow(r: readonly unknown[]): PeerKeyRow {
   return {
     id: Number(r[0]),
     accessHash: typeof hash === "bigint" ? hash : toBigInt(hash)!,
-    min: min === 1n || min === 1 || (min !== 0n && toFlag(min) === true),
+    min: isMin(min),
   };
 }
-
-/** What #run is told for a write (see #run). */
-const WRITES = /^(change|delete|store) /;
 
 /** The statements that read whole records, by lookup kind. */
 const WHOLE = {
@@ -578,13 +580,19 @@ export class SqliteStorage implements SessionStorage {
   }
 
   #run<T>(what: string, fn: () => T): Promise<T> {
+    return runOpen(this.#closed, what, fn, (e) => this.#typed(e));
+  }
+
+  /**
+   * #run for a write outside the batches: after any checkpoint's pending
+   * database sync, and with its WAL synced from the thread pool soon after
+   * (see _checkpoint.ts).
+   */
+  #write<T>(what: string, fn: () => T): Promise<T> {
     return runOpen(this.#closed, what, () => {
       WalCheckpointer.beforeWrite(this.#db);
       const out = fn();
-      // A write ("change …", "delete …", "store …"): its WAL synced soon.
-      if (this.#checkpoints !== undefined && WRITES.test(what)) {
-        this.#checkpoints.wrote();
-      }
+      this.#checkpoints?.wrote();
       return out;
     }, (e) => this.#typed(e));
   }
@@ -744,7 +752,7 @@ export class SqliteStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.setAuth} */
   setAuth(patch: Partial<AuthState>): Promise<void> {
-    return this.#run("change the auth state", () => {
+    return this.#write("change the auth state", () => {
       const columns = patchedColumns(patch);
       if (columns.length === 0) return;
       const sql = `UPDATE mts_sessions SET ${
@@ -885,7 +893,7 @@ export class SqliteStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.deletePeers} */
   deletePeers(ids: readonly number[]): Promise<void> {
-    return this.#run("delete peers", () => {
+    return this.#write("delete peers", () => {
       this.#queue.flushSync();
       withTransaction(this.#db, () => {
         const read = this.#stmt(SQL.usernamesOf);
@@ -919,7 +927,7 @@ export class SqliteStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.putUpdateStates} */
   putUpdateStates(states: readonly UpdateState[]): Promise<void> {
-    return this.#run("store update states", () => {
+    return this.#write("store update states", () => {
       withTransaction(this.#db, () => {
         const s = this.#stmt(
           "INSERT OR REPLACE INTO mts_update_states (session_id, entity_id, pts, qts, date, seq) VALUES (?, ?, ?, ?, ?, ?)",
@@ -933,7 +941,7 @@ export class SqliteStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.deleteUpdateStates} */
   deleteUpdateStates(entityIds: readonly number[]): Promise<void> {
-    return this.#run("delete update states", () => {
+    return this.#write("delete update states", () => {
       const s = this.#stmt(
         "DELETE FROM mts_update_states WHERE session_id = ? AND entity_id = ?",
       );
@@ -963,7 +971,7 @@ export class SqliteStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.putFiles} */
   putFiles(files: readonly CachedFile[]): Promise<void> {
-    return this.#run("store cached files", () => {
+    return this.#write("store cached files", () => {
       withTransaction(this.#db, () => {
         const s = this.#stmt(
           "INSERT OR REPLACE INTO mts_files (session_id, md5, size, type, id, access_hash) VALUES (?, ?, ?, ?, ?, ?)",
@@ -1011,7 +1019,7 @@ export class SqliteStorage implements SessionStorage {
    * Written at once, in its own transaction (never behind the batch).
    */
   setDcs(dcs: readonly DataCenter[]): Promise<void> {
-    return this.#run("store the data centers", () => {
+    return this.#write("store the data centers", () => {
       withTransaction(this.#db, () => {
         this.#stmt("DELETE FROM mts_dcs WHERE session_id = ?").run(this.#sid);
         const insert = this.#stmt(
@@ -1051,7 +1059,7 @@ export class SqliteStorage implements SessionStorage {
    * Written at once, in its own transaction (never behind the batch).
    */
   setAuthKeys(changes: readonly DcAuthKeyChange[]): Promise<void> {
-    return this.#run("store auth keys", () => {
+    return this.#write("store auth keys", () => {
       withTransaction(this.#db, () => {
         const put = this.#stmt(
           "INSERT OR REPLACE INTO mts_auth_keys (session_id, dc_id, key) VALUES (?, ?, ?)",
@@ -1087,7 +1095,7 @@ export class SqliteStorage implements SessionStorage {
    * Written at once, in its own transaction (never behind the batch).
    */
   setTempAuthKeys(changes: readonly TempAuthKeyChange[]): Promise<void> {
-    return this.#run("store temporary keys", () => {
+    return this.#write("store temporary keys", () => {
       withTransaction(this.#db, () => {
         const put = this.#stmt(
           "INSERT OR REPLACE INTO mts_temp_auth_keys " +
@@ -1186,7 +1194,7 @@ export class SqliteStorage implements SessionStorage {
 
   /** {@inheritDoc SessionStorage.deleteMessageRefs} */
   deleteMessageRefs(filter: MessageRefFilter): Promise<void> {
-    return this.#run("delete message references", () => {
+    return this.#write("delete message references", () => {
       this.#flushForRead();
       const sid = this.#sid;
       withTransaction(this.#db, () => {
@@ -1274,7 +1282,7 @@ export class SqliteStorage implements SessionStorage {
 
   /** Deletes the session's rows (a file session: the file) and closes. */
   destroy(): Promise<void> {
-    return this.#run("delete the session", () => {
+    return this.#write("delete the session", () => {
       void this.#queue.clear();
       deleteSessionRows(this.#db, this.#sid);
       this.#closed = true;
