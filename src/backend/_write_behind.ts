@@ -11,10 +11,15 @@
 //
 // A synchronous writer (SQLite) can be time-sliced (`slice`): `flush()`
 // then writes whole queued batches in chunks sized to take about
-// `budgetMs` each (one transaction per chunk), and lets the event loop
-// turn between chunks, so that no task of the flush blocks it for long.
-// A batch pushed by one `push()` is never split across chunks. Private to
-// the library.
+// `budgetMs` each, and lets the event loop turn between chunks, so that no
+// task of the flush blocks it for long. A batch pushed by one `push()` is
+// never split across chunks. Each chunk is a transaction of its own, or,
+// with a `hold`, a savepoint in one transaction kept open across chunks
+// and committed in a task of its own when the hold says it is due and at
+// the end of the flush: the chunks then share a commit. What a held
+// transaction wrote leaves the queue only when it commits: a failed commit
+// (or a transaction SQLite rolled back) puts its items back in front.
+// Private to the library.
 
 import { unrefTimer } from "../_timer.ts";
 
@@ -35,6 +40,39 @@ export interface SliceOptions {
    * checkpoint); what it throws is the flush's failure.
    */
   between?: () => void | Promise<void>;
+  /**
+   * Keeps one transaction open across chunks: `between` then runs after
+   * each commit instead of after each chunk.
+   */
+  hold?: Hold;
+}
+
+/** One transaction a synchronous writer keeps open across chunks. */
+export interface Hold {
+  /** Whether a transaction is open. */
+  readonly open: boolean;
+  /**
+   * Runs `write` (one chunk) in the open transaction, opening one when none
+   * is. When `write` throws, nothing of the chunk is left (a savepoint);
+   * `open` then tells whether what the transaction held before is still
+   * there (false: SQLite rolled the whole of it back).
+   */
+  run(write: () => void): void;
+  /** Whether the open transaction should be committed now. */
+  due(): boolean;
+  /**
+   * Commits the open transaction (nothing when none is). When it throws,
+   * nothing the transaction held was written.
+   */
+  commit(): void;
+}
+
+/** A held transaction SQLite rolled back while a chunk failed in it. */
+class HeldLost {
+  readonly error: unknown;
+  constructor(error: unknown) {
+    this.error = error;
+  }
 }
 
 // setImmediate where the runtime has it (Node, Bun, Deno); a browser has
@@ -100,6 +138,8 @@ export class WriteBehind<T> {
   #refused: Refused<T>[] = [];
   /** Items a sliced chunk may hold (measured: items per budget). */
   #chunk = 100;
+  /** Items written in the held transaction, not yet committed, in order. */
+  #held: T[] = [];
 
   /**
    * @param write Writes one batch, in order, atomically.
@@ -132,6 +172,9 @@ export class WriteBehind<T> {
   // A chunk's write failed with `e`: split it, or leave its single item
   // out, when the failure is about the data; stop (Unwritten) otherwise.
   #failed(chunk: T[], chunks: T[][], e: unknown): void {
+    if (e instanceof HeldLost) {
+      throw new Unwritten(e.error, [chunk, ...chunks].flat());
+    }
     if (!this.#refuses(e)) throw new Unwritten(e, [chunk, ...chunks].flat());
     if (chunk.length === 1) {
       this.#refused.push({ item: chunk[0]!, error: e });
@@ -141,18 +184,63 @@ export class WriteBehind<T> {
     chunks.unshift(chunk.slice(0, mid), chunk.slice(mid));
   }
 
-  #writeSync(batch: T[]): void {
+  #writeSync(batch: T[], hold: Hold | undefined): void {
     const chunks = [batch];
     while (chunks.length > 0) {
       const chunk = chunks.shift()!;
       try {
-        if (this.#write(chunk) !== undefined) {
+        if (hold !== undefined) this.#writeHeld(chunk, hold);
+        else if (this.#write(chunk) !== undefined) {
           throw new TypeError("flushSync() needs a synchronous writer");
         }
       } catch (e) {
         this.#failed(chunk, chunks, e);
       }
     }
+  }
+
+  // One chunk into the held transaction; its items are held once written.
+  // A failure that took the transaction with it is not about the data.
+  #writeHeld(chunk: T[], hold: Hold): void {
+    const wasOpen = hold.open;
+    try {
+      hold.run(() => {
+        if (this.#write(chunk) !== undefined) {
+          throw new TypeError("a held transaction needs a synchronous writer");
+        }
+      });
+    } catch (e) {
+      throw wasOpen && !hold.open ? new HeldLost(e) : e;
+    }
+    for (const item of chunk) this.#held.push(item);
+  }
+
+  // The held transaction is gone (rolled back): its items go back in front.
+  #loseHeld(): void {
+    const held = this.#held;
+    this.#held = [];
+    this.#restore(held);
+  }
+
+  /**
+   * Commits the held transaction, if one is open (before another write on
+   * the connection, or closing it). When the commit fails, what it held is
+   * queued again, in front, and this throws the error.
+   */
+  commitHeld(): void {
+    const hold = this.#slice?.hold;
+    if (hold === undefined) return;
+    if (!hold.open) {
+      this.#held = [];
+      return;
+    }
+    try {
+      hold.commit();
+    } catch (e) {
+      this.#loseHeld();
+      throw e;
+    }
+    this.#held = [];
   }
 
   async #writeAsync(batch: T[]): Promise<void> {
@@ -231,18 +319,25 @@ export class WriteBehind<T> {
       this.stop();
       return;
     }
-    this.#writeTaken(this.#take());
+    // Into the held transaction when one is open (a flush is under way):
+    // it commits them.
+    const hold = this.#slice?.hold;
+    this.#writeTaken(this.#take(), hold?.open === true ? hold : undefined);
     this.#failure = undefined;
   }
 
   // Writes taken items synchronously; what was not written goes back to
-  // the head of the queue, and the write's error is thrown.
-  #writeTaken(batch: T[]): void {
+  // the head of the queue, and the write's error is thrown. When the held
+  // transaction went with the failure, its items go back before them.
+  #writeTaken(batch: T[], hold?: Hold): void {
     try {
-      this.#writeSync(batch);
+      this.#writeSync(batch, hold);
     } catch (e) {
       if (!(e instanceof Unwritten)) throw e;
       this.#restore(e.rest as T[]);
+      if (hold !== undefined && !hold.open && this.#held.length > 0) {
+        this.#loseHeld();
+      }
       throw e.error;
     }
   }
@@ -256,11 +351,39 @@ export class WriteBehind<T> {
 
   // Time-sliced: chunks of whole batches, each written in one synchronous
   // write (about budgetMs), the event loop turning between them, until
-  // every batch queued before the call is written. Nothing is held across
-  // a turn, so a flushSync() (a read) or another flush may run between
-  // chunks: batches still go out in order.
+  // every batch queued before the call is written. No state of the loop is
+  // kept across a turn, so a flushSync() (a read) or another flush may run
+  // between chunks (into the held transaction, if one is open): batches
+  // still go out in order. With a hold, the flush ends with a commit.
   async #flushSliced(slice: SliceOptions): Promise<void> {
     const last = this.#seq;
+    const hold = slice.hold;
+    try {
+      await this.#slices(slice, last);
+    } catch (e) {
+      // What the chunks before the failure wrote is kept.
+      if (hold !== undefined) {
+        try {
+          this.commitHeld();
+        } catch {
+          // Queued again; the first error is the one to report.
+        }
+      }
+      throw e;
+    }
+    if (hold !== undefined && hold.open) {
+      await turn();
+      this.commitHeld();
+      if (slice.between !== undefined) await slice.between();
+    }
+    if (this.#count === 0) {
+      this.stop();
+      this.#failure = undefined;
+    }
+  }
+
+  async #slices(slice: SliceOptions, last: number): Promise<void> {
+    const hold = slice.hold;
     while (this.#pending.length > 0 && this.#pending[0]!.seq <= last) {
       // Each chunk in a task of its own (not the caller's).
       await turn();
@@ -268,7 +391,7 @@ export class WriteBehind<T> {
       if (this.#pending.length === 0 || this.#pending[0]!.seq > last) break;
       const batch = this.#take(this.#chunk);
       const start = performance.now();
-      this.#writeTaken(batch);
+      this.#writeTaken(batch, hold);
       const ms = performance.now() - start;
       // Items per budget, measured (smoothed): the next chunk's size.
       const fit = ms > 0
@@ -278,11 +401,13 @@ export class WriteBehind<T> {
         1,
         Math.round((this.#chunk + Math.min(fit, 4 * batch.length)) / 2),
       );
+      if (hold !== undefined) {
+        if (!hold.due()) continue;
+        // The commit in a task of its own, too.
+        await turn();
+        this.commitHeld();
+      }
       if (slice.between !== undefined) await slice.between();
-    }
-    if (this.#count === 0) {
-      this.stop();
-      this.#failure = undefined;
     }
   }
 
@@ -326,6 +451,7 @@ export class WriteBehind<T> {
     this.#pending = [];
     this.#count = 0;
     this.#refused = [];
+    this.#held = [];
     while (this.#writing !== undefined) {
       await this.#writing.catch(() => {});
     }

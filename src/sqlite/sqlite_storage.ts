@@ -65,6 +65,7 @@ import { corruptedFile, isCorrupt } from "./_file_check.ts";
 import { withTransaction } from "./transaction.ts";
 import { firstValues } from "./drivers/_wrap.ts";
 import { WalCheckpointer } from "./_checkpoint.ts";
+import { HeldTransaction } from "./_held_transaction.ts";
 
 /** Options for {@linkcode SqliteStorage}. */
 export interface SqliteStorageOptions {
@@ -516,8 +517,20 @@ export class SqliteStorage implements SessionStorage {
     this.#db = db;
     this.#sid = sessionId;
     this.#options = options;
+    // A file of its own: the slices of a flush share one transaction (see
+    // _held_transaction.ts). A store's connection serves other sessions
+    // too: a transaction per slice there.
+    const hold = options.checkpointWal === true
+      ? new HeldTransaction(db, () => WalCheckpointer.beforeWrite(db))
+      : undefined;
     this.#queue = new WriteBehind(
       (batch) => {
+        if (hold?.open === true) {
+          // A slice (a savepoint): synced after the commit.
+          WalCheckpointer.beforeWrite(db);
+          this.#writeBatch(batch);
+          return;
+        }
         WalCheckpointer.beforeWrite(db);
         withTransaction(db, () => this.#writeBatch(batch));
         this.#checkpoints?.wrote();
@@ -526,7 +539,12 @@ export class SqliteStorage implements SessionStorage {
       refusedBySqlite,
       {
         budgetMs: SLICE_MS,
-        between: () => this.#checkpoints?.afterWrite(() => !this.#closed),
+        // Not while a transaction is held: a checkpoint cannot run in it.
+        between: () =>
+          this.#checkpoints?.afterWrite(() =>
+            !this.#closed && hold?.open !== true
+          ),
+        ...(hold === undefined ? {} : { hold }),
       },
     );
     try {
@@ -590,6 +608,8 @@ export class SqliteStorage implements SessionStorage {
    */
   #write<T>(what: string, fn: () => T): Promise<T> {
     return runOpen(this.#closed, what, () => {
+      // A flush's held transaction first: this write is its own.
+      this.#queue.commitHeld();
       WalCheckpointer.beforeWrite(this.#db);
       const out = fn();
       this.#checkpoints?.wrote();
@@ -1257,6 +1277,12 @@ export class SqliteStorage implements SessionStorage {
       this.#queue.flushSync();
     } catch (e) {
       failure = this.#typed(e);
+    }
+    try {
+      // What a flush under way wrote (and what flushSync added to it).
+      this.#queue.commitHeld();
+    } catch (e) {
+      failure ??= this.#typed(e);
     }
     // Released even when the last write failed: a session that cannot be
     // used again must not keep the file locked.
