@@ -203,6 +203,43 @@ describe(`model check: every storage agrees with MemoryStorage (${runtime})`, ()
     });
   }
 
+  it(
+    "SqliteStorage owning its WAL file: a flush's slices share one held transaction",
+    {
+      timeout: 120_000,
+    },
+    async () => {
+      const driver = drivers[0]!;
+      await checkAgainstModel(async () => {
+        const path = freshPath("session");
+        let db = await driver.open(path);
+        const make = (d: SqliteDatabase): SqliteStorage => {
+          d.exec("PRAGMA journal_mode = WAL");
+          migrateSqlite(d);
+          return new SqliteStorage(d, "s", {
+            ...BATCHED,
+            checkpointWal: true,
+            ownConnection: true,
+            onClose: () => d.close(),
+          });
+        };
+        let storage = make(db);
+        return {
+          get storage(): SessionStorage {
+            return storage;
+          },
+          reopen: async () => {
+            await storage.close();
+            db = await driver.open(path);
+            storage = make(db);
+          },
+          extra: (where) => assertIndexInStep(db, where),
+          close: () => storage.close(),
+        };
+      });
+    },
+  );
+
   it("the SQLite store (openSessionStore)", { timeout: 120_000 }, async () => {
     await checkAgainstModel(async (seed) => {
       const path = freshPath("db");

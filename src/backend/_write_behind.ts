@@ -56,8 +56,10 @@ export interface Hold {
    * is. When `write` throws, nothing of the chunk is left (a savepoint);
    * `open` then tells whether what the transaction held before is still
    * there (false: SQLite rolled the whole of it back).
+   *
+   * @param items How many queued items the chunk writes.
    */
-  run(write: () => void): void;
+  run(write: () => void, items: number): void;
   /** Whether the open transaction should be committed now. */
   due(): boolean;
   /**
@@ -208,7 +210,7 @@ export class WriteBehind<T> {
         if (this.#write(chunk) !== undefined) {
           throw new TypeError("a held transaction needs a synchronous writer");
         }
-      });
+      }, chunk.length);
     } catch (e) {
       throw wasOpen && !hold.open ? new HeldLost(e) : e;
     }

@@ -1,13 +1,16 @@
 // One write transaction a session file keeps open across the time slices of
 // a batched flush (see backend/_write_behind.ts, `Hold`): each slice is a
-// savepoint in it, and it commits once it has been open for HOLD_MS (and
-// at the end of the flush). The slices then share a commit: a commit
-// writes every page the transaction dirtied to the WAL, and slices of about
-// 4 ms each committing alone wrote the same index pages again and again
-// (100,000-peer ingest on Node: 32k peers/s with a commit per slice, 63k
-// with a commit per flush). Only for a connection the storage owns alone:
-// every other write on it commits the held transaction first. Private to
-// the library.
+// savepoint in it. A commit writes every page the transaction dirtied to
+// the WAL, and peers with random ids dirty pages all over each B-tree:
+// slices that committed alone wrote the same pages again and again.
+// Shared commits write each page once for several slices; but a commit is
+// a synchronous task of its own, and its cost grows with what it holds (a
+// commit per flush of 2000 peers took 10-12 ms on Node, the longest task
+// of the ingest). So the transaction commits once its commit would cost
+// about a slice's budget, at the last commits' cost per item, or once it
+// has been open for HOLD_MS, and at the end of the flush. Only for a
+// connection the storage owns alone: every other write on it commits the
+// held transaction first. Private to the library.
 
 import type { Hold } from "../backend/_write_behind.ts";
 import type { SqliteDatabase } from "./driver.ts";
@@ -23,16 +26,23 @@ export const HOLD_MS = 50;
 export class HeldTransaction implements Hold {
   #db: SqliteDatabase;
   #before: () => void;
+  #budgetMs: number;
   #open = false;
   #since = 0;
+  // Items written in the open transaction, and the last commits' cost per
+  // item (ms, smoothed; 0 until one was measured).
+  #items = 0;
+  #msPerItem = 0;
 
   /**
    * @param db The connection (the storage's own).
    * @param before Runs before the transaction begins (e.g. a pending sync).
+   * @param budgetMs What a commit may cost (ms), as a slice does.
    */
-  constructor(db: SqliteDatabase, before: () => void) {
+  constructor(db: SqliteDatabase, before: () => void, budgetMs: number) {
     this.#db = db;
     this.#before = before;
+    this.#budgetMs = budgetMs;
   }
 
   /** Whether a transaction is open. */
@@ -41,18 +51,20 @@ export class HeldTransaction implements Hold {
   }
 
   /** Runs `write` in a savepoint of the open transaction (begun if none). */
-  run(write: () => void): void {
+  run(write: () => void, items: number): void {
     const db = this.#db;
     if (!this.#open) {
       this.#before();
       db.exec("BEGIN IMMEDIATE");
       this.#open = true;
       this.#since = performance.now();
+      this.#items = 0;
     }
     db.exec("SAVEPOINT mts_slice");
     try {
       write();
       db.exec("RELEASE mts_slice");
+      this.#items += items;
     } catch (error) {
       try {
         db.exec("ROLLBACK TO mts_slice");
@@ -70,9 +82,14 @@ export class HeldTransaction implements Hold {
     }
   }
 
-  /** Whether the transaction has been open for HOLD_MS. */
+  /**
+   * Whether the transaction has been open for HOLD_MS, or its commit would
+   * cost the budget at the last commits' rate.
+   */
   due(): boolean {
-    return this.#open && performance.now() - this.#since >= HOLD_MS;
+    return this.#open &&
+      (performance.now() - this.#since >= HOLD_MS ||
+        this.#msPerItem * this.#items >= this.#budgetMs);
   }
 
   /** Commits the open transaction; rolls it back when the commit fails. */
@@ -80,7 +97,14 @@ export class HeldTransaction implements Hold {
     if (!this.#open) return;
     this.#open = false;
     try {
+      const start = performance.now();
       this.#db.exec("COMMIT");
+      if (this.#items > 0) {
+        const rate = (performance.now() - start) / this.#items;
+        this.#msPerItem = this.#msPerItem === 0
+          ? rate
+          : (this.#msPerItem + rate) / 2;
+      }
     } catch (error) {
       try {
         this.#db.exec("ROLLBACK");

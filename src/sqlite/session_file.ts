@@ -269,10 +269,14 @@ export async function openFileStorage(
   return new SqliteStorage(
     db,
     FILE_SESSION_ID,
-    sqliteStorageOptions(path, options, {
-      onClose: () => db.close(),
-      onDestroy: () => removeFiles(path),
-    }),
+    {
+      ...sqliteStorageOptions(path, options, {
+        onClose: () => db.close(),
+        onDestroy: () => removeFiles(path),
+      }),
+      // No other storage writes on this connection.
+      ownConnection: true,
+    },
   );
 }
 

@@ -89,6 +89,13 @@ export interface SqliteStorageOptions {
    * of its batched writes, instead of SQLite inside a commit.
    */
   checkpointWal?: boolean;
+  /**
+   * The connection is this storage's alone (a session file): the time
+   * slices of a batched flush then share one transaction, committed about
+   * every slice's budget of commit work. Never for a connection that
+   * anything else writes on (a store's sessions share theirs).
+   */
+  ownConnection?: boolean;
 }
 
 /**
@@ -520,8 +527,12 @@ export class SqliteStorage implements SessionStorage {
     // A file of its own: the slices of a flush share one transaction (see
     // _held_transaction.ts). A store's connection serves other sessions
     // too: a transaction per slice there.
-    const hold = options.checkpointWal === true
-      ? new HeldTransaction(db, () => WalCheckpointer.beforeWrite(db))
+    const hold = options.ownConnection === true
+      ? new HeldTransaction(
+        db,
+        () => WalCheckpointer.beforeWrite(db),
+        SLICE_MS,
+      )
       : undefined;
     this.#queue = new WriteBehind(
       (batch) => {
