@@ -65,7 +65,7 @@ import { corruptedFile, isCorrupt } from "./_file_check.ts";
 import { withTransaction } from "./transaction.ts";
 import { firstValues } from "./drivers/_wrap.ts";
 import { WalCheckpointer } from "./_checkpoint.ts";
-import { HeldTransaction } from "./_held_transaction.ts";
+import { COMMIT_MS, HeldTransaction } from "./_held_transaction.ts";
 
 /** Options for {@linkcode SqliteStorage}. */
 export interface SqliteStorageOptions {
@@ -531,7 +531,7 @@ export class SqliteStorage implements SessionStorage {
       ? new HeldTransaction(
         db,
         () => WalCheckpointer.beforeWrite(db),
-        SLICE_MS,
+        COMMIT_MS,
       )
       : undefined;
     this.#queue = new WriteBehind(
