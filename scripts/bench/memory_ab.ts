@@ -4,9 +4,13 @@
 // alike. Prints, per target, the median ratio (ours / theirs), its range
 // across rounds, both medians, and MET or MISSED.
 //
-//   node_modules/.bin/node scripts/bench/memory_ab.ts [--n N] [--rounds R] [--warmup W]
+//   node_modules/.bin/node --expose-gc scripts/bench/memory_ab.ts [--n N] [--rounds R] [--warmup W]
 //   node_modules/.bin/bun scripts/bench/memory_ab.ts ...
-//   node_modules/.bin/deno run -A scripts/bench/memory_ab.ts ...
+//   node_modules/.bin/deno run -A --v8-flags=--expose-gc scripts/bench/memory_ab.ts ...
+//
+// A full collection runs before each timed side where the runtime allows
+// it (the flags above; Bun always): the garbage one side left is then not
+// collected in the other's time. Each side's own collections still count.
 //
 // What each side runs, on the same synthetic users (data.ts: N users, 85%
 // with a username, 50% with a phone), as GramJS `Api.User` objects built
@@ -78,6 +82,19 @@ for (let i = 0; i < objects.length; i += BATCH) {
 }
 const ids = users.map((u) => u.id);
 
+/** A full collection, where the runtime lets us; whether it ran. */
+function collect(): boolean {
+  const g = globalThis as {
+    gc?: () => void;
+    Bun?: { gc(force: boolean): void };
+  };
+  if (g.Bun) g.Bun.gc(true);
+  else if (g.gc) g.gc();
+  else return false;
+  return true;
+}
+const COLLECTS = collect();
+
 /** Per second, per side, one number per counted round. */
 const rates: Record<string, number[]> = {};
 function record(key: string, round: number, count: number, ms: number): void {
@@ -90,11 +107,13 @@ for (let round = 0; round < WARMUP + ROUNDS; round++) {
   for (const side of swap ? ["gramjs", "ours"] : ["ours", "gramjs"]) {
     if (side === "ours") {
       ours = await openSession(":memory:");
+      collect();
       const t = performance.now();
       for (const b of batches) await ours.processEntities(b);
       record("ingest ours", round, N, performance.now() - t);
     } else {
       const gramjs = new GramJs();
+      collect();
       const t = performance.now();
       for (const b of batches) gramjs.processEntities(b);
       record("ingest gramjs", round, N, performance.now() - t);
@@ -113,6 +132,7 @@ for (let round = 0; round < WARMUP + ROUNDS; round++) {
     });
   }
   for (const side of swap ? ["mtcute", "ours"] : ["ours", "mtcute"]) {
+    collect();
     const t = performance.now();
     if (side === "ours") {
       for (let i = 0; i < LOOKUPS; i++) await ours!.getInputPeer(ids[i]!);
@@ -140,7 +160,9 @@ const runtime = "Deno" in globalThis
   ? "bun"
   : `node ${process.versions.node}`;
 process.stdout.write(
-  `memory_ab: ${runtime}, N=${N}, ${ROUNDS} rounds (+${WARMUP} warm-up)\n`,
+  `memory_ab: ${runtime}, N=${N}, ${ROUNDS} rounds (+${WARMUP} warm-up), ${
+    COLLECTS ? "a full GC before each side" : "no GC between sides (no flag)"
+  }\n`,
 );
 for (const [label, a, b, target] of targets) {
   const ratios = rates[a]!.map((v, i) => v / rates[b]![i]!);
