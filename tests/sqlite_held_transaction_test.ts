@@ -17,7 +17,7 @@ import {
   type SqliteDatabase,
   SqliteStorage,
 } from "../mod.ts";
-import { openDefaultDatabase } from "../src/sqlite/_pick_driver.ts";
+import { driversHere } from "./_drivers.ts";
 import { runtime } from "./_fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "mtsession-held-"));
@@ -112,61 +112,63 @@ describe(`a flush's held transaction (${runtime})`, () => {
     await reopened.close();
   });
 
-  it("a write that fails inside it (disk full) loses nothing queued, and later values still win", async () => {
-    const path = join(dir, "full.session");
-    const db: SqliteDatabase = await openDefaultDatabase(path);
-    db.exec("PRAGMA journal_mode = WAL");
-    migrateSqlite(db);
-    const storage = new SqliteStorage(db, "s", {
-      checkpointWal: true,
-      ownConnection: true,
-      onClose: () => db.close(),
+  for (const driver of driversHere()) {
+    it(`a write that fails inside it (disk full) loses nothing queued, and later values still win (${driver.name})`, async () => {
+      const path = join(dir, `full-${driver.name.replace(/\W/g, "_")}.session`);
+      const db: SqliteDatabase = await driver.open(path);
+      db.exec("PRAGMA journal_mode = WAL");
+      migrateSqlite(db);
+      const storage = new SqliteStorage(db, "s", {
+        checkpointWal: true,
+        ownConnection: true,
+        onClose: () => db.close(),
+      });
+      const s = await openSession(storage);
+      const pages = (): number =>
+        Number(Object.values(db.prepare("PRAGMA page_count").get() ?? {})[0]);
+      // Round 0 of the first 3000 peers, written.
+      for (let i = 0; i < 3000; i += 100) {
+        await s.processEntities({ users: batchOf(i), chats: [] });
+      }
+      await s.save();
+      // The file may grow only a little: the next flush fails part-way, in
+      // the middle of its held transaction.
+      db.exec(`PRAGMA max_page_count = ${pages() + 8}`);
+      // The first 3000 again with new hashes, then 3000 new peers: each
+      // call queues its batch, whether or not the flush it starts fails.
+      let refused: unknown;
+      for (let i = 0; i < 6000; i += 100) {
+        await s.processEntities({ users: batchOf(i, 1), chats: [] }).catch(
+          (e: unknown) => {
+            refused ??= e;
+          },
+        );
+      }
+      await s.save().catch((e: unknown) => {
+        refused ??= e;
+      });
+      assert.ok(refused instanceof Error, "the full file refused the flush");
+      assert.doesNotMatch(refused.message, /held|savepoint|mts_slice/i);
+      // Room again: everything that was queued is still queued, in order.
+      db.exec("PRAGMA max_page_count = 1073741823");
+      await s.save();
+      assert.equal(await s.countPeers(), 6000);
+      for (const i of [0, 1500, 2999, 3000, 4500, 5999]) {
+        assert.equal(
+          (await s.getPeer(idOf(i)))?.accessHash,
+          hashOf(i, 1),
+          `peer ${i}`,
+        );
+      }
+      await s.close();
+      const check = await driver.open(path);
+      const ok = check.prepare("PRAGMA integrity_check").get();
+      const count = check.prepare("SELECT count(*) AS n FROM mts_peers").get();
+      check.close();
+      assert.equal(Object.values(ok ?? {})[0], "ok");
+      assert.equal(Number(count?.n), 6000);
     });
-    const s = await openSession(storage);
-    const pages = (): number =>
-      Number(Object.values(db.prepare("PRAGMA page_count").get() ?? {})[0]);
-    // Round 0 of the first 3000 peers, written.
-    for (let i = 0; i < 3000; i += 100) {
-      await s.processEntities({ users: batchOf(i), chats: [] });
-    }
-    await s.save();
-    // The file may grow only a little: the next flush fails part-way, in
-    // the middle of its held transaction.
-    db.exec(`PRAGMA max_page_count = ${pages() + 8}`);
-    // The first 3000 again with new hashes, then 3000 new peers: each
-    // call queues its batch, whether or not the flush it starts fails.
-    let refused: unknown;
-    for (let i = 0; i < 6000; i += 100) {
-      await s.processEntities({ users: batchOf(i, 1), chats: [] }).catch(
-        (e: unknown) => {
-          refused ??= e;
-        },
-      );
-    }
-    await s.save().catch((e: unknown) => {
-      refused ??= e;
-    });
-    assert.ok(refused instanceof Error, "the full file refused the flush");
-    assert.doesNotMatch(refused.message, /held|savepoint|mts_slice/i);
-    // Room again: everything that was queued is still queued, in order.
-    db.exec("PRAGMA max_page_count = 1073741823");
-    await s.save();
-    assert.equal(await s.countPeers(), 6000);
-    for (const i of [0, 1500, 2999, 3000, 4500, 5999]) {
-      assert.equal(
-        (await s.getPeer(idOf(i)))?.accessHash,
-        hashOf(i, 1),
-        `peer ${i}`,
-      );
-    }
-    await s.close();
-    const check = await openDefaultDatabase(path, { create: false });
-    const ok = check.prepare("PRAGMA integrity_check").get();
-    const count = check.prepare("SELECT count(*) AS n FROM mts_peers").get();
-    check.close();
-    assert.equal(Object.values(ok ?? {})[0], "ok");
-    assert.equal(Number(count?.n), 6000);
-  });
+  }
 
   it("closing while a flush is under way commits what it wrote and the rest", async () => {
     const name = join(dir, "close");
