@@ -233,7 +233,8 @@ export class WriteBehind<T> {
     const hold = this.#slice?.hold;
     if (hold === undefined) return;
     if (!hold.open) {
-      this.#held = [];
+      // Nothing committed what is held: queued again (none, as a rule).
+      this.#loseHeld();
       return;
     }
     try {

@@ -25,11 +25,9 @@ export const HOLD_MS = 50;
 /**
  * What one commit may cost (ms). A WAL checkpoint's copy, in a task of its
  * own, takes 7-10 ms at 100k peers: a commit of up to 8 ms makes no longer
- * task than that. Side by side at 100k peers (3-4 rounds each), against a
- * commit per ~4 ms slice, ingest went from 0.60-0.74x raw to 0.75-0.85x on
- * Node and from 0.59-0.64x to 0.65-0.68x on Deno (Bun: 0.56-0.68x before,
- * 0.59-0.68x after); a budget of 4 ms gained nothing (Deno lost), one of
- * 16 ms gave 0.80-1.02x on Node for longest stalls of 17-21 ms.
+ * task than that. Budgets of 4, 8 and 16 ms and none were measured side by
+ * side against a commit per slice: docs/reliability.md, "Shared commits,
+ * measured".
  */
 export const COMMIT_MS = 8;
 
@@ -40,6 +38,7 @@ const FIRST_ITEMS = 1000;
 export class HeldTransaction implements Hold {
   #db: SqliteDatabase;
   #before: () => void;
+  #after: () => void;
   #budgetMs: number;
   #open = false;
   #since = 0;
@@ -54,11 +53,18 @@ export class HeldTransaction implements Hold {
   /**
    * @param db The connection (the storage's own).
    * @param before Runs before the transaction begins (e.g. a pending sync).
-   * @param budgetMs What a commit may cost (ms), as a slice does.
+   * @param after Runs after each commit (e.g. a WAL sync); must not throw.
+   * @param budgetMs What a commit may cost (ms).
    */
-  constructor(db: SqliteDatabase, before: () => void, budgetMs: number) {
+  constructor(
+    db: SqliteDatabase,
+    before: () => void,
+    after: () => void,
+    budgetMs: number,
+  ) {
     this.#db = db;
     this.#before = before;
+    this.#after = after;
     this.#budgetMs = budgetMs;
     this.#msPerItem = budgetMs / FIRST_ITEMS;
   }
@@ -110,7 +116,10 @@ export class HeldTransaction implements Hold {
         this.#msPerItem * this.#items >= this.#budgetMs);
   }
 
-  /** Commits the open transaction; rolls it back when the commit fails. */
+  /**
+   * Commits the open transaction, then runs `after`; rolls it back when the
+   * commit fails.
+   */
   commit(): void {
     if (!this.#open) return;
     this.#open = false;
@@ -130,5 +139,6 @@ export class HeldTransaction implements Hold {
       }
       throw error;
     }
+    this.#after();
   }
 }

@@ -91,9 +91,10 @@ export interface SqliteStorageOptions {
   checkpointWal?: boolean;
   /**
    * The connection is this storage's alone (a session file): the time
-   * slices of a batched flush then share one transaction, committed about
-   * every slice's budget of commit work. Never for a connection that
-   * anything else writes on (a store's sessions share theirs).
+   * slices of a batched flush then share one transaction, committed when a
+   * commit would take about 8 ms, after 50 ms at most, and at the end of
+   * the flush. Never for a connection that anything else writes on (a
+   * store's sessions share theirs).
    */
   ownConnection?: boolean;
 }
@@ -531,18 +532,19 @@ export class SqliteStorage implements SessionStorage {
       ? new HeldTransaction(
         db,
         () => WalCheckpointer.beforeWrite(db),
+        // Every commit's WAL synced soon, as every other write's.
+        () => this.#checkpoints?.wrote(),
         COMMIT_MS,
       )
       : undefined;
     this.#queue = new WriteBehind(
       (batch) => {
+        WalCheckpointer.beforeWrite(db);
         if (hold?.open === true) {
           // A slice (a savepoint): synced after the commit.
-          WalCheckpointer.beforeWrite(db);
           this.#writeBatch(batch);
           return;
         }
-        WalCheckpointer.beforeWrite(db);
         withTransaction(db, () => this.#writeBatch(batch));
         this.#checkpoints?.wrote();
       },
