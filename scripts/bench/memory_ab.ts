@@ -31,6 +31,7 @@
 import process from "node:process";
 import { openSession } from "../../mod.ts";
 import { BATCH, makeUsers } from "./data.ts";
+import { collect } from "./subjects.ts";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -82,17 +83,6 @@ for (let i = 0; i < objects.length; i += BATCH) {
 }
 const ids = users.map((u) => u.id);
 
-/** A full collection, where the runtime lets us; whether it ran. */
-function collect(): boolean {
-  const g = globalThis as {
-    gc?: () => void;
-    Bun?: { gc(force: boolean): void };
-  };
-  if (g.Bun) g.Bun.gc(true);
-  else if (g.gc) g.gc();
-  else return false;
-  return true;
-}
 const COLLECTS = collect();
 
 /** Per second, per side, one number per counted round. */

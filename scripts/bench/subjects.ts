@@ -512,6 +512,21 @@ export function defaultSubjects(): string[] {
   return ["raw", "raw-star", "ours", "ours-save", "mtcute", "gramjs"];
 }
 
+/**
+ * Runs a full collection where the runtime lets us (Bun always; Node with
+ * --expose-gc, Deno with --v8-flags=--expose-gc); whether it ran.
+ */
+export function collect(): boolean {
+  const g = globalThis as {
+    gc?: () => void;
+    Bun?: { gc(force: boolean): void };
+  };
+  if (g.Bun) g.Bun.gc(true);
+  else if (g.gc) g.gc();
+  else return false;
+  return true;
+}
+
 /** Current and peak resident set size, in bytes (Linux /proc). */
 export function memory(): { rss: number; peak: number } {
   try {

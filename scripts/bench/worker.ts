@@ -11,23 +11,19 @@ import { join } from "node:path";
 import process from "node:process";
 import { setImmediate } from "node:timers";
 import { batches, makeTargets, makeUsers, type SynthUser } from "./data.ts";
-import { memory, RUNTIME, type Subject, SUBJECTS } from "./subjects.ts";
+import {
+  collect,
+  memory,
+  RUNTIME,
+  type Subject,
+  SUBJECTS,
+} from "./subjects.ts";
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && i + 1 < process.argv.length
     ? process.argv[i + 1]!
     : fallback;
-}
-
-/** Runs a full collection where the runtime lets us (for memory figures). */
-function collect(): void {
-  const g = globalThis as {
-    gc?: () => void;
-    Bun?: { gc(force: boolean): void };
-  };
-  if (g.Bun) g.Bun.gc(true);
-  else g.gc?.();
 }
 
 function fileBytes(path: string): number {

@@ -140,8 +140,8 @@ export class WriteBehind<T> {
   #refused: Refused<T>[] = [];
   /** Items a sliced chunk may hold (measured: items per budget). */
   #chunk = 100;
-  /** Items written in the held transaction, not yet committed, in order. */
-  #held: T[] = [];
+  /** Chunks written in the held transaction, not yet committed, in order. */
+  #held: T[][] = [];
 
   /**
    * @param write Writes one batch, in order, atomically.
@@ -214,14 +214,14 @@ export class WriteBehind<T> {
     } catch (e) {
       throw wasOpen && !hold.open ? new HeldLost(e) : e;
     }
-    for (const item of chunk) this.#held.push(item);
+    this.#held.push(chunk);
   }
 
   // The held transaction is gone (rolled back): its items go back in front.
   #loseHeld(): void {
     const held = this.#held;
     this.#held = [];
-    this.#restore(held);
+    this.#restore(held.flat());
   }
 
   /**
