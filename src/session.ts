@@ -23,6 +23,8 @@ import {
 } from "./errors.ts";
 import { copyPeer } from "./_copy.ts";
 import {
+  type PeekId,
+  peekIdOf,
   type PeekKey,
   peekKeyOf,
   peekOf,
@@ -157,6 +159,7 @@ export class Session {
   #storage: SessionStorage;
   // The storage's synchronous lookup and write, when it has them (memory).
   #peek: PeekPeer | undefined;
+  #peekId: PeekId | undefined;
   // Where it can read an input peer's parts for less than a record (SQLite).
   #peekKey: PeekKey | undefined;
   #putOwned: PutOwned | undefined;
@@ -180,6 +183,7 @@ export class Session {
   ) {
     this.#storage = storage;
     this.#peek = peekOf(storage);
+    this.#peekId = peekIdOf(storage);
     this.#peekKey = peekKeyOf(storage);
     this.#putOwned = putOwnedOf(storage);
     this.#auth = auth;
@@ -521,7 +525,19 @@ export class Session {
     try {
       this.#check("look up a peer");
       if (typeof key === "number") {
-        // The usual key, found: no plan.
+        // The usual key: a user's own id, found with one read.
+        const peekId = this.#peekId;
+        if (peekId !== undefined && key > 0 && Number.isSafeInteger(key)) {
+          const user = peekId(key);
+          if (user !== undefined && user.min !== true) {
+            return Promise.resolve({
+              _: "inputPeerUser",
+              userId: key,
+              accessHash: user.accessHash,
+            });
+          }
+        }
+        // Found under another candidate (a channel, a chat): no plan.
         const ids = idCandidates(toSafeInteger(key, "peer id"));
         const record = peek({ by: "id", ids });
         if (record !== undefined && record.min !== true) {

@@ -20,6 +20,13 @@ export const DIRECT_PEERS: unique symbol = Symbol("mtsession.directPeers");
 export type PeekPeer = (lookup: PeerLookup) => PeerRecord | undefined;
 
 /**
+ * The record stored under one marked id, at once and without a copy: the
+ * usual lookup (a user's own id) without building a lookup. Throws what
+ * `peek` throws.
+ */
+export type PeekId = (markedId: number) => PeerRecord | undefined;
+
+/**
  * What an input peer is built from: the record's marked id, its access
  * hash, and whether it is a min record (reached through a message).
  */
@@ -55,7 +62,14 @@ export interface DirectPeers {
   /** The direct ways of `storage`, or undefined when it is no object of the class. */
   of(
     storage: SessionStorage,
-  ): { peek: PeekPeer; peekKey?: PeekKey; putOwned?: PutOwned } | undefined;
+  ):
+    | {
+      peek: PeekPeer;
+      peekId?: PeekId;
+      peekKey?: PeekKey;
+      putOwned?: PutOwned;
+    }
+    | undefined;
 }
 
 function directOf(storage: SessionStorage): DirectPeers | undefined {
@@ -67,6 +81,14 @@ export function peekOf(storage: SessionStorage): PeekPeer | undefined {
   const direct = directOf(storage);
   return direct !== undefined && storage.findPeer === direct.findPeer
     ? direct.of(storage)?.peek
+    : undefined;
+}
+
+/** The storage's synchronous read of one marked id, or undefined. */
+export function peekIdOf(storage: SessionStorage): PeekId | undefined {
+  const direct = directOf(storage);
+  return direct !== undefined && storage.findPeer === direct.findPeer
+    ? direct.of(storage)?.peekId
     : undefined;
 }
 

@@ -89,6 +89,10 @@ export class MemoryStorage extends WholeSessionMethods
               checkOpen(s.#closed, "look up a peer");
               return s.#peers.find(lookup);
             },
+            peekId: (id) => {
+              checkOpen(s.#closed, "look up a peer");
+              return s.#peers.get(id);
+            },
             putOwned: (records) => {
               checkOpen(s.#closed, "store peers");
               for (const r of records) s.#peers.putOne(r, true);

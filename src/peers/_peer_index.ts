@@ -166,6 +166,11 @@ export class PeerIndex {
     }
   }
 
+  /** The peer with this marked id. */
+  get(id: number): PeerRecord | undefined {
+    return this.#peers.get(id);
+  }
+
   /** The first of `ids` (marked ids, in order of preference) present. */
   byId(ids: readonly number[]): PeerRecord | undefined {
     for (const id of ids) {
