@@ -158,11 +158,38 @@ export const RAW_STAR_SCHEMA = `
   CREATE INDEX IF NOT EXISTS peers_phone ON peers (phone);
 `;
 
+/** The memory map mtsession gives a session file (sqlite_storage.ts). */
+const RAW_MMAP_BYTES = 64 * 1024 * 1024;
+
+interface ArrayRows {
+  raw?(on: boolean): unknown; // better-sqlite3
+  setReturnArrays?(on: boolean): void; // node:sqlite
+  values?(...params: unknown[]): unknown[][]; // bun:sqlite
+}
+
+// A lookup statement's first row as an array of values, the cheapest row
+// each driver returns (no object with named properties per row).
+function arrayLookup(
+  stmt: RawStatement,
+): (key: unknown) => unknown[] | undefined {
+  const s = stmt as RawStatement & ArrayRows;
+  if (RAW_DRIVER === "bun:sqlite") {
+    const values = s.values!.bind(s);
+    return (key) => values(key)[0];
+  }
+  if (RAW_DRIVER === "node:sqlite") s.setReturnArrays!(true);
+  else s.raw!(true);
+  return (key) => s.get(key) as unknown[] | undefined;
+}
+
 /**
  * The raw driver doing the least: one prepared INSERT OR REPLACE per row,
  * one transaction per batch; lookups by one prepared SELECT of `columns`.
+ * `least`: besides, reads through a memory map as large as mtsession's (no
+ * read() per page outside SQLite's cache) and rows as arrays of values,
+ * as mtsession's own lookups do: what is left is what the library adds.
  */
-function rawSubject(star: boolean): SubjectFactory {
+function rawSubject(star: boolean, least = false): SubjectFactory {
   const columns = star ? "*" : "id, access_hash";
   return {
     describe:
@@ -173,13 +200,23 @@ function rawSubject(star: boolean): SubjectFactory {
       }), indexes on username and phone; one prepared INSERT OR REPLACE ` +
       "per row, one transaction per batch; one prepared " +
       `\`SELECT ${columns} FROM peers WHERE id = ?\` (username = ?, ` +
-      "phone = ?); 64-bit safe integers, WAL, synchronous=NORMAL",
+      "phone = ?); 64-bit safe integers, WAL, synchronous=NORMAL" +
+      (least
+        ? `; mmap_size=${RAW_MMAP_BYTES}, rows as arrays (${
+          RAW_DRIVER === "bun:sqlite"
+            ? "values()"
+            : RAW_DRIVER === "node:sqlite"
+            ? "setReturnArrays(true)"
+            : "raw(true)"
+        })`
+        : "; no memory map, rows as objects"),
     file: true,
     prepare: (users) => users as unknown[],
     async open({ path }): Promise<Subject> {
       const db = await openRawDatabase(path);
       db.exec("PRAGMA journal_mode = WAL");
       db.exec("PRAGMA synchronous = NORMAL");
+      if (least) db.exec(`PRAGMA mmap_size = ${RAW_MMAP_BYTES}`);
       db.exec(star ? RAW_STAR_SCHEMA : RAW_SCHEMA);
       const now = Math.floor(Date.now() / 1000);
       const insert = star
@@ -211,6 +248,30 @@ function rawSubject(star: boolean): SubjectFactory {
       );
       const idOf = (row: unknown): number | undefined =>
         row ? Number((row as { id: bigint | number }).id) : undefined;
+      if (least) {
+        const [id, username, phone] = [byId, byUsername, byPhone].map(
+          arrayLookup,
+        ) as [
+          (k: unknown) => unknown[] | undefined,
+          (k: unknown) => unknown[] | undefined,
+          (k: unknown) => unknown[] | undefined,
+        ];
+        const first = (row: unknown[] | undefined): number | undefined =>
+          row ? Number(row[0] as bigint | number) : undefined;
+        return {
+          async: false,
+          ingest(batch): void {
+            db.exec("BEGIN IMMEDIATE");
+            for (const u of batch) put(u);
+            db.exec("COMMIT");
+          },
+          finish(): void {},
+          byId: (k) => first(id(k)),
+          byUsername: (k) => first(username(k)),
+          byPhone: (k) => first(phone(k)),
+          close: () => db.close(),
+        };
+      }
       return {
         async: false,
         ingest(batch): void {
@@ -501,6 +562,7 @@ const gramjs: SubjectFactory = {
 export const SUBJECTS: Record<string, SubjectFactory> = {
   raw: rawSubject(false),
   "raw-star": rawSubject(true),
+  "raw-least": rawSubject(false, true),
   ours: ours(false),
   "ours-save": ours(true),
   mtcute,
@@ -509,7 +571,15 @@ export const SUBJECTS: Record<string, SubjectFactory> = {
 
 /** The subjects run by default on this runtime. */
 export function defaultSubjects(): string[] {
-  return ["raw", "raw-star", "ours", "ours-save", "mtcute", "gramjs"];
+  return [
+    "raw",
+    "raw-star",
+    "raw-least",
+    "ours",
+    "ours-save",
+    "mtcute",
+    "gramjs",
+  ];
 }
 
 /**
