@@ -167,11 +167,11 @@ interface ArrayRows {
   values?(...params: unknown[]): unknown[][]; // bun:sqlite
 }
 
+type ArrayLookup = (key: unknown) => unknown[] | undefined;
+
 // A lookup statement's first row as an array of values, the cheapest row
 // each driver returns (no object with named properties per row).
-function arrayLookup(
-  stmt: RawStatement,
-): (key: unknown) => unknown[] | undefined {
+function arrayLookup(stmt: RawStatement): ArrayLookup {
   const s = stmt as RawStatement & ArrayRows;
   if (RAW_DRIVER === "bun:sqlite") {
     const values = s.values!.bind(s);
@@ -248,28 +248,23 @@ function rawSubject(star: boolean, least = false): SubjectFactory {
       );
       const idOf = (row: unknown): number | undefined =>
         row ? Number((row as { id: bigint | number }).id) : undefined;
+      const first = (row: unknown[] | undefined): number | undefined =>
+        row ? Number(row[0] as bigint | number) : undefined;
+      let lookups: Pick<Subject, "byId" | "byUsername" | "byPhone">;
       if (least) {
         const [id, username, phone] = [byId, byUsername, byPhone].map(
           arrayLookup,
-        ) as [
-          (k: unknown) => unknown[] | undefined,
-          (k: unknown) => unknown[] | undefined,
-          (k: unknown) => unknown[] | undefined,
-        ];
-        const first = (row: unknown[] | undefined): number | undefined =>
-          row ? Number(row[0] as bigint | number) : undefined;
-        return {
-          async: false,
-          ingest(batch): void {
-            db.exec("BEGIN IMMEDIATE");
-            for (const u of batch) put(u);
-            db.exec("COMMIT");
-          },
-          finish(): void {},
+        ) as [ArrayLookup, ArrayLookup, ArrayLookup];
+        lookups = {
           byId: (k) => first(id(k)),
           byUsername: (k) => first(username(k)),
           byPhone: (k) => first(phone(k)),
-          close: () => db.close(),
+        };
+      } else {
+        lookups = {
+          byId: (id) => idOf(byId.get(id)),
+          byUsername: (u) => idOf(byUsername.get(u)),
+          byPhone: (p) => idOf(byPhone.get(p)),
         };
       }
       return {
@@ -280,9 +275,7 @@ function rawSubject(star: boolean, least = false): SubjectFactory {
           db.exec("COMMIT");
         },
         finish(): void {},
-        byId: (id) => idOf(byId.get(id)),
-        byUsername: (u) => idOf(byUsername.get(u)),
-        byPhone: (p) => idOf(byPhone.get(p)),
+        ...lookups,
         close: () => db.close(),
       };
     },
