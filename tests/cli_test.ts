@@ -296,7 +296,7 @@ describe("mtsession with session files", () => {
       type: "user",
       accessHash: "-9223372036854775808",
       usernames: [],
-      phone: null,
+      hasPhone: false,
       name: "Multi",
     });
     assert.deepEqual(

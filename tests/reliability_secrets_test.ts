@@ -402,10 +402,7 @@ describe(`secrets never show (${runtime})`, () => {
       },
     );
 
-    it("info --peers --json prints peers' phone numbers", {
-      skip: "known issue: the JSON dump of peers includes each peer's phone " +
-        "(docs/reliability.md, Secrets); the text form does not",
-    }, async () => {
+    it("info --peers prints peers' phone numbers only with --show-phones", async () => {
       const s = await openSession(":memory:");
       await fill(s);
       const file = join(dir, "cli-json.session");
@@ -413,8 +410,31 @@ describe(`secrets never show (${runtime})`, () => {
         auth: s.getAuth(),
         peers: await s.listPeers(),
       });
-      const r = cli(["info", file, "--json", "--peers"]);
-      assertClean(r.both, "info --json --peers (file)");
+      const withPhone = (await s.listPeers()).filter((p) => p.phone !== null);
+      assert.ok(withPhone.length > 0, "the session holds a peer with a phone");
+      const json = cli(["info", file, "--json", "--peers"]);
+      assert.equal(json.status, 0, json.stderr);
+      assertClean(json.both, "info --json --peers (file)");
+      const listed = JSON.parse(json.stdout).peers as Array<
+        Record<string, unknown>
+      >;
+      for (const p of withPhone) {
+        const row = listed.find((r) => r.id === p.id);
+        assert.equal(row?.hasPhone, true);
+        assert.equal("phone" in row!, false);
+      }
+      // Asked for by name: then, and only then, the numbers.
+      for (const flags of [["--json"], []]) {
+        const shown = cli(["info", file, ...flags, "--peers", "--show-phones"]);
+        assert.equal(shown.status, 0, shown.stderr);
+        for (const p of withPhone) {
+          assert.ok(
+            shown.stdout.includes(p.phone!),
+            `info ${flags.join(" ")} --peers --show-phones prints the phone`,
+          );
+        }
+        assertClean(shown.stderr, "stderr of info --show-phones");
+      }
     });
 
     it("convert: stderr always, stdout with --out; --out files are 0600", {

@@ -35,6 +35,7 @@ const FLAGS: Record<string, { takes: boolean; commands: string[] }> = {
   json: { takes: false, commands: ["info"] },
   "show-key": { takes: false, commands: ["info"] },
   peers: { takes: false, commands: ["info"] },
+  "show-phones": { takes: false, commands: ["info"] },
   to: { takes: true, commands: ["convert"] },
   out: { takes: true, commands: ["convert"] },
   force: { takes: false, commands: ["convert"] },
@@ -104,8 +105,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 
 /** The help text. */
 export const USAGE = `usage:
-  mtsession info [SOURCE] [--json] [--show-key] [--peers] [--passphrase-env VAR]
-                 [--passcode-env VAR]
+  mtsession info [SOURCE] [--json] [--show-key] [--peers] [--show-phones]
+                 [--passphrase-env VAR] [--passcode-env VAR]
   mtsession convert [SOURCE] --to FORMAT [--out PATH] [--force]
                     [--api-id N] [--user-id N] [--bot] [--test-mode]
                     [--passphrase-env VAR] [--account N] [--passcode-env VAR]
@@ -118,7 +119,8 @@ FORMAT: telethon, pyrogram, gramjs, mtcute, mtkruto, mtsession (strings);
 telethon-file, telethon2-file, pyrogram-file, mtsession-file (files; need
 --out); tdata (a Telegram Desktop folder; --out must be a new path or an
 empty folder, never replaced). info lists every data center (addresses,
-auth key id), of every account for a tdata folder; convert names on stderr
+auth key id), of every account for a tdata folder; --peers lists the cached
+peers, their phone numbers only with --show-phones; convert names on stderr
 what the target cannot carry (a DC, another DC's key).
 --account N picks the account of a tdata folder that holds several (info
 lists their indexes). --passcode-env names an environment variable holding

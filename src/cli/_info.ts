@@ -17,7 +17,7 @@ export async function authKeyId(key: Uint8Array): Promise<string> {
 export async function infoObject(
   source: string,
   session: Session,
-  options: { showKey: boolean; peers: boolean },
+  options: { showKey: boolean; peers: boolean; showPhones?: boolean },
 ): Promise<Record<string, unknown>> {
   const a: AuthState = session.getAuth();
   const out: Record<string, unknown> = {
@@ -32,12 +32,16 @@ export async function infoObject(
   if (options.peers) {
     const peers = await session.listPeers();
     peers.sort((x, y) => x.id - y.id);
+    // A contact's phone number is personal data: printed only when asked
+    // for by name (--show-phones); otherwise only whether there is one.
     out.peers = peers.map((p) => ({
       id: p.id,
       type: p.type,
       accessHash: p.accessHash.toString(),
       usernames: [...p.usernames],
-      phone: p.phone,
+      ...(options.showPhones === true
+        ? { phone: p.phone }
+        : { hasPhone: p.phone !== null }),
       name: p.name,
     }));
     const states = await session.getUpdateStates();
@@ -161,10 +165,11 @@ export function infoText(o: Record<string, unknown>): string {
     lines.push(`peers        ${o.peers.length}`);
     for (const p of o.peers as Array<Record<string, unknown>>) {
       const names = (p.usernames as string[]).map((u) => "@" + u).join(" ");
+      const phone = typeof p.phone === "string" ? ` +${p.phone}` : "";
       lines.push(
         `  ${String(p.id).padStart(15)} ${String(p.type).padEnd(10)} ${
           show(p.name)
-        }${names ? " " + names : ""}`,
+        }${names ? " " + names : ""}${phone}`,
       );
     }
     lines.push(`update states ${(o.updateStates as unknown[]).length}`);

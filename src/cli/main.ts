@@ -110,6 +110,7 @@ export async function runCli(
       const o = await infoObject(source, session, {
         showKey: args.flags.has("show-key"),
         peers: args.flags.has("peers"),
+        showPhones: args.flags.has("show-phones"),
       });
       out.stdout(
         args.flags.has("json")
