@@ -51,7 +51,7 @@ switch (subject) {
       subject === "raw-star" ? "*" : "id, access_hash"
     } FROM peers WHERE id = ?`;
     const mmap = subject === "raw-least"
-      ? "PRAGMA mmap_size = 67108864"
+      ? "PRAGMA mmap_size = 268435456"
       : undefined;
     if (RUNTIME === "bun") {
       const { Database } = await load("bun:sqlite") as {

@@ -159,7 +159,7 @@ export const RAW_STAR_SCHEMA = `
 `;
 
 /** The memory map mtsession gives a session file (sqlite_storage.ts). */
-const RAW_MMAP_BYTES = 64 * 1024 * 1024;
+const RAW_MMAP_BYTES = 256 * 1024 * 1024;
 
 interface ArrayRows {
   raw?(on: boolean): unknown; // better-sqlite3

@@ -265,8 +265,13 @@ function refOf(row: SqlRow): MessageRef {
   };
 }
 
-/** How much of a session file is read through a memory map. */
-const MMAP_BYTES = 64 * 1024 * 1024;
+/**
+ * How much of a session file is read through a memory map: all of a file of
+ * about 1.3 million peers (189 MiB at 1,000,000). A limit, not an
+ * allocation: SQLite maps what the file holds, and the pages it touches are
+ * the page cache a read() would fill anyway.
+ */
+const MMAP_BYTES = 256 * 1024 * 1024;
 
 /** Ids or phones per IN (…) statement; lists are padded to a power of 2. */
 const IN_CHUNK = 256;
@@ -443,7 +448,7 @@ function sidLiteral(sid: string): string | undefined {
  * `openSession(name)` or a session store, not directly.
  *
  * On a database file it turns on memory-mapped reads (`PRAGMA mmap_size`,
- * up to 64 MiB) unless the connection already has them: lookups then cost
+ * up to 256 MiB) unless the connection already has them: lookups then cost
  * no `read()` per page. SQLite's "database disk image is malformed" and its
  * kin are thrown as `SessionFileError`.
  *
@@ -561,10 +566,12 @@ export class SqliteStorage implements SessionStorage {
       },
     );
     try {
-      // Read the file through a memory map (up to 64 MiB) unless the
+      // Read the file through a memory map (up to 256 MiB) unless the
       // connection has one already: a random lookup then costs no read()
       // per page that is not in SQLite's own 2 MiB cache (30-50% more
-      // lookups/s on Bun and Deno, 10-20% on Node, at 100k peers). Writes
+      // lookups/s on Bun and Deno, 10-20% on Node, at 100k peers; on Bun at
+      // 1M peers 256 MiB gave 25-75% more than 64 MiB, which maps a
+      // third of that file). Writes
       // still go through the WAL. Ignored for in-memory databases.
       if (db.path !== "" && db.path !== ":memory:") {
         const mapped = db.prepare("PRAGMA mmap_size").get();
