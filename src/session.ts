@@ -34,7 +34,7 @@ import {
 } from "./backend/_direct_peers.ts";
 import { MemoryStorage } from "./memory/memory_storage.ts";
 import { WholeSession } from "./_whole_session.ts";
-import { inputPeerOf, toInputPeer } from "./peers/input_peer.ts";
+import { inputPeerOf, toInputPeer, userInputPeer } from "./peers/input_peer.ts";
 import {
   atUsername,
   idCandidates,
@@ -530,11 +530,7 @@ export class Session {
         if (peekId !== undefined && key > 0 && Number.isSafeInteger(key)) {
           const user = peekId(key);
           if (user !== undefined && user.min !== true) {
-            return Promise.resolve({
-              _: "inputPeerUser",
-              userId: key,
-              accessHash: user.accessHash,
-            });
+            return Promise.resolve(userInputPeer(key, user.accessHash));
           }
         }
         // Found under another candidate (a channel, a chat): no plan.

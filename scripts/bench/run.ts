@@ -215,6 +215,17 @@ function roundRatios(
   return out;
 }
 
+/**
+ * Ours' findPeer (one level down) per round against a subject's lookups of
+ * the same kind in its round.
+ */
+function findPeerRatios(kind: string, against: string): number[] {
+  const key = `storage${kind[0]!.toUpperCase()}${kind.slice(1)}`;
+  return (results.ours ?? []).map((r, i) =>
+    METRICS[key]!(r) / METRICS[kind]!(results[against]![i])
+  );
+}
+
 /** Median and range of some values. */
 function spread(
   values: number[],
@@ -344,12 +355,9 @@ if (results.ours && results.raw) {
     );
   }
   for (const k of ["id", "username", "phone"]) {
-    const key = `storage${k[0]!.toUpperCase()}${k.slice(1)}`;
     check(
       `findPeer by ${k} >= 1.0x raw`,
-      (results.ours ?? []).map((r, i) =>
-        pick(key)(r) / pick(k)(results.raw![i])
-      ),
+      findPeerRatios(k, "raw"),
       (v) => v >= 1.0,
     );
   }
@@ -404,12 +412,7 @@ if (results.ours && results["raw-least"]) {
     });
   }
   for (const k of ["id", "username", "phone"]) {
-    const key = `storage${k[0]!.toUpperCase()}${k.slice(1)}`;
-    const r = spread(
-      results.ours.map((run, i) =>
-        METRICS[key]!(run) / METRICS[k]!(results["raw-least"]![i])
-      ),
-    );
+    const r = spread(findPeerRatios(k, "raw-least"));
     mapped.push({ target: `findPeer by ${k} vs raw-least`, ...r, met: null });
   }
   lines.push("");

@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import type { SynthUser } from "./data.ts";
+// The memory map mtsession gives a session file, for raw-least.
+import { MMAP_BYTES as RAW_MMAP_BYTES } from "../../src/sqlite/_mmap.ts";
 
 /** Which runtime runs this process. */
 export const RUNTIME: "deno" | "bun" | "node" = "Deno" in globalThis
@@ -157,9 +159,6 @@ export const RAW_STAR_SCHEMA = `
   CREATE INDEX IF NOT EXISTS peers_username ON peers (username);
   CREATE INDEX IF NOT EXISTS peers_phone ON peers (phone);
 `;
-
-/** The memory map mtsession gives a session file (sqlite_storage.ts). */
-const RAW_MMAP_BYTES = 256 * 1024 * 1024;
 
 interface ArrayRows {
   raw?(on: boolean): unknown; // better-sqlite3

@@ -49,12 +49,24 @@ export function inputPeerOf(
   const { kind, id } = parsePeerId(markedId);
   switch (kind) {
     case "user":
-      return { _: "inputPeerUser", userId: id, accessHash };
+      return userInputPeer(id, accessHash);
     case "chat":
       return { _: "inputPeerChat", chatId: id };
     case "channel":
       return { _: "inputPeerChannel", channelId: id, accessHash };
   }
+}
+
+/**
+ * The input peer of a user's id (its marked id too) and access hash, with
+ * no parse of the id: for a caller that knows the peer is a user. Private
+ * to the library.
+ */
+export function userInputPeer(
+  userId: number,
+  accessHash: bigint,
+): InputPeerUser {
+  return { _: "inputPeerUser", userId, accessHash };
 }
 
 const INPUT_NAMES = new Set([

@@ -66,6 +66,7 @@ import { withTransaction } from "./transaction.ts";
 import { firstValues } from "./drivers/_wrap.ts";
 import { WalCheckpointer } from "./_checkpoint.ts";
 import { COMMIT_MS, HeldTransaction } from "./_held_transaction.ts";
+import { MMAP_BYTES } from "./_mmap.ts";
 
 /** Options for {@linkcode SqliteStorage}. */
 export interface SqliteStorageOptions {
@@ -264,14 +265,6 @@ function refOf(row: SqlRow): MessageRef {
     messageId: toNumber(row.msg_id)!,
   };
 }
-
-/**
- * How much of a session file is read through a memory map: all of a file of
- * about 1.3 million peers (189 MiB at 1,000,000). A limit, not an
- * allocation: SQLite maps what the file holds, and the pages it touches are
- * the page cache a read() would fill anyway.
- */
-const MMAP_BYTES = 256 * 1024 * 1024;
 
 /** Ids or phones per IN (…) statement; lists are padded to a power of 2. */
 const IN_CHUNK = 256;
@@ -570,9 +563,9 @@ export class SqliteStorage implements SessionStorage {
       // connection has one already: a random lookup then costs no read()
       // per page that is not in SQLite's own 2 MiB cache (30-50% more
       // lookups/s on Bun and Deno, 10-20% on Node, at 100k peers; on Bun at
-      // 1M peers 256 MiB gave 25-75% more than 64 MiB, which maps a
-      // third of that file). Writes
-      // still go through the WAL. Ignored for in-memory databases.
+      // 1M peers 256 MiB gave 25-75% more than 64 MiB, which maps a third
+      // of that file). Writes still go through the WAL. Ignored for
+      // in-memory databases.
       if (db.path !== "" && db.path !== ":memory:") {
         const mapped = db.prepare("PRAGMA mmap_size").get();
         if (mapped !== undefined && Number(Object.values(mapped)[0]) === 0) {
